@@ -1,0 +1,185 @@
+"""``tipkg build``: curated data + ontology -> build/ (N-Quads, N-Triples, Turtle, JSON-LD, store).
+
+The build is written to a temporary folder and swapped in at the end, so a failed build leaves the
+previous ``build/`` as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, URIRef
+from rdflib.namespace import RDF
+
+from tipkg.errors import TipkgError
+from tipkg.loader import Loaded, Loader, parse_checked_qids
+from tipkg.namespaces import DEFAULT_BASE, TIPKG, Graphs
+from tipkg.records import CuratedFile, load_curated
+from tipkg.schema import load_schema, read_ontology
+from tipkg.sources import load_sources
+
+Progress = Callable[[str], None]
+
+OUTPUTS = ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld", "manifest.json")
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a project's ontology, curated data and build live."""
+
+    root: Path
+    base: str = DEFAULT_BASE
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "graph_data"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+
+@dataclass
+class Summary:
+    """What a build holds."""
+
+    triples: int
+    graphs: dict[str, int]
+    entities: dict[str, int]
+    statements: int
+    evidence: int
+    sources: dict[str, str]
+    seconds: float = 0.0
+    files: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "triples": self.triples,
+            "graphs": self.graphs,
+            "entities": self.entities,
+            "statements": self.statements,
+            "evidence": self.evidence,
+            "sources": self.sources,
+        }
+
+
+def curated_files(data_dir: Path) -> list[Path]:
+    """Every curated YAML file: graph_data/<folder>/**/*.yaml, except sources/ and reference/."""
+    out = []
+    for path in sorted(data_dir.rglob("*.yaml")):
+        top = path.relative_to(data_dir).parts[0]
+        if top not in ("sources", "reference") and len(path.relative_to(data_dir).parts) > 1:
+            out.append(path)
+    return out
+
+
+def load_project(project: Project) -> Loaded:
+    """Read and check the curated data of a project (no writes)."""
+    schema = load_schema(str(project.ontology_dir.resolve()))
+    sources = load_sources(project.data_dir / "sources", project.root)
+    qids_path = project.data_dir / "reference" / "wikidata_qids.csv"
+    qids = parse_checked_qids(qids_path.read_text(encoding="utf-8")) if qids_path.exists() else set()
+    files: list[CuratedFile] = [load_curated(p, project.root) for p in curated_files(project.data_dir)]
+    return Loader(schema, sources, qids, project.base).load(files)
+
+
+def assemble(project: Project, progress: Progress | None = None) -> tuple[Dataset, Loaded]:
+    """The whole dataset: curated facts, sources, links and the ontology, each in its named graph."""
+    say = progress or (lambda _msg: None)
+    say("reading curated data")
+    loaded = load_project(project)
+    say("adding the ontology")
+    from tipkg.rdfio import canonical
+
+    ontology = canonical(read_ontology(project.ontology_dir))
+    og = loaded.dataset.graph(URIRef(Graphs(project.base).ontology))
+    for triple in ontology:
+        og.add(triple)
+    return loaded.dataset, loaded
+
+
+def summarize(dataset: Dataset, loaded: Loaded, graphs: Graphs) -> Summary:
+    per_graph: Counter[str] = Counter()
+    for _s, _p, _o, g in dataset.quads((None, None, None, None)):
+        per_graph[str(g)] += 1
+    entities: Counter[str] = Counter()
+    ns = str(TIPKG)
+    for declared in loaded.entities.values():
+        for t in declared.types:
+            entities[str(t)[len(ns) :]] += 1
+    union = {(s, p, o) for s, p, o, _g in dataset.quads((None, None, None, None))}
+    sources = {}
+    for s, _p, _o, _g in dataset.quads((None, RDF.type, TIPKG.SourceDocument, None)):
+        sources[str(s)] = str(next(dataset.objects(s, TIPKG.sha256)))
+    return Summary(
+        triples=len(union),
+        graphs=dict(sorted(per_graph.items())),
+        entities=dict(sorted(entities.items())),
+        statements=loaded.statements,
+        evidence=len(loaded.evidence),
+        sources=dict(sorted(sources.items())),
+    )
+
+
+def build(project: Project, progress: Progress | None = None) -> Summary:
+    """Build the graph into ``project.build_dir``, atomically."""
+    import pyoxigraph as ox
+
+    from tipkg import rdfio
+
+    say = progress or (lambda _msg: None)
+    started = time.perf_counter()
+    dataset, loaded = assemble(project, say)
+    graphs = Graphs(project.base)
+    say("serializing")
+    quads = rdfio.sorted_quads(dataset.quads((None, None, None, None)))
+    triples = rdfio.sorted_triples(quads)
+    summary = summarize(dataset, loaded, graphs)
+
+    out = project.build_dir
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    try:
+        (tmp / "graph.nq").write_bytes(rdfio.nquads(quads))
+        (tmp / "graph.nt").write_bytes(rdfio.ntriples(triples))
+        (tmp / "graph.ttl").write_bytes(rdfio.turtle(triples))
+        (tmp / "graph.jsonld").write_bytes(rdfio.jsonld(quads))
+        manifest = {"base": project.base, **summary.as_dict()}
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        say(f"loading {len(quads)} quads into the store")
+        store = ox.Store(str(tmp / "store"))
+        store.bulk_load(path=str(tmp / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        del store
+        _swap(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    summary.seconds = time.perf_counter() - started
+    summary.files = [str(out / name) for name in OUTPUTS] + [str(out / "store")]
+    return summary
+
+
+def _swap(new: Path, out: Path) -> None:
+    """Put ``new`` in place of ``out``: two renames, the old build removed only once replaced."""
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    if out.exists():
+        if not out.is_dir():
+            raise TipkgError(f"{out} exists and is not a folder")
+        os.replace(out, old)
+    os.replace(new, out)
+    if old.exists():
+        shutil.rmtree(old)

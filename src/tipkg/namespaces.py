@@ -1,0 +1,77 @@
+"""Every IRI the code uses, in one place."""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, QB, RDF, RDFS, SKOS, VOID, XSD
+
+TIPKG = Namespace("https://w3id.org/tipkg/ontology#")
+CONCEPT = Namespace("https://w3id.org/tipkg/concept/")
+ONTOLOGY_IRI = "https://w3id.org/tipkg/ontology"
+DEFAULT_BASE = "https://w3id.org/tipkg/id/"
+
+SCHEMA = Namespace("http://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+CV = Namespace("http://data.europa.eu/m8g/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+SDMX_DIMENSION = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
+SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
+SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
+TIME = Namespace("http://www.w3.org/2006/time#")
+PPLAN = Namespace("http://purl.org/net/p-plan#")
+WD = Namespace("http://www.wikidata.org/entity/")
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
+
+PREFIXES: dict[str, str] = {
+    "tipkg": str(TIPKG),
+    "concept": str(CONCEPT),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "schema": str(SCHEMA),
+    "org": str(ORG),
+    "eli": str(ELI),
+    "cv": str(CV),
+    "prov": str(PROV),
+    "oa": str(OA),
+    "qb": str(QB),
+    "sdmx-dimension": str(SDMX_DIMENSION),
+    "sdmx-measure": str(SDMX_MEASURE),
+    "sdmx-attribute": str(SDMX_ATTRIBUTE),
+    "time": str(TIME),
+    "dcterms": str(DCTERMS),
+    "dcat": str(DCAT),
+    "void": str(VOID),
+    "p-plan": str(PPLAN),
+    "wd": str(WD),
+    "wdt": str(WDT),
+}
+
+
+class Graphs:
+    """Named-graph IRIs of a build, under a data base IRI."""
+
+    def __init__(self, base: str = DEFAULT_BASE) -> None:
+        self.base = base
+
+    def source(self, source_id: str) -> str:
+        return f"{self.base}graph/{source_id}"
+
+    @property
+    def ontology(self) -> str:
+        return f"{self.base}graph/ontology"
+
+    @property
+    def links(self) -> str:
+        return f"{self.base}graph/links"
+
+    @property
+    def inferred(self) -> str:
+        return f"{self.base}graph/inferred"
+
+    @property
+    def dataset(self) -> str:
+        return f"{self.base}dataset"

@@ -1,0 +1,104 @@
+"""The ontology as the loader's mapping: which YAML keys are properties, and how to read values.
+
+Adding a property to ``ontology/tipkg.ttl`` is enough for curated data to use it: its kind
+(object or datatype), range and functionality come from the ontology itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from tipkg.errors import TipkgError
+from tipkg.namespaces import TIPKG
+
+ONTOLOGY_FILES = ("tipkg.ttl", "concepts.ttl")
+
+
+@dataclass(frozen=True)
+class Property:
+    iri: URIRef
+    name: str
+    is_object: bool
+    range: URIRef | None
+    functional: bool
+
+
+@dataclass
+class Schema:
+    """Classes, properties and code lists of the tipkg ontology, by local name."""
+
+    graph: Graph
+    classes: dict[str, URIRef] = field(default_factory=dict)
+    properties: dict[str, Property] = field(default_factory=dict)
+    # range class -> notation -> concept
+    concepts: dict[URIRef, dict[str, URIRef]] = field(default_factory=dict)
+
+    def superclasses(self, cls: URIRef) -> set[URIRef]:
+        """The class and all its named superclasses (reflexive, transitive)."""
+        out = {cls}
+        todo = [cls]
+        while todo:
+            for sup in self.graph.objects(todo.pop(), RDFS.subClassOf):
+                if isinstance(sup, URIRef) and sup not in out:
+                    out.add(sup)
+                    todo.append(sup)
+        return out
+
+    def is_concept_class(self, cls: URIRef) -> bool:
+        return SKOS.Concept in self.superclasses(cls)
+
+
+def read_ontology(directory: Path) -> Graph:
+    """Parse the ontology files of ``directory`` into one rdflib graph."""
+    graph = Graph()
+    for name in ONTOLOGY_FILES:
+        path = directory / name
+        if not path.exists():
+            raise TipkgError(f"{path}: ontology file missing")
+        try:
+            graph.parse(path, format="turtle")
+        except Exception as exc:  # rdflib raises many kinds of parse errors
+            raise TipkgError(f"{path}: not valid Turtle: {exc}") from None
+    return graph
+
+
+def schema_from_graph(graph: Graph) -> Schema:
+    """Index an ontology graph for the loader."""
+    schema = Schema(graph)
+    ns = str(TIPKG)
+    for cls in graph.subjects(RDF.type, OWL.Class):
+        if isinstance(cls, URIRef) and str(cls).startswith(ns):
+            schema.classes[str(cls)[len(ns) :]] = cls
+    for kind, is_object in ((OWL.ObjectProperty, True), (OWL.DatatypeProperty, False)):
+        for prop in graph.subjects(RDF.type, kind):
+            if not (isinstance(prop, URIRef) and str(prop).startswith(ns)):
+                continue
+            name = str(prop)[len(ns) :]
+            rng = graph.value(prop, RDFS.range)
+            schema.properties[name] = Property(
+                iri=prop,
+                name=name,
+                is_object=is_object,
+                range=rng if isinstance(rng, URIRef) else None,
+                functional=(prop, RDF.type, OWL.FunctionalProperty) in graph,
+            )
+    for cls in schema.classes.values():
+        if schema.is_concept_class(cls):
+            members = {}
+            for concept in graph.subjects(RDF.type, cls):
+                notation = graph.value(concept, SKOS.notation)
+                if isinstance(concept, URIRef) and notation is not None:
+                    members[str(notation)] = concept
+            schema.concepts[cls] = members
+    return schema
+
+
+@lru_cache(maxsize=4)
+def load_schema(directory: str) -> Schema:
+    """The schema of an ontology directory, read once per process."""
+    return schema_from_graph(read_ontology(Path(directory)))
