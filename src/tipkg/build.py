@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Dataset, URIRef
-from rdflib.namespace import RDF
 
 from tipkg.errors import TipkgError
 from tipkg.loader import Loaded, Loader, parse_checked_qids
@@ -103,9 +102,17 @@ def assemble(project: Project, progress: Progress | None = None) -> tuple[Datase
     from tipkg.rdfio import canonical
 
     ontology = canonical(read_ontology(project.ontology_dir))
-    og = loaded.dataset.graph(URIRef(Graphs(project.base).ontology))
+    graphs = Graphs(project.base)
+    og = loaded.dataset.graph(URIRef(graphs.ontology))
     for triple in ontology:
         og.add(triple)
+    say("computing the inferred closure")
+    from tipkg.inference import entailed, schema_closure
+
+    data = {(s, p, o) for s, p, o, g in loaded.dataset.quads((None, None, None, None)) if g != URIRef(graphs.ontology)}
+    inferred = loaded.dataset.graph(URIRef(graphs.inferred))
+    for triple in entailed(data, ontology) | schema_closure(ontology):
+        inferred.add(triple)
     return loaded.dataset, loaded
 
 
@@ -120,8 +127,8 @@ def summarize(dataset: Dataset, loaded: Loaded, graphs: Graphs) -> Summary:
             entities[str(t)[len(ns) :]] += 1
     union = {(s, p, o) for s, p, o, _g in dataset.quads((None, None, None, None))}
     sources = {}
-    for s, _p, _o, _g in dataset.quads((None, RDF.type, TIPKG.SourceDocument, None)):
-        sources[str(s)] = str(next(dataset.objects(s, TIPKG.sha256)))
+    for s, _p, sha, _g in dataset.quads((None, TIPKG.sha256, None, None)):
+        sources[str(s)] = str(sha)
     return Summary(
         triples=len(union),
         graphs=dict(sorted(per_graph.items())),

@@ -78,6 +78,92 @@ def build(root: Path, base: str | None, quiet: bool) -> None:
     click.echo(f"Written: {', '.join(Path(f).name for f in summary.files)} in {root / 'build'}")
 
 
+ENGINE = click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True, help="Query engine.")
+FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "md", "sparql-json"]), default="table", show_default=True
+)
+LANG = click.option("--lang", default="en", show_default=True, help="Language of the labels (en, es).")
+PARAM = click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
+
+
+def _params(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            fail(f"parameter {pair!r}: expected KEY=VALUE")
+        out[key.strip()] = value
+    return out
+
+
+@main.group()
+def query() -> None:
+    """Saved queries: list, show, run."""
+
+
+@query.command("list")
+@ROOT
+@click.option("--tag", default=None, help="Only queries with this tag.")
+def query_list(root: Path, tag: str | None) -> None:
+    """List the saved queries with their titles."""
+    from tipkg.savedqueries import load_saved_queries
+
+    for q in load_saved_queries(root / "queries").values():
+        if tag is None or tag in q.tags:
+            params = " ".join(f"{p.name}=<{p.type}>" for p in q.params)
+            click.echo(f"{q.name:34s} {q.title}" + (f"  [{params}]" if params else ""))
+
+
+@query.command("show")
+@ROOT
+@click.argument("name")
+def query_show(root: Path, name: str) -> None:
+    """Show a saved query: its description, parameters and SPARQL."""
+    from tipkg.savedqueries import find, load_saved_queries
+
+    q = find(load_saved_queries(root / "queries"), name)
+    click.echo(q.text.rstrip())
+
+
+@query.command("run")
+@ROOT
+@click.argument("name")
+@PARAM
+@FORMAT
+@LANG
+@ENGINE
+def query_run(root: Path, name: str, params: tuple[str, ...], fmt: str, lang: str, engine: str) -> None:
+    """Run a saved query: tipkg query run NAME -p key=value."""
+    import tipkg
+
+    kg = tipkg.open(root, engine=engine)
+    click.echo(kg.query(name, lang=lang, **_params(params)).render(fmt))
+
+
+@main.command()
+@ROOT
+@click.argument("text", required=False)
+@click.option("-f", "--file", "file", type=click.Path(dir_okay=False, path_type=Path), help="Read the query from a file.")
+@PARAM
+@FORMAT
+@LANG
+@ENGINE
+def sparql(root: Path, text: str | None, file: Path | None, params: tuple[str, ...], fmt: str, lang: str, engine: str) -> None:
+    """Run a SPARQL query: tipkg sparql 'SELECT ...' or tipkg sparql -f query.rq."""
+    import tipkg
+
+    if (text is None) == (file is None):
+        fail("give the query as an argument or with -f FILE (one of the two)")
+    if file is not None:
+        try:
+            text = file.read_text(encoding="utf-8")
+        except OSError as exc:
+            fail(f"{file}: {exc.strerror}")
+    assert text is not None
+    kg = tipkg.open(root, engine=engine)
+    click.echo(kg.query(text, lang=lang, **_params(params)).render(fmt))
+
+
 @main.command()
 @ROOT
 @click.option("--all", "show_all", is_flag=True, help="List cited sentences too.")

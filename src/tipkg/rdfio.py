@@ -38,7 +38,7 @@ def canonical(graph: Graph) -> Graph:
     return to_canonical_graph(graph)
 
 
-def sorted_quads(quads: Iterable[tuple[Node, Node, Node, Node]]) -> list[Any]:
+def sorted_quads(quads: Iterable[tuple[Node, Node, Node, Any]]) -> list[Any]:
     """pyoxigraph quads in the order of their canonical N-Quads lines, without duplicates."""
     unique = {ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g)) for s, p, o, g in quads}
     return sorted(unique, key=str)

@@ -1,0 +1,23 @@
+"""tipkg: a knowledge graph of government action against trafficking in persons.
+
+>>> import tipkg
+>>> kg = tipkg.open()                       # the graph `tipkg build` wrote under ./build
+>>> rows = kg.query("victims_by_nationality").to_dicts()
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tipkg.kg import KnowledgeGraph
+
+__all__ = ["open"]
+
+
+def open(path: str | Path = ".", *, engine: str = "oxigraph") -> KnowledgeGraph:
+    """Open a built graph (see :func:`tipkg.kg.open`)."""
+    from tipkg import kg
+
+    return kg.open(path, engine=engine)

@@ -1,0 +1,106 @@
+"""The entailment closure the queries see, computed once at build time.
+
+Rules: rdfs:subClassOf and rdfs:subPropertyOf (transitive, owl:equivalentClass and
+owl:equivalentProperty read as both ways), owl:inverseOf and owl:SymmetricProperty. Together
+they let a client that knows only schema.org, ORG, ELI, PROV or Data Cube find every agency
+(``schema:Organization``) and every partnership (``org:linkedTo``). Domain and range axioms are
+checked by validation rather than used to add types, and owl:sameAs is not propagated (it would
+copy every fact onto the Wikidata items). The closure goes into its own named graph; the asserted
+graphs stay as curated.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
+
+Triple = tuple[Node, Node, Node]
+
+
+def _closure(direct: dict[Node, set[Node]]) -> dict[Node, set[Node]]:
+    """Reflexive-transitive closure of a relation given as successor sets."""
+    out: dict[Node, set[Node]] = {}
+    for start in list(direct):
+        seen = {start}
+        todo = [start]
+        while todo:
+            for nxt in direct.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        out[start] = seen
+    return out
+
+
+class Rules:
+    """The ontology's axioms, indexed for forward chaining."""
+
+    def __init__(self, ontology: Graph) -> None:
+        sub_class: dict[Node, set[Node]] = defaultdict(set)
+        sub_prop: dict[Node, set[Node]] = defaultdict(set)
+        for s, o in ontology.subject_objects(RDFS.subClassOf):
+            if isinstance(s, URIRef) and isinstance(o, URIRef):
+                sub_class[s].add(o)
+        for s, o in ontology.subject_objects(OWL.equivalentClass):
+            if isinstance(s, URIRef) and isinstance(o, URIRef):
+                sub_class[s].add(o)
+                sub_class[o].add(s)
+        for s, o in ontology.subject_objects(RDFS.subPropertyOf):
+            sub_prop[s].add(o)
+        for s, o in ontology.subject_objects(OWL.equivalentProperty):
+            sub_prop[s].add(o)
+            sub_prop[o].add(s)
+        self.superclasses = _closure(sub_class)
+        self.superproperties = _closure(sub_prop)
+        self.inverse: dict[Node, set[Node]] = defaultdict(set)
+        for s, o in ontology.subject_objects(OWL.inverseOf):
+            self.inverse[s].add(o)
+            self.inverse[o].add(s)
+        for p in ontology.subjects(RDF.type, OWL.SymmetricProperty):
+            self.inverse[p].add(p)
+
+    def supers(self, prop: Node) -> set[Node]:
+        return self.superproperties.get(prop, {prop})
+
+
+def entailed(asserted: Iterable[Triple], ontology: Graph) -> set[Triple]:
+    """Triples the rules derive from ``asserted`` that ``asserted`` does not already hold."""
+    rules = Rules(ontology)
+    known = set(asserted)
+    todo = list(known)
+    derived: set[Triple] = set()
+
+    def add(t: Triple) -> None:
+        if t not in known:
+            known.add(t)
+            derived.add(t)
+            todo.append(t)
+
+    while todo:
+        s, p, o = todo.pop()
+        if p == RDF.type:
+            for c in rules.superclasses.get(o, ()):
+                add((s, p, c))
+            continue
+        for q in rules.supers(p):
+            add((s, q, o))
+            if isinstance(o, URIRef):
+                for inv in rules.inverse.get(q, ()):
+                    add((o, inv, s))
+    return derived
+
+
+def schema_closure(ontology: Graph) -> set[Triple]:
+    """Transitive rdfs:subClassOf / rdfs:subPropertyOf between named terms, beyond the asserted."""
+    rules = Rules(ontology)
+    out: set[Triple] = set()
+    for relation, closure in ((RDFS.subClassOf, rules.superclasses), (RDFS.subPropertyOf, rules.superproperties)):
+        for term, supers in closure.items():
+            for sup in supers:
+                if sup != term and isinstance(term, URIRef) and isinstance(sup, URIRef) and (term, relation, sup) not in ontology:
+                    out.add((term, relation, sup))
+    return out

@@ -1,0 +1,89 @@
+"""The Python API: ``kg = tipkg.open(); kg.query("ngo_consulate_partners")``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from rdflib import Literal, URIRef
+
+from tipkg.engines import Engine, OxigraphEngine, RdflibEngine
+from tipkg.errors import NotBuiltError
+from tipkg.namespaces import DEFAULT_BASE
+from tipkg.results import Result
+from tipkg.savedqueries import SavedQuery, bind, find, load_saved_queries, parameter_names
+
+_SAVED_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+LABELS_QUERY = """
+SELECT ?s ?label WHERE {
+  VALUES ?s { %s }
+  { ?s skos:prefLabel ?label } UNION { ?s rdfs:label ?label }
+}"""
+
+
+class KnowledgeGraph:
+    """A built graph with its saved queries, on one engine."""
+
+    def __init__(self, root: Path, engine: Engine, base: str = DEFAULT_BASE) -> None:
+        self.root = root
+        self.engine = engine
+        self.base = base
+        self._queries: dict[str, SavedQuery] | None = None
+
+    @property
+    def queries(self) -> dict[str, SavedQuery]:
+        """The saved queries of ``queries/``, by id."""
+        if self._queries is None:
+            self._queries = load_saved_queries(self.root / "queries")
+        return self._queries
+
+    def query(self, query: str, *, lang: str = "en", **params: Any) -> Result:
+        """Run a saved query by id, or SPARQL text; ``params`` are bound as typed RDF terms."""
+        saved = find(self.queries, query) if _SAVED_NAME.match(query) else None
+        text = saved.text if saved else query
+        if saved is None:
+            missing = parameter_names(text) - set(params)
+            bindings = bind(None, {k: v for k, v in params.items() if k not in missing}, self.base)
+        else:
+            bindings = bind(saved, params, self.base)
+        result = self.engine.run(text, bindings)
+        self.add_labels(result, lang)
+        return result
+
+    def add_labels(self, result: Result, lang: str) -> None:
+        """Fill ``result.labels`` with each IRI's name in ``lang`` (then English, then any)."""
+        iris = {v for row in result.rows for v in row if isinstance(v, URIRef)}
+        if not iris:
+            return
+        values = " ".join(f"<{i}>" for i in sorted(iris))
+        found = self.engine.run(LABELS_QUERY % values, {})
+        best: dict[URIRef, tuple[int, str]] = {}
+        for s, label in found.rows:
+            if not isinstance(s, URIRef) or not isinstance(label, Literal):
+                continue
+            tag = (label.language or "").lower()
+            rank = 0 if tag == lang else 1 if tag == "en" else 2 if not tag else 3
+            current = best.get(s)
+            if current is None or (rank, str(label)) < current:
+                best[s] = (rank, str(label))
+        result.labels.update({s: text for s, (_rank, text) in best.items()})
+
+
+def open(path: str | Path = ".", *, engine: str = "oxigraph") -> KnowledgeGraph:
+    """Open the graph built under ``path`` (a project folder with ``build/`` and ``queries/``)."""
+    import json
+
+    root = Path(path)
+    build = root / "build"
+    manifest = build / "manifest.json"
+    if not manifest.exists():
+        raise NotBuiltError(f"no built graph in {build}: run 'tipkg build' first")
+    base = json.loads(manifest.read_text(encoding="utf-8")).get("base", DEFAULT_BASE)
+    if engine == "oxigraph":
+        from tipkg.store import open_store
+
+        return KnowledgeGraph(root, OxigraphEngine(open_store(build)), base)
+    if engine == "rdflib":
+        return KnowledgeGraph(root, RdflibEngine(build / "graph.nq"), base)
+    raise NotBuiltError(f"unknown engine {engine!r}: expected oxigraph or rdflib")

@@ -1,0 +1,176 @@
+"""Query results: rows of rdflib terms, each IRI with its label, in every output format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+SEPARATOR = " | "  # GROUP_CONCAT separator of the saved queries; parts are sorted for stable output
+FORMATS = ("table", "csv", "tsv", "json", "md", "sparql-json")
+
+
+def normalize(term: Node | None) -> Node | None:
+    """Sort the parts of a concatenated list value, so engines agree on its text."""
+    if isinstance(term, Literal) and term.datatype is None and term.language is None and SEPARATOR in str(term):
+        parts = sorted(set(str(term).split(SEPARATOR)))
+        return Literal(SEPARATOR.join(parts))
+    return term
+
+
+@dataclass
+class Result:
+    """A SELECT result (``variables``, ``rows``), an ASK answer (``boolean``) or a graph (``triples``)."""
+
+    variables: list[str]
+    rows: list[tuple[Node | None, ...]]
+    labels: dict[URIRef, str] = field(default_factory=dict)
+    boolean: bool | None = None
+    triples: list[tuple[Node, Node, Node]] | None = None
+    truncated: bool = False
+
+    def __iter__(self) -> Iterator[dict[str, Node | None]]:
+        for row in self.rows:
+            yield dict(zip(self.variables, row, strict=True))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def iri_columns(self) -> list[str]:
+        return [v for i, v in enumerate(self.variables) if any(isinstance(r[i], URIRef) for r in self.rows)]
+
+    def label(self, term: Node | None) -> str:
+        if term is None:
+            return ""
+        if isinstance(term, URIRef):
+            return self.labels.get(term) or _local(term)
+        return str(term)
+
+    def columns(self) -> list[str]:
+        """Output columns: each variable, and ``<var>Label`` after each IRI-valued one."""
+        iri = set(self.iri_columns())
+        out = []
+        for v in self.variables:
+            out.append(v)
+            if v in iri and f"{v}Label" not in self.variables:
+                out.append(f"{v}Label")
+        return out
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """Rows as plain dicts of strings (IRIs as strings, with ``<var>Label`` for each IRI)."""
+        cols = self.columns()
+        out = []
+        for row in self:
+            d: dict[str, Any] = {}
+            for c in cols:
+                if c in row:
+                    value = row[c]
+                    d[c] = None if value is None else str(value)
+                else:
+                    base = row.get(c[: -len("Label")])
+                    d[c] = self.label(base) if base is not None else None
+            out.append(d)
+        return out
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame of :meth:`to_dicts` (``pip install tipkg[pandas]``)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            from tipkg.errors import TipkgError
+
+            raise TipkgError("pandas is not installed: pip install 'tipkg[pandas]'") from None
+        return pd.DataFrame(self.to_dicts(), columns=self.columns())
+
+    def display_rows(self) -> list[list[str]]:
+        """What a person reads: labels for IRIs, text for literals."""
+        return [[self.label(row[i]) for i in range(len(self.variables))] for row in self.rows]
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        head = "".join(f"<th>{escape(v)}</th>" for v in self.variables)
+        body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in self.display_rows())
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table><p>{len(self)} rows</p>"
+
+    def render(self, fmt: str = "table", width: int = 60) -> str:
+        if self.boolean is not None:
+            return json.dumps({"head": {}, "boolean": self.boolean}) if fmt == "sparql-json" else ("true" if self.boolean else "false")
+        if fmt == "table":
+            return _table(self.variables, self.display_rows(), width) + f"\n({len(self)} rows{', truncated' if self.truncated else ''})"
+        if fmt == "md":
+            head = "| " + " | ".join(self.variables) + " |\n|" + "---|" * len(self.variables) + "\n"
+            return head + "".join(
+                "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in r) + " |\n" for r in self.display_rows()
+            )
+        if fmt in ("csv", "tsv"):
+            buf = io.StringIO()
+            writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+            cols = self.columns()
+            writer.writerow(cols)
+            for d in self.to_dicts():
+                writer.writerow(["" if d[c] is None else d[c] for c in cols])
+            return buf.getvalue()
+        if fmt == "json":
+            return json.dumps(self.to_dicts(), ensure_ascii=False, indent=1)
+        if fmt == "sparql-json":
+            return json.dumps(self.sparql_json(), ensure_ascii=False)
+        raise ValueError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
+
+    def sparql_json(self) -> dict[str, Any]:
+        """W3C SPARQL 1.1 JSON results, with a ``<var>Label`` binding for each IRI (as WDQS does)."""
+        cols = self.columns()
+        bindings = []
+        for row in self:
+            b: dict[str, Any] = {}
+            for c in cols:
+                value = row.get(c) if c in row else None
+                if c not in row:
+                    base = row.get(c[: -len("Label")])
+                    if base is not None:
+                        b[c] = {"type": "literal", "value": self.label(base)}
+                elif value is not None:
+                    b[c] = term_json(value)
+            bindings.append(b)
+        return {"head": {"vars": cols}, "results": {"bindings": bindings}}
+
+
+def term_json(term: Node) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    assert isinstance(term, Literal)
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def _local(iri: URIRef) -> str:
+    text = str(iri)
+    for sep in ("#", "/"):
+        if sep in text:
+            text = text.rsplit(sep, 1)[1] or text
+    return text
+
+
+def _table(headers: list[str], rows: list[list[str]], width: int) -> str:
+    def cut(s: str) -> str:
+        s = " ".join(s.split())
+        return s if len(s) <= width else s[: width - 1] + "…"
+
+    cells = [[cut(c) for c in r] for r in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    rule = "  ".join("─" * w for w in widths)
+    body = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
+    return "\n".join([line, rule, *body])
