@@ -54,7 +54,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 def _is_heading(text: str) -> bool:
     words = re.findall(r"[^\W\d_]+", text)
-    return (not text.rstrip().endswith((".", ":", ";")) and len(words) <= 8) or not words or text.startswith("http")
+    if len(words) <= 3 or text.startswith(("http://", "https://")):
+        return True
+    return not text.rstrip().endswith((".", ":", ";")) and len(words) <= 8
 
 
 def classify(source: Source, cited_spans: list[tuple[int, int]]) -> list[Sentence]:

@@ -1,0 +1,5 @@
+"""``python -m tipkg``."""
+
+from tipkg.cli import main
+
+main()
