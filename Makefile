@@ -19,6 +19,7 @@ build: $(STAMP)
 	$(BIN)/tipkg build
 
 run: build
+	$(BIN)/tipkg viz standard
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

@@ -34,3 +34,16 @@ def built_real(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("real") / "project")
     build(Project(root))
     return root
+
+
+NETWORK = Path(__file__).resolve().parent / "fixtures" / "network"
+
+
+@pytest.fixture(scope="session")
+def built_network(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The network fixture (a committee, funding flows, partners, labels that try to inject HTML), built once."""
+    from tipkg.build import Project, build
+
+    root = copy_project(tmp_path_factory.mktemp("network") / "project", NETWORK / "graph_data")
+    build(Project(root))
+    return root

@@ -139,8 +139,8 @@ def summarize(dataset: Dataset, loaded: Loaded, graphs: Graphs) -> Summary:
     )
 
 
-def build(project: Project, progress: Progress | None = None) -> Summary:
-    """Build the graph into ``project.build_dir``, atomically."""
+def build(project: Project, progress: Progress | None = None, check: bool = True) -> Summary:
+    """Build the graph into ``project.build_dir``, atomically; with ``check``, only if it passes SHACL."""
     import pyoxigraph as ox
 
     from tipkg import rdfio
@@ -148,6 +148,11 @@ def build(project: Project, progress: Progress | None = None) -> Summary:
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
     dataset, loaded = assemble(project, say)
+    if check:
+        say("validating against ontology/shapes.ttl")
+        from tipkg.validation import check_dataset, require_conformance
+
+        require_conformance(check_dataset(dataset, loaded.locations, project.root, project.base))
     graphs = Graphs(project.base)
     say("serializing")
     quads = rdfio.sorted_quads(dataset.quads((None, None, None, None)))

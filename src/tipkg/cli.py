@@ -55,7 +55,8 @@ def _project(root: Path, base: str | None):  # type: ignore[no-untyped-def]
 @ROOT
 @BASE
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-def build(root: Path, base: str | None, quiet: bool) -> None:
+@click.option("--no-check", is_flag=True, help="Skip SHACL validation (tipkg check runs it with the OWL reasoner).")
+def build(root: Path, base: str | None, quiet: bool, no_check: bool) -> None:
     """Build the graph from ontology/ and graph_data/ into build/."""
     from tipkg.build import build as run_build
 
@@ -63,7 +64,7 @@ def build(root: Path, base: str | None, quiet: bool) -> None:
         if not quiet:
             click.echo(f"  … {msg}", err=True)
 
-    summary = run_build(_project(root, base), progress)
+    summary = run_build(_project(root, base), progress, check=not no_check)
     if quiet:
         return
     click.echo(
@@ -137,7 +138,8 @@ def query_run(root: Path, name: str, params: tuple[str, ...], fmt: str, lang: st
     import tipkg
 
     kg = tipkg.open(root, engine=engine)
-    click.echo(kg.query(name, lang=lang, **_params(params)).render(fmt))
+    out = kg.query(name, lang=lang, **_params(params)).render(fmt)
+    click.echo(out, nl=not out.endswith("\n"))
 
 
 @main.command()
@@ -161,7 +163,8 @@ def sparql(root: Path, text: str | None, file: Path | None, params: tuple[str, .
             fail(f"{file}: {exc.strerror}")
     assert text is not None
     kg = tipkg.open(root, engine=engine)
-    click.echo(kg.query(text, lang=lang, **_params(params)).render(fmt))
+    out = kg.query(text, lang=lang, **_params(params)).render(fmt)
+    click.echo(out, nl=not out.endswith("\n"))
 
 
 @main.command()
@@ -191,3 +194,93 @@ def coverage(root: Path, show_all: bool) -> None:
             click.echo(f"  [{s.status}{reason}] {s.start}-{s.end}: {s.text}")
         missing += report.count(cov.MISSING)
     sys.exit(1 if missing else 0)
+
+
+# -- network views and analysis -----------------------------------------------------------------
+
+VIEW_LANG = click.option("--lang", "view_lang", default="en", show_default=True, help="Language of the labels: en or es.")
+
+
+@main.command("viz")
+@ROOT
+@click.argument("view")
+@click.argument("entity", required=False)
+@click.option("--depth", default=1, show_default=True, help="Hops around the entity (entity view).")
+@VIEW_LANG
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="HTML file to write [default: build/views/].")
+def viz_command(root: Path, view: str, entity: str | None, depth: int, view_lang: str, output: Path | None) -> None:
+    """Write an interactive, offline network page: tipkg viz graph|entity NAME|funding|committee|partners.
+
+    ``tipkg viz standard`` writes all of them (and pages for the best-connected entities) under build/views/.
+    """
+    from tipkg.views import write_standard_views, write_view
+
+    if view == "standard":
+        for path in write_standard_views(_project(root, None).build_dir, lang=view_lang):
+            click.echo(str(path))
+        return
+    click.echo(str(write_view(_project(root, None).build_dir, view, entity=entity, depth=depth, lang=view_lang, output=output)))
+
+
+@main.command("analyze")
+@ROOT
+@click.argument("what", default="centrality")
+@click.argument("ends", nargs=-1)
+@click.option("--top", default=15, show_default=True, help="How many entries to list.")
+@click.option("--places", is_flag=True, help="Keep places in the network (left out by default: nearly everything is in one country).")
+@VIEW_LANG
+def analyze_command(root: Path, what: str, ends: tuple[str, ...], top: int, places: bool, view_lang: str) -> None:
+    """Network analysis: tipkg analyze [centrality|components|bridges|path A B] (A, B: IRI, id or name)."""
+    from tipkg import analysis
+    from tipkg.errors import NetworkError
+    from tipkg.network import label, load_network, resolve
+
+    if what not in ("centrality", "components", "bridges", "path"):
+        raise NetworkError(f"unknown analysis {what!r}: expected centrality, components, bridges or path A B")
+    if (what == "path") != bool(ends) or (what == "path" and len(ends) != 2):
+        raise NetworkError("path takes two entities: tipkg analyze path A B" if what == "path" else f"{what} takes no entities")
+    g = load_network(_project(root, None).build_dir)
+    if what == "centrality":
+        click.echo(analysis.centrality_report(g, analysis.centrality(g, places=places), top, view_lang))
+    elif what == "components":
+        click.echo(analysis.components_report(g, analysis.components(g, places=places), top, view_lang))
+    elif what == "bridges":
+        click.echo(analysis.bridges_report(g, analysis.bridges(g, places=places), top, view_lang))
+    else:
+        a, b = (resolve(g, x) for x in ends)
+        hops = analysis.path(g, a, b, places=places)
+        if hops is None:
+            click.echo(f"{label(g, a, view_lang)} and {label(g, b, view_lang)} are not connected" + ("" if places else " (try --places)"))
+            sys.exit(1)
+        click.echo(analysis.path_report(g, hops, view_lang))
+
+
+# -- validation and reasoning -------------------------------------------------------------------
+
+
+@main.command("check")
+@ROOT
+@BASE
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="Time limit of the OWL reasoner, in seconds.")
+def check_command(root: Path, base: str | None, timeout: float) -> None:
+    """Check the curated data: SHACL shapes, OWL consistency (HermiT), ontology lint.
+
+    Exit code 0: conforms (warnings allowed); 1: violations; 2: could not check (bad curated data,
+    no Java, reasoner time-out).
+    """
+    from tipkg.check import check_project
+    from tipkg.findings import SEVERITIES
+
+    report = check_project(_project(root, base), timeout=timeout)
+    for severity in SEVERITIES:
+        items = [f for f in report.findings if f.severity == severity]
+        if items:
+            click.echo(f"{severity.capitalize()}s ({len(items)}):")
+            for finding in items:
+                click.echo(f"  {finding}")
+    counts = ", ".join(f"{n} {s}s" for s in SEVERITIES if (n := sum(f.severity == s for f in report.findings)) or s != "info")
+    times = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.seconds.items())
+    click.echo(f"{counts} ({times})")
+    for error in report.errors:
+        click.echo(f"tipkg: error: {error}", err=True)
+    sys.exit(report.exit_code)

@@ -17,3 +17,11 @@ class DataError(TipkgError):
 
 class NotBuiltError(TipkgError):
     """No built graph where one is needed."""
+
+
+class NetworkError(TipkgError):
+    """A network view or analysis that cannot be made: an unknown or ambiguous entity, an unusable result."""
+
+
+class ReasonerError(TipkgError):
+    """The OWL reasoner could not give an answer: no Java, time-out, or a Java error."""

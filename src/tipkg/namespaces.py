@@ -22,6 +22,8 @@ TIME = Namespace("http://www.w3.org/2006/time#")
 PPLAN = Namespace("http://purl.org/net/p-plan#")
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
+# SHACL shapes of ontology/shapes.ttl; SHAPES.sourceText carries a source's text during validation
+SHAPES = Namespace("https://w3id.org/tipkg/shapes#")
 
 PREFIXES: dict[str, str] = {
     "tipkg": str(TIPKG),

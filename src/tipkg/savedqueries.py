@@ -24,6 +24,8 @@ VIEWS = ("table", "graph", "timeline", "bar", "map")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PARAM_REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _IRI_BAD = re.compile(r"[\s<>\"{}|^`\\]")
+_ENTITY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)+$")
+_WEB_IRI = re.compile(r"^(?:https?|urn):\S+$")
 
 
 class QueryError(TipkgError):
@@ -74,7 +76,7 @@ def parse_saved_query(text: str, name: str, path: str = "") -> SavedQuery:
     try:
         meta = yaml.safe_load("\n".join(header)) or {}
     except yaml.YAMLError as exc:
-        raise QueryError(f"{where}: the #+ header is not valid YAML: {exc}") from None
+        raise QueryError(f"{where}: the #+ header is not valid YAML: {' '.join(str(exc).split())}") from None
     if not isinstance(meta, dict):
         raise QueryError(f"{where}: the #+ header must be a mapping")
     for key in ("title", "description"):
@@ -134,8 +136,9 @@ def bind(query: SavedQuery | None, values: dict[str, Any], base: str) -> dict[st
     """Typed RDF terms for a query's parameters: given values, else defaults; unknown names refused."""
     declared = {p.name: p for p in query.params} if query else {}
     if query is None:
-        # ad-hoc SPARQL: every $name is a parameter of type string unless given an RDF term
-        return {k: v if isinstance(v, URIRef | Literal) else Literal(str(v)) for k, v in values.items()}
+        # ad-hoc SPARQL: an RDF term as given; <...>, an http(s)/urn IRI or an entity id such as
+        # agency/pgr as an IRI; any other value as a string
+        return {k: _adhoc_term(k, v, base) for k, v in values.items()}
     unknown = set(values) - set(declared)
     if unknown:
         names = ", ".join(sorted(declared)) or "none"
@@ -147,6 +150,17 @@ def bind(query: SavedQuery | None, values: dict[str, Any], base: str) -> dict[st
             continue
         out[p.name] = to_term(p, raw, base)
     return out
+
+
+def _adhoc_term(name: str, raw: Any, base: str) -> URIRef | Literal:
+    if isinstance(raw, URIRef | Literal):
+        return raw
+    text = str(raw)
+    if text.startswith("<") and text.endswith(">"):
+        return to_term(Param(name, "iri"), text[1:-1], base)
+    if _ENTITY_ID.match(text) or _WEB_IRI.match(text):
+        return to_term(Param(name, "iri"), text, base)
+    return Literal(text)
 
 
 def to_term(param: Param, raw: Any, base: str) -> URIRef | Literal:
