@@ -12,18 +12,20 @@ graphs stay as curated.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TypeVar
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 Triple = tuple[Node, Node, Node]
+T = TypeVar("T")
 
 
-def _closure(direct: dict[Node, set[Node]]) -> dict[Node, set[Node]]:
+def closure(direct: Mapping[T, set[T]]) -> dict[T, set[T]]:
     """Reflexive-transitive closure of a relation given as successor sets."""
-    out: dict[Node, set[Node]] = {}
+    out: dict[T, set[T]] = {}
     for start in list(direct):
         seen = {start}
         todo = [start]
@@ -54,8 +56,8 @@ class Rules:
         for s, o in ontology.subject_objects(OWL.equivalentProperty):
             sub_prop[s].add(o)
             sub_prop[o].add(s)
-        self.superclasses = _closure(sub_class)
-        self.superproperties = _closure(sub_prop)
+        self.superclasses = closure(sub_class)
+        self.superproperties = closure(sub_prop)
         self.inverse: dict[Node, set[Node]] = defaultdict(set)
         for s, o in ontology.subject_objects(OWL.inverseOf):
             self.inverse[s].add(o)

@@ -205,16 +205,9 @@ class _Reader:
         direct: dict[str, set[str]] = defaultdict(set)
         for row in self.rows(Q_SUBCLASSES):
             direct[row["c"].value].add(row["sup"].value)
-        out: dict[str, set[str]] = {}
-        for start in list(direct):
-            seen, todo = {start}, [start]
-            while todo:
-                for nxt in direct.get(todo.pop(), ()):
-                    if nxt not in seen:
-                        seen.add(nxt)
-                        todo.append(nxt)
-            out[start] = seen
-        return out
+        from tipkg.inference import closure
+
+        return closure(direct)
 
     def _read_labels(self) -> None:
         rdfs: dict[str, dict[str, str]] = defaultdict(dict)
