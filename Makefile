@@ -13,13 +13,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 system-deps:
-	./scripts/system-deps.sh
+	./scripts/system-deps.sh virtuoso
 
 build: $(STAMP)
 	$(BIN)/tipkg build
 
 run: build
 	$(BIN)/tipkg viz standard
+	$(BIN)/tipkg serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages tipkg needs beyond Python: a Java runtime (HermiT, the OWL reasoner owlready2
-# runs) and Chromium (the browser tests). Installs only what is missing; fails loudly if it can't.
+# runs) and Chromium (the browser tests); with the argument 'virtuoso', Virtuoso (the remote-store
+# tests start a virtuoso-t of their own). Installs only what is missing; fails loudly if it can't.
 set -euo pipefail
 
 need=()

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from virtuoso_support import DBA, Virtuoso, start_virtuoso
+
+if TYPE_CHECKING:
+    from tipkg.publish import Published
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
@@ -47,3 +53,46 @@ def built_network(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("network") / "project", NETWORK / "graph_data")
     build(Project(root))
     return root
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """A real Virtuoso with its own temporary database, stopped (or killed) at the end of the session."""
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def published(virtuoso: Virtuoso, built_real: Path) -> Published:
+    """The real build, published to the Virtuoso fixture (as dba, through /sparql-auth)."""
+    from tipkg.publish import publish
+    from tipkg.remote import Endpoint
+
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in DBA.items():
+            env.setenv(name, value)
+        return publish(built_real / "build", Endpoint(virtuoso.url, update_url=virtuoso.update_url))
+
+
+WIKIDATA_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "wikidata" / "items.ttl"
+
+
+@pytest.fixture(scope="session")
+def wikidata_endpoint(virtuoso: Virtuoso) -> str:
+    """The Virtuoso fixture with a few Wikidata-shaped items loaded: its SPARQL endpoint URL."""
+    from rdflib import Graph
+
+    from tipkg.publish import insert_data
+    from tipkg.remote import Endpoint
+
+    items = Graph().parse(WIKIDATA_FIXTURE, format="turtle")
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in DBA.items():
+            env.setenv(name, value)
+        store = Endpoint(virtuoso.url, update_url=virtuoso.update_url)
+        store.update("DROP SILENT GRAPH <urn:tipkg:test:wikidata>")
+        store.update(insert_data("urn:tipkg:test:wikidata", list(items)))  # type: ignore[arg-type]
+    return virtuoso.url

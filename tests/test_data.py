@@ -75,6 +75,10 @@ def test_every_fact_has_a_statement_citing_a_quote(store):
 def test_wikidata_links_only_to_checked_ids(store):
     with (ROOT / "graph_data/reference/wikidata_qids.csv").open(encoding="utf-8") as f:
         checked = {"http://www.wikidata.org/entity/" + r["wikidata_id"] for r in csv.DictReader(f)}
+    reviewed = ROOT / "graph_data/reference/wikidata_candidates.csv"  # tipkg link's review file: accepted rows are checked too
+    if reviewed.exists():
+        with reviewed.open(encoding="utf-8") as f:
+            checked |= {"http://www.wikidata.org/entity/" + r["candidate"] for r in csv.DictReader(f) if r["status"] == "accepted"}
     linked = {q for (q,) in rows(store, "SELECT DISTINCT ?q WHERE { ?s owl:sameAs ?q }")}
     assert linked and linked <= checked
 

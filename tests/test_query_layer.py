@@ -332,6 +332,23 @@ def test_rows_iterate_as_dicts_of_terms(kgs: dict[str, KnowledgeGraph], engine: 
     assert all(set(d) == set(result.columns()) for d in dicts)
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_labels_are_looked_up_when_first_read(kgs: dict[str, KnowledgeGraph], engine: str) -> None:
+    import pickle
+
+    kg = kgs[engine]
+    eager = kg.query("victims_by_nationality", lang="es")
+    expected = kg.labels_of(eager.rows, "es")
+    assert "_pending_labels" in vars(eager)  # not looked up yet
+    assert eager.labels == expected and "_pending_labels" not in vars(eager)
+    lazy = kg.query("victims_by_nationality", lang="es")
+    copy = pickle.loads(pickle.dumps(lazy))  # pickling looks them up first
+    assert copy.labels == expected and copy == lazy
+    replaced = kg.query("victims_by_nationality")
+    replaced.labels = {}
+    assert replaced.labels == {}  # set by hand: the pending lookup is dropped
+
+
 def test_readme_example(kgs: dict[str, KnowledgeGraph]) -> None:
     for kg in kgs.values():
         rows = kg.query("SELECT ?x WHERE { ?x tipkg:unitOf $parent }", parent="agency/pgr").to_dicts()

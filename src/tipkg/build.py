@@ -18,7 +18,7 @@ from pathlib import Path
 from rdflib import Dataset, URIRef
 
 from tipkg.errors import TipkgError
-from tipkg.loader import Loaded, Loader, parse_checked_qids
+from tipkg.loader import Loaded, Loader, describe_linkset, parse_accepted_links, parse_checked_qids
 from tipkg.namespaces import DEFAULT_BASE, TIPKG, Graphs
 from tipkg.records import CuratedFile, load_curated
 from tipkg.schema import load_schema, read_ontology
@@ -90,7 +90,13 @@ def load_project(project: Project) -> Loaded:
     qids_path = project.data_dir / "reference" / "wikidata_qids.csv"
     qids = parse_checked_qids(qids_path.read_text(encoding="utf-8")) if qids_path.exists() else set()
     files: list[CuratedFile] = [load_curated(p, project.root) for p in curated_files(project.data_dir)]
-    return Loader(schema, sources, qids, project.base).load(files)
+    loader = Loader(schema, sources, qids, project.base)
+    loaded = loader.load(files)
+    candidates = project.data_dir / "reference" / "wikidata_candidates.csv"  # tipkg link's review file
+    if candidates.exists():
+        loader.accepted_links(parse_accepted_links(candidates.read_text(encoding="utf-8")), str(candidates.relative_to(project.root)))
+    describe_linkset(loaded.dataset, Graphs(project.base))
+    return loaded
 
 
 def assemble(project: Project, progress: Progress | None = None) -> tuple[Dataset, Loaded]:

@@ -79,7 +79,19 @@ def build(root: Path, base: str | None, quiet: bool, no_check: bool) -> None:
     click.echo(f"Written: {', '.join(Path(f).name for f in summary.files)} in {root / 'build'}")
 
 
-ENGINE = click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True, help="Query engine.")
+def _engine(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    if value in ("oxigraph", "rdflib") or value.startswith(("http://", "https://")):
+        return value
+    raise click.BadParameter(f"{value!r}: expected oxigraph, rdflib or the http(s) URL of a SPARQL endpoint")
+
+
+ENGINE = click.option(
+    "--engine",
+    default="oxigraph",
+    show_default=True,
+    callback=_engine,
+    help="Query engine: oxigraph, rdflib, or the URL of a SPARQL endpoint the build was published to.",
+)
 FORMAT = click.option(
     "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "md", "sparql-json"]), default="table", show_default=True
 )
@@ -284,3 +296,83 @@ def check_command(root: Path, base: str | None, timeout: float) -> None:
     for error in report.errors:
         click.echo(f"tipkg: error: {error}", err=True)
     sys.exit(report.exit_code)
+
+
+# -- remote stores and Wikidata links ------------------------------------------------------------
+
+TIMEOUT = click.option("--timeout", type=float, default=60.0, show_default=True, help="Time limit of each request, in seconds.")
+
+
+@main.command("publish")
+@ROOT
+@click.option("--endpoint", required=True, help="SPARQL query endpoint of the store.")
+@click.option("--update-endpoint", default=None, help="SPARQL update endpoint [default: --endpoint].")
+@click.option("--graph", "graphs", multiple=True, metavar="IRI", help="Publish only this named graph (repeatable) [default: all].")
+@click.option("--batch", type=click.IntRange(1), default=500, show_default=True, help="Triples per INSERT DATA request.")
+@TIMEOUT
+def publish_command(root: Path, endpoint: str, update_endpoint: str | None, graphs: tuple[str, ...], batch: int, timeout: float) -> None:
+    """Upload the build to a SPARQL 1.1 store, replacing the previous version of its graphs.
+
+    Credentials come from TIPKG_ENDPOINT_USER and TIPKG_ENDPOINT_PASSWORD (TIPKG_ENDPOINT_AUTH=digest
+    for Virtuoso's /sparql-auth); see docs/remote.md.
+    """
+    from tipkg.publish import publish
+    from tipkg.remote import Endpoint
+
+    store = Endpoint(endpoint, update_url=update_endpoint, timeout=timeout)
+    done = publish(_project(root, None).build_dir, store, list(graphs) or None, batch, lambda msg: click.echo(f"  … {msg}", err=True))
+    for graph, sent in done.graphs.items():
+        click.echo(f"  {sent:6d} triples sent, {done.stored[graph]:6d} stored  {graph}")
+    click.echo(f"Published {done.triples} triples in {done.seconds:.1f} s ({done.rate:.0f} triples/s, {done.requests} requests).")
+
+
+@main.command("link")
+@ROOT
+@click.option("--endpoint", default=None, help="SPARQL endpoint to look names up in [default: Wikidata's].")
+@TIMEOUT
+def link_command(root: Path, endpoint: str | None, timeout: float) -> None:
+    """Propose Wikidata ids for the entities without one, into graph_data/reference/wikidata_candidates.csv.
+
+    A curator marks rows accepted (or rejected); the next build links the accepted ones.
+    """
+    from tipkg.linking import WIKIDATA_SPARQL, link
+    from tipkg.remote import Endpoint
+
+    report = link(root, Endpoint(endpoint or WIKIDATA_SPARQL, timeout=timeout), lambda msg: click.echo(f"  … {msg}", err=True))
+    click.echo(f"{report.entities} entities looked up; {report.proposed} proposed candidates to review in {report.path}")
+
+
+# -- the service --------------------------------------------------------------------------------
+
+
+@main.command("serve")
+@ROOT
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on (0: any free port).")
+@click.option(
+    "--setting",
+    "settings",
+    multiple=True,
+    nargs=2,
+    metavar="NAME VALUE",
+    help="A service setting (repeatable): query_time_limit, row_cap, max_query_bytes, workers, service_allow_list, licence, lang.",
+)
+def serve_command(root: Path, host: str, port: int, settings: tuple[tuple[str, str], ...]) -> None:
+    """Serve the built graph: a read-only SPARQL endpoint at /sparql and a browsable site."""
+    import socket
+
+    import uvicorn
+
+    from tipkg.service.app import create_app
+
+    app = create_app(root, dict(settings))
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror}")
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"tipkg: serving {root.resolve()} at http://{shown}:{sock.getsockname()[1]}/ (Ctrl-C to stop)", err=False)
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -62,6 +62,23 @@ def from_ox(term: Any) -> Node | None:
     raise TypeError(f"unexpected term {term!r}")
 
 
+def term_converter() -> Callable[[Any], Node | None]:
+    """:func:`from_ox` then :func:`~tipkg.results.normalize`, remembering each term: a result
+    repeats its IRIs and values from row to row, and making an rdflib term is the costly part."""
+    seen: dict[Any, Node | None] = {}
+
+    def convert(term: Any) -> Node | None:
+        if term is None:
+            return None
+        try:
+            return seen[term]
+        except KeyError:
+            node = seen[term] = normalize(from_ox(term))
+            return node
+
+    return convert
+
+
 class OxigraphEngine:
     name = "oxigraph"
 
@@ -102,7 +119,8 @@ class OxigraphEngine:
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
             keep = [i for i, v in enumerate(variables) if v not in added]
-            rows = [tuple(normalize(from_ox(sol[i])) for i in keep) for sol in answer]
+            convert = term_converter()
+            rows = [tuple([convert(sol[i]) for i in keep]) for sol in answer]
             return Result([variables[i] for i in keep], rows)
         triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in answer]
         return Result([], [], triples=triples)  # type: ignore[arg-type]

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from rdflib import Literal, URIRef
+from rdflib.term import Node
 
+from tipkg import federation
 from tipkg.engines import Engine, OxigraphEngine, RdflibEngine
 from tipkg.errors import NotBuiltError
 from tipkg.namespaces import DEFAULT_BASE
@@ -47,15 +50,19 @@ class KnowledgeGraph:
             bindings = bind(None, {k: v for k, v in params.items() if k not in missing}, self.base)
         else:
             bindings = bind(saved, params, self.base)
-        result = self.engine.run(text, bindings)
-        self.add_labels(result, lang)
+        result = self.engine.run(federation.prepare(text), bindings)  # SERVICE only to allow-listed endpoints
+        result.defer_labels(partial(self.labels_of, result.rows, lang))
         return result
 
     def add_labels(self, result: Result, lang: str) -> None:
         """Fill ``result.labels`` with each IRI's name in ``lang`` (then English, then any)."""
-        iris = {v for row in result.rows for v in row if isinstance(v, URIRef)}
+        result.labels.update(self.labels_of(result.rows, lang))
+
+    def labels_of(self, rows: list[tuple[Node | None, ...]], lang: str) -> dict[URIRef, str]:
+        """The name in ``lang`` (then English, then any) of each IRI in ``rows``."""
+        iris = {v for row in rows for v in row if isinstance(v, URIRef)}
         if not iris:
-            return
+            return {}
         values = " ".join(f"<{i}>" for i in sorted(iris))
         found = self.engine.run(LABELS_QUERY % values, {})
         best: dict[URIRef, tuple[int, str]] = {}
@@ -67,16 +74,26 @@ class KnowledgeGraph:
             current = best.get(s)
             if current is None or (rank, str(label)) < current:
                 best[s] = (rank, str(label))
-        result.labels.update({s: text for s, (_rank, text) in best.items()})
+        return {s: text for s, (_rank, text) in best.items()}
 
 
 def open(path: str | Path = ".", *, engine: str = "oxigraph") -> KnowledgeGraph:
-    """Open the graph built under ``path`` (a project folder with ``build/`` and ``queries/``)."""
+    """Open the graph built under ``path`` (a project folder with ``build/`` and ``queries/``).
+
+    ``engine`` is ``oxigraph`` (the embedded store), ``rdflib``, or the URL of a SPARQL endpoint
+    the build was published to (``tipkg publish``).
+    """
     import json
 
     root = Path(path)
     build = root / "build"
     manifest = build / "manifest.json"
+    if engine.startswith(("http://", "https://")):
+        # a remote SPARQL endpoint; a local build, if any, names the graphs to query as the default graph
+        from tipkg.remote import open_engine
+
+        info = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else None
+        return KnowledgeGraph(root, open_engine(engine, info), (info or {}).get("base", DEFAULT_BASE))
     if not manifest.exists():
         raise NotBuiltError(f"no built graph in {build}: run 'tipkg build' first")
     base = json.loads(manifest.read_text(encoding="utf-8")).get("base", DEFAULT_BASE)
@@ -86,4 +103,4 @@ def open(path: str | Path = ".", *, engine: str = "oxigraph") -> KnowledgeGraph:
         return KnowledgeGraph(root, OxigraphEngine(open_store(build)), base)
     if engine == "rdflib":
         return KnowledgeGraph(root, RdflibEngine(build / "graph.nq"), base)
-    raise NotBuiltError(f"unknown engine {engine!r}: expected oxigraph or rdflib")
+    raise NotBuiltError(f"unknown engine {engine!r}: expected oxigraph, rdflib or an http(s) SPARQL endpoint URL")

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from rdflib import Dataset, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, QB, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, QB, RDF, RDFS, SKOS, VOID, XSD
 
 from tipkg.errors import DataError
-from tipkg.namespaces import OA, TIPKG, WD, Graphs
+from tipkg.namespaces import OA, TIPKG, WD, WIKIDATA, Graphs
 from tipkg.records import CuratedFile, Mapping, Scalar, Sequence, Value
 from tipkg.schema import Property, Schema
 from tipkg.sources import Source, meta_list
@@ -62,6 +62,16 @@ class Loaded:
 def parse_checked_qids(text: str) -> set[str]:
     """Wikidata ids from the reference list of checked ids (CSV with a ``wikidata_id`` column)."""
     return {row["wikidata_id"].strip() for row in csv.DictReader(io.StringIO(text)) if row.get("wikidata_id")}
+
+
+def parse_accepted_links(text: str) -> list[tuple[str, str, int]]:
+    """``(entity id, Wikidata id, line)`` of the rows a curator accepted in the candidates review file."""
+    rows = csv.DictReader(io.StringIO(text))
+    return [
+        ((row.get("entity") or "").strip(), (row.get("candidate") or "").strip(), rows.line_num)
+        for row in rows
+        if (row.get("status") or "").strip() == "accepted"
+    ]
 
 
 def nfc(text: str) -> str:
@@ -457,6 +467,17 @@ class Loader:
                 out.append(Literal(nfc(self._text(item, path, key)), lang=default_lang))
         return out
 
+    def accepted_links(self, links: list[tuple[str, str, int]], path: str) -> None:
+        """Link each entity to the Wikidata id a curator accepted (``tipkg link``'s review file)."""
+        graph = self.out.dataset.graph(URIRef(self.graphs.links))
+        for local, qid, line in links:
+            if local not in self.out.entities:
+                raise DataError(path, line, "entity", f"unknown entity {local!r}{_suggest(local, self.out.entities)}")
+            if not _QID.match(qid):
+                raise DataError(path, line, "candidate", f"{qid!r}: expected a Wikidata id like Q96")
+            graph.add((self.out.entities[local].iri, OWL.sameAs, WD[qid]))
+            graph.add((self.out.entities[local].iri, TIPKG.wikidata, WD[qid]))
+
     def _wikidata(self, value: Value, path: str, subject: URIRef) -> None:
         links = self.out.dataset.graph(URIRef(self.graphs.links))
         for item in _as_list(value):
@@ -469,6 +490,21 @@ class Loader:
                 )
             links.add((subject, OWL.sameAs, WD[qid]))
             links.add((subject, TIPKG.wikidata, WD[qid]))
+
+
+def describe_linkset(dataset: Dataset, graphs: Graphs) -> None:
+    """A ``void:Linkset`` in the links graph: the owl:sameAs links from this dataset to Wikidata."""
+    links = dataset.graph(URIRef(graphs.links))
+    count = sum(1 for _ in links.triples((None, OWL.sameAs, None)))
+    if not count:
+        return
+    linkset = URIRef(f"{graphs.base}linkset/wikidata")
+    links.add((linkset, RDF.type, VOID.Linkset))
+    links.add((linkset, RDFS.label, Literal("links to Wikidata", lang="en")))
+    links.add((linkset, VOID.subjectsTarget, URIRef(graphs.dataset)))
+    links.add((linkset, VOID.objectsTarget, WIKIDATA))
+    links.add((linkset, VOID.linkPredicate, OWL.sameAs))
+    links.add((linkset, VOID.triples, Literal(count, datatype=XSD.integer)))
 
 
 def _as_list(value: Value) -> list[Value]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, QB, RDF, RDFS, SKOS, VOID, XSD
 
 TIPKG = Namespace("https://w3id.org/tipkg/ontology#")
@@ -22,6 +22,7 @@ TIME = Namespace("http://www.w3.org/2006/time#")
 PPLAN = Namespace("http://purl.org/net/p-plan#")
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
+WIKIDATA = URIRef("http://www.wikidata.org/")  # Wikidata as a dataset: the objects target of the links
 # SHACL shapes of ontology/shapes.ttl; SHAPES.sourceText carries a source's text during validation
 SHAPES = Namespace("https://w3id.org/tipkg/shapes#")
 

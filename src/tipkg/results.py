@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, overload
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
@@ -24,16 +24,47 @@ def normalize(term: Node | None) -> Node | None:
     return term
 
 
+class _Labels:
+    """``Result.labels``: each IRI's name. A lookup left by :meth:`Result.defer_labels` runs when they
+    are first read, so a caller that only wants the rows does not pay for a second query."""
+
+    @overload
+    def __get__(self, result: None, owner: type | None = None) -> None: ...
+    @overload
+    def __get__(self, result: Result, owner: type | None = None) -> dict[URIRef, str]: ...
+    def __get__(self, result: Result | None, owner: type | None = None) -> dict[URIRef, str] | None:
+        if result is None:
+            return None  # the field's default: __set__ makes a new dict of it
+        labels: dict[URIRef, str] = result.__dict__["_labels"]
+        pending = result.__dict__.get("_pending_labels")
+        if pending is not None:
+            labels.update(pending())
+            del result.__dict__["_pending_labels"]
+        return labels
+
+    def __set__(self, result: Result, value: dict[URIRef, str] | None) -> None:
+        result.__dict__["_labels"] = {} if value is None else value
+        result.__dict__.pop("_pending_labels", None)
+
+
 @dataclass
 class Result:
     """A SELECT result (``variables``, ``rows``), an ASK answer (``boolean``) or a graph (``triples``)."""
 
     variables: list[str]
     rows: list[tuple[Node | None, ...]]
-    labels: dict[URIRef, str] = field(default_factory=dict)
+    labels: _Labels = _Labels()
     boolean: bool | None = None
     triples: list[tuple[Node, Node, Node]] | None = None
     truncated: bool = False
+
+    def defer_labels(self, lookup: Callable[[], dict[URIRef, str]]) -> None:
+        """Add the names ``lookup`` returns to :attr:`labels` when they are first read."""
+        self.__dict__["_pending_labels"] = lookup
+
+    def __getstate__(self) -> dict[str, Any]:
+        self.labels  # noqa: B018 - a pending lookup runs now: it cannot be pickled
+        return dict(self.__dict__)
 
     def __iter__(self) -> Iterator[dict[str, Node | None]]:
         for row in self.rows:

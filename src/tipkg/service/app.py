@@ -1,0 +1,120 @@
+"""The ASGI application: :func:`create_app` builds it for a project folder with a built graph.
+
+>>> from tipkg.service.app import create_app
+>>> app = create_app("/path/to/project", {"query_time_limit": 5})  # doctest: +SKIP
+
+Run it with ``tipkg serve`` (uvicorn), or test it in-process with Starlette's ``TestClient``
+(``with TestClient(app) as client:`` starts the worker processes and stops them after).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tipkg.service import pages, protocol
+from tipkg.service.context import Context
+from tipkg.service.settings import resolve
+
+ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
+
+
+class OpenReadHeaders:
+    """CORS open for reads, and headers every answer carries.
+
+    Every answer says ``Access-Control-Allow-Origin: *`` and never allows credentials, so no
+    origin is ever echoed with ``Access-Control-Allow-Credentials``; a preflight (``OPTIONS``)
+    gets 204 with the methods and headers a SPARQL client uses.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] == "OPTIONS":
+            response = Response(status_code=204, headers={"Allow": ALLOWED_METHODS})
+            await response(scope, receive, self._with_headers(send))
+            return
+        await self.app(scope, receive, self._with_headers(send))
+
+    @staticmethod
+    def _with_headers(send: Send) -> Send:
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if "access-control-allow-credentials" in headers:
+                    del headers["access-control-allow-credentials"]
+                headers["Access-Control-Allow-Origin"] = "*"
+                headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
+                headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+                headers["Access-Control-Expose-Headers"] = "X-Tipkg-Truncated, Content-Type, Vary"
+                headers["Access-Control-Max-Age"] = "600"
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "no-referrer")
+            await send(message)
+
+        return wrapped
+
+
+def create_app(root: str | Path = ".", settings: Mapping[str, Any] | None = None) -> Starlette:
+    """The service over the graph built in ``root/build``, with ``settings`` over the defaults."""
+    ctx = Context(Path(root).resolve(), resolve(settings))
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await ctx.pool.start()
+        try:
+            yield
+        finally:
+            await ctx.pool.stop()
+
+    routes = [
+        Route("/", pages.home, name="home"),
+        Route("/queries", pages.queries_index, name="queries"),
+        Route("/queries/{name}", pages.query_page, name="query"),
+        Route("/queries/{name}/graph", pages.query_graph, name="query_graph"),
+        Route("/sparql", protocol.endpoint, methods=["GET", "POST"], name="sparql"),
+        Route("/id/{rest:path}", pages.entity, name="entity"),
+        Route("/sources/{source}", pages.source_page, name="source"),
+        Route("/views/{file}", pages.view_page, name="view"),
+        Route("/dataset", pages.dataset, name="dataset"),
+        Route("/.well-known/void", pages.void, name="void"),
+        Route("/downloads/{file}", pages.download, name="download"),
+        Route("/static/site.css", pages.stylesheet, name="stylesheet"),
+    ]
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+    )
+    app.state.context = ctx
+    app.add_middleware(OpenReadHeaders)
+    return app
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 405:
+        return Response("method not allowed\n", 405, headers=exc.headers, media_type="text/plain; charset=utf-8")
+    if pages.wants_html(request):
+        return pages.error_page(request, exc.status_code, exc.detail)
+    return Response(f"{exc.detail}\n", exc.status_code, media_type="text/plain; charset=utf-8")
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    from tipkg.engines import one_line
+
+    return Response(f"internal error: {one_line(exc)}\n", 500, media_type="text/plain; charset=utf-8")

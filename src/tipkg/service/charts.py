@@ -1,0 +1,227 @@
+"""Charts of query results as plain inline SVG, written on the server: no script, no network.
+
+:func:`bar_charts` draws one horizontal bar chart per numeric column of a result (a lower bound
+column ``moreThan`` joins the ``value`` chart as "more than N" bars); :func:`timeline` draws the
+rows on a time axis, a point per date or a bar from ``start`` to ``end``. Every text reaches the
+SVG escaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from rdflib import Literal
+from rdflib.namespace import XSD
+
+from tipkg.results import Result
+
+NUMERIC = {
+    XSD.integer,
+    XSD.decimal,
+    XSD.double,
+    XSD.float,
+    XSD.int,
+    XSD.long,
+    XSD.short,
+    XSD.nonNegativeInteger,
+    XSD.positiveInteger,
+}
+DATES = {XSD.date, XSD.gYear, XSD.gYearMonth, XSD.dateTime}
+NOT_MEASURES = ("start", "end")  # offsets and periods: not what a bar measures
+LOWER_BOUND = "moreThan"
+MAX_ROWS = 60
+WIDTH = 760
+LABEL_WIDTH = 300
+ROW = 22
+COLORS = ("#3b6ea8", "#b5651d", "#4f8a4f")
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    lower_bound: bool = False
+
+
+def _number(term: object) -> float | None:
+    if isinstance(term, Literal) and term.datatype in NUMERIC:
+        try:
+            return float(str(term))
+        except ValueError:
+            return None
+    return None
+
+
+def _year(term: object) -> float | None:
+    """A date as a fractional year: 2010, 2010-04 (2010.25), 2010-04-16."""
+    if not isinstance(term, Literal) or term.datatype not in DATES:
+        return None
+    text = str(term).lstrip("-")
+    parts = text[:10].split("-")
+    try:
+        year = float(parts[0])
+        month = float(parts[1]) if len(parts) > 1 else 1.0
+        day = float(parts[2][:2]) if len(parts) > 2 else 1.0
+    except (ValueError, IndexError):
+        return None
+    return year + (month - 1) / 12 + (day - 1) / 365
+
+
+def numeric_columns(result: Result, skip: set[str]) -> list[str]:
+    """Columns whose values are all numbers (at least one), parameters and evidence aside."""
+    out = []
+    for i, v in enumerate(result.variables):
+        values = [row[i] for row in result.rows if row[i] is not None]
+        if v not in skip and values and all(_number(x) is not None for x in values):
+            out.append(v)
+    return out
+
+
+def _labels(result: Result, skip: set[str]) -> list[str]:
+    """A name for each row: its first describing column, with the second where names repeat."""
+    numeric = set(numeric_columns(result, skip))
+    describing = [v for v in result.variables if v not in skip and v not in numeric and v != "evidence"]
+    index = {v: i for i, v in enumerate(result.variables)}
+
+    def text(row: tuple[object, ...], column: str) -> str:
+        value = row[index[column]]
+        return result.label(value) if value is not None else ""  # type: ignore[arg-type]
+
+    first = [text(r, describing[0]) if describing else str(n + 1) for n, r in enumerate(result.rows)]
+    if len(set(first)) < len(first) and len(describing) > 1:
+        return [" · ".join(x for x in (a, text(r, describing[1])) if x) for a, r in zip(first, result.rows, strict=True)]
+    return first
+
+
+def bar_charts(result: Result, params: set[str] | None = None) -> list[tuple[str, str]]:
+    """(column, SVG) of a bar chart for each numeric column of ``result``; at most three."""
+    skip = set(params or ()) | {"evidence"}
+    columns = [c for c in numeric_columns(result, skip) if c not in NOT_MEASURES]
+    labels = _labels(result, skip)
+    index = {v: i for i, v in enumerate(result.variables)}
+    charts: list[tuple[str, str]] = []
+    for column in columns:
+        if column == LOWER_BOUND and "value" in columns:
+            continue
+        bars = []
+        for label, row in zip(labels, result.rows, strict=True):
+            value = _number(row[index[column]])
+            bound = False
+            if value is None and column == "value" and LOWER_BOUND in index:
+                value, bound = _number(row[index[LOWER_BOUND]]), True
+            if value is not None:
+                bars.append(Bar(label, value, bound))
+        if bars:
+            charts.append((column, bar_svg(bars, column, COLORS[len(charts) % len(COLORS)])))
+    return charts[:3]
+
+
+def bar_svg(bars: list[Bar], title: str, color: str = COLORS[0]) -> str:
+    """A horizontal bar chart; bars for lower bounds are hatched and read "more than N"."""
+    shown = bars[:MAX_ROWS]
+    top = max((b.value for b in shown), default=0.0) or 1.0
+    area = WIDTH - LABEL_WIDTH - 110
+    height = ROW * len(shown) + 30
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}"'
+        f' role="img" aria-label="{escape(title)}">',
+        f'<text x="0" y="14" font-size="13" font-weight="bold">{escape(title)}</text>',
+        '<defs><pattern id="bound" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        f'<rect width="3" height="6" fill="{color}"/></pattern></defs>',
+    ]
+    for i, bar in enumerate(shown):
+        y = 24 + i * ROW
+        width = max(1.0, area * max(bar.value, 0.0) / top)
+        label = bar.label if len(bar.label) <= 44 else bar.label[:43] + "…"
+        number = ("more than " if bar.lower_bound else "") + _format(bar.value)
+        fill = "url(#bound)" if bar.lower_bound else color
+        parts.append(
+            f"<g><title>{escape(bar.label)}: {escape(number)}</title>"
+            f'<text x="{LABEL_WIDTH - 6}" y="{y + 14}" font-size="12" text-anchor="end">{escape(label)}</text>'
+            f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{width:.1f}" height="{ROW - 6}" fill="{fill}" stroke="{color}"/>'
+            f'<text x="{LABEL_WIDTH + width + 5:.1f}" y="{y + 14}" font-size="12">{escape(number)}</text></g>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _format(value: float) -> str:
+    return f"{int(value):,}" if value == int(value) else f"{value:,.2f}"
+
+
+@dataclass(frozen=True)
+class Event:
+    label: str
+    start: float
+    end: float | None
+    text: str  # the dates as the report gives them
+    detail: str = ""  # what the date is (created, published ...)
+
+
+def timeline(result: Result, params: set[str] | None = None) -> str | None:
+    """The rows on a time axis, or ``None`` when the result has no dates."""
+    skip = set(params or ())
+    index = {v: i for i, v in enumerate(result.variables)}
+    dated = [v for v in result.variables if v not in skip and any(_year(r[index[v]]) is not None for r in result.rows)]
+    if not dated:
+        return None
+    start_col = "start" if "start" in dated else dated[0]
+    end_col = "end" if "end" in dated and start_col == "start" else None
+    entity = _entity_column(result, skip)
+    events = []
+    for row in result.rows:
+        start = _year(row[index[start_col]])
+        end = _year(row[index[end_col]]) if end_col else None
+        if start is None and end is not None:
+            start, end = end, None
+        if start is None:
+            continue
+        label = result.label(row[index[entity]]) if entity and row[index[entity]] is not None else ""  # type: ignore[arg-type]
+        detail = result.label(row[index["event"]]) if "event" in index and row[index["event"]] is not None else ""  # type: ignore[arg-type]
+        dates = "–".join(str(row[index[c]]) for c in (start_col, end_col) if c and row[index[c]] is not None)
+        events.append(Event(label, start, end, dates, detail))
+    if not events:
+        return None
+    return timeline_svg(sorted(events, key=lambda e: (e.start, e.label)))
+
+
+def _entity_column(result: Result, skip: set[str]) -> str | None:
+    iri_columns = [v for v in result.iri_columns() if v not in skip and v not in ("class", "event", "area")]
+    return iri_columns[0] if iri_columns else None
+
+
+def timeline_svg(events: list[Event]) -> str:
+    shown = events[:MAX_ROWS]
+    first = int(min(e.start for e in shown))
+    last = int(max(max(e.start, e.end or e.start) for e in shown)) + 1
+    span = max(1, last - first)
+    area = WIDTH - LABEL_WIDTH - 20
+    height = ROW * len(shown) + 40
+
+    def x(year: float) -> float:
+        return LABEL_WIDTH + area * (year - first) / span
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}"'
+        ' role="img" aria-label="timeline">'
+    ]
+    step = 1 if span <= 12 else 5
+    for year in range(first, last + 1, step):
+        parts.append(
+            f'<line x1="{x(year):.1f}" y1="18" x2="{x(year):.1f}" y2="{height - 4}" stroke="#d5dbe1"/>'
+            f'<text x="{x(year):.1f}" y="12" font-size="11" text-anchor="middle">{year}</text>'
+        )
+    for i, event in enumerate(shown):
+        y = 24 + i * ROW
+        label = event.label if len(event.label) <= 44 else event.label[:43] + "…"
+        parts.append(f"<g><title>{escape(event.label)}: {escape(event.text)}</title>")
+        parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 14}" font-size="12" text-anchor="end">{escape(label)}</text>')
+        if event.end is not None and event.end > event.start:
+            width = max(4.0, x(event.end + 1 / 12) - x(event.start))
+            parts.append(f'<rect x="{x(event.start):.1f}" y="{y + 4}" width="{width:.1f}" height="{ROW - 8}" rx="3" fill="{COLORS[0]}"/>')
+        else:
+            parts.append(f'<circle cx="{x(event.start):.1f}" cy="{y + 10}" r="5" fill="{COLORS[1]}"/>')
+        parts.append("</g>")
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,66 @@
+"""The service's settings, declared as data: a name, a safe default and what it does.
+
+``tipkg serve --setting NAME VALUE`` overrides one; :func:`resolve` checks the names and turns the
+values into the type of their defaults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from tipkg.errors import TipkgError
+
+
+class SettingError(TipkgError):
+    """An unknown setting, or a value of the wrong kind."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("query_time_limit", 10.0, "Seconds a query may run; then its worker process is stopped and the answer is 503."),
+    Setting("row_cap", 10_000, "Most rows (or triples) in one answer; a cut answer says so in the X-Tipkg-Truncated header."),
+    Setting("max_query_bytes", 65_536, "Largest query accepted, in bytes of UTF-8; larger ones get 413."),
+    Setting("workers", 2, "Worker processes that run queries, each with the store open read-only."),
+    Setting("service_allow_list", "", "SPARQL endpoints a query may call with SERVICE, separated by spaces; none by default."),
+    Setting("licence", "https://creativecommons.org/licenses/by/4.0/", "Licence IRI of the data, given in the VoID and DCAT descriptions."),
+    Setting("lang", "en", "Language of the labels in pages (en or es); ?lang= chooses per request."),
+)
+BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def resolve(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Every setting's value: its default, or the override converted to the default's type."""
+    values = {s.name: s.default for s in SETTINGS}
+    for name, raw in (overrides or {}).items():
+        setting = BY_NAME.get(name)
+        if setting is None:
+            raise SettingError(f"unknown setting {name!r}: expected one of {', '.join(BY_NAME)}")
+        values[name] = _convert(setting, raw)
+    if values["lang"] not in ("en", "es"):
+        raise SettingError(f"setting lang: expected en or es, got {values['lang']!r}")
+    for name in ("query_time_limit", "row_cap", "max_query_bytes", "workers"):
+        if values[name] <= 0:
+            raise SettingError(f"setting {name}: expected a positive number, got {values[name]}")
+    return values
+
+
+def _convert(setting: Setting, raw: Any) -> Any:
+    kind = type(setting.default)
+    if isinstance(raw, kind):
+        return raw
+    try:
+        return kind(str(raw).strip())
+    except ValueError:
+        raise SettingError(f"setting {setting.name}: expected {kind.__name__}, got {raw!r}") from None
+
+
+def allowed_services(settings: Mapping[str, Any]) -> frozenset[str]:
+    return frozenset(str(settings["service_allow_list"]).split())
