@@ -186,3 +186,30 @@ def test_quotes_match_across_line_breaks_and_store_nfc(mini_project):
     labels = {str(o) for o in graph.objects(URIRef(ID + "agency/shelter-office"), SKOS.altLabel)}
     assert "Peña office" in labels  # composed (NFC)
     assert any(e.end - e.start == len("Shelter Office in Ciudad Peña.") for e in loaded.evidence)
+
+
+def test_loader_on_in_memory_records():
+    """The pure core: parsed text in, triples out, no file read."""
+    import hashlib
+
+    from tipkg.loader import Loader
+    from tipkg.namespaces import DEFAULT_BASE
+    from tipkg.records import parse_curated
+    from tipkg.schema import load_schema
+    from tipkg.sources import parse_source
+
+    text = "The Office of Care was created in May 2010.\n"
+    meta = f"id: s\nfile: s.txt\nsha256: {hashlib.sha256(text.encode()).hexdigest()}\ntitle: S\nlanguage: en\n"
+    source = parse_source(meta, "s.yaml", text, "s.txt")
+    records = parse_curated(
+        "source: s\nrecords:\n  - id: agency/care\n    type: GovernmentBody\n    label: Office of Care\n"
+        "    foundingDate: 2010-05\n    evidence: The Office of Care was created in May 2010.\n",
+        "mem.yaml",
+    )
+    loaded = Loader(load_schema(str(Path(__file__).resolve().parents[1] / "ontology")), {"s": source}, set(), DEFAULT_BASE).load([records])
+    graph = loaded.dataset.graph(URIRef(ID + "graph/s"))
+    care = URIRef(ID + "agency/care")
+    assert (care, TIPKG.foundingDate, Literal("2010-05", datatype=XSD.gYearMonth)) in graph
+    assert (care, SKOS.prefLabel, Literal("Office of Care", lang="en")) in graph
+    assert loaded.locations[care] == "mem.yaml:3"
+    assert {(e.start, e.end) for e in loaded.evidence} == {(0, len(text) - 1)}

@@ -397,3 +397,10 @@ def test_every_saved_query_is_documented() -> None:
 def test_the_readme_links_the_query_list() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "(docs/queries.md)" in readme
+
+
+def test_graph_displays_as_html_in_jupyter(built_real: Path) -> None:
+    import tipkg
+
+    html = tipkg.open(built_real)._repr_html_()
+    assert "<table>" in html and "<td>law</td><td>11</td>" in html  # 2 national instruments + 9 state laws

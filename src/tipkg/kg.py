@@ -34,6 +34,18 @@ class KnowledgeGraph:
         self.base = base
         self._queries: dict[str, SavedQuery] | None = None
 
+    def _repr_html_(self) -> str:
+        """In Jupyter: what the graph holds, by class."""
+        from html import escape
+
+        counts = self.query(
+            "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?class } "
+            "FILTER(STRSTARTS(STR(?class), STR(tipkg:))) FILTER(!CONTAINS(STR(?g), '/graph/ontology')) "
+            "FILTER(!CONTAINS(STR(?g), '/graph/inferred')) } GROUP BY ?class ORDER BY DESC(?n)"
+        )
+        rows = "".join(f"<tr><td>{escape(counts.label(r['class']))}</td><td>{r['n']}</td></tr>" for r in counts)
+        return f"<p>tipkg graph at {escape(str(self.root))} ({self.engine.name})</p><table>{rows}</table>"
+
     @property
     def queries(self) -> dict[str, SavedQuery]:
         """The saved queries of ``queries/``, by id."""
