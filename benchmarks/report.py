@@ -1,0 +1,342 @@
+"""The benchmark's figures as ``benchmarks.json`` (raw) and ``benchmarks.md`` (tables, targets).
+
+``python -m benchmarks.report docs/benchmarks.json`` writes the tables again from the figures (after an
+edit of ``benchmarks/findings.md``, the analysis the report ends with).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+FINDINGS = Path(__file__).with_name("findings.md")
+PHASES = {
+    "reading curated data": "read",
+    "adding the ontology": "ontology",
+    "computing the inferred closure": "closure",
+    "validating against ontology/shapes.ttl": "SHACL",
+    "serializing": "serialize",
+    "loading into the store": "store",
+}
+QUERY_LIMIT_1M = 1.0
+RATIO_LIMIT = 1.3
+LOAD_RATE = 200_000
+QUERY_RUN_LIMIT = 1.0
+HELP_LIMIT = 0.3
+VIEW_LIMIT = 3.0
+VIEW_NODES = 5_000
+TARGET_SIZE = 1_000_000
+
+
+def machine() -> dict[str, Any]:
+    """Cores, memory, CPU and the versions that matter."""
+    cpu = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if line.startswith("model name")), "")
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    versions = {name: metadata.version(name) for name in ("tipkg", "pyoxigraph", "rdflib", "pyshacl", "playwright", "uvicorn")}
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory, 1),
+        "cpu": cpu,
+        "system": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "versions": versions,
+    }
+
+
+def write(out: Path, data: dict[str, Any]) -> tuple[Path, Path]:
+    """Write ``benchmarks.json`` and ``benchmarks.md`` into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    data["targets"] = targets(data)
+    json_path = out / "benchmarks.json"
+    json_path.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    md_path = out / "benchmarks.md"
+    md_path.write_text(markdown(data), encoding="utf-8")
+    return md_path, json_path
+
+
+# -- targets ------------------------------------------------------------------------------------
+
+
+def targets(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target: what was measured and whether it is met (``None``: not measured)."""
+    sizes = data["sizes"]
+    out = []
+
+    worst: tuple[float, str, str] | None = None
+    unmeasured = []
+    for label, size in sizes.items():
+        for name, paths in size["queries"].items():
+            ratio = _ratio(paths["tipkg"], paths["floor"])
+            if ratio is None:
+                unmeasured.append(f"{name} at {label}")
+            elif worst is None or ratio > worst[0]:
+                worst = (ratio, name, label)
+    shown = f"worst {worst[0]:.2f}× ({worst[1]} at {worst[2]})" if worst else "no query measured on both paths"
+    if unmeasured:
+        shown += f"; {len(unmeasured)} query runs over the time limit on either path, not compared"
+    out.append(
+        _target(
+            f"tipkg's query path within {RATIO_LIMIT}× of raw pyoxigraph, every query, every size",
+            shown,
+            worst,
+            lambda w: w[0] <= RATIO_LIMIT and not unmeasured,
+        )
+    )
+
+    big = _size_at_least(sizes, TARGET_SIZE)
+    if big is None:
+        out.append(
+            {"target": "every saved query under 1 s p50 at 1M triples", "measured": "no size of 1M triples or more was run", "met": None}
+        )
+    else:
+        label, size = big
+        slow = [
+            (n, p["tipkg"]["p50_s"])
+            for n, p in size["queries"].items()
+            if p["tipkg"]["p50_s"] is None or p["tipkg"]["p50_s"] >= QUERY_LIMIT_1M
+        ]
+        shown = f"{len(size['queries']) - len(slow)} of {len(size['queries'])} under 1 s at {label} ({size['build']['triples']:,} triples)"
+        out.append(_target("every saved query under 1 s p50 at 1M triples", shown, slow, lambda s: not s))
+
+    largest = max(sizes.values(), key=lambda s: s["build"]["triples"]) if sizes else None
+    if largest is None:
+        out.append({"target": f"load ≥ {LOAD_RATE:,} triples/s into the embedded store", "measured": "not measured", "met": None})
+    else:
+        rate = largest["load"]["quads_per_s"]
+        shown = f"{rate:,.0f} quads/s (bulk load of graph.nq, {largest['load']['quads']:,} quads)"
+        out.append(_target(f"load ≥ {LOAD_RATE:,} triples/s into the embedded store", shown, rate, lambda r: r >= LOAD_RATE))
+
+    startup = data.get("startup") or {}
+    for key, limit, what in (("query_run", QUERY_RUN_LIMIT, "`tipkg query run` cold"), ("help", HELP_LIMIT, "`tipkg --help`")):
+        if key in startup:
+            s = startup[key]["median_s"]
+            out.append(_target(f"{what} under {limit:g} s", f"{s:.2f} s (median)", s, lambda v, limit=limit: v < limit))
+        else:
+            out.append({"target": f"{what} under {limit:g} s", "measured": "not measured", "met": None})
+
+    view = next((v for v in data.get("views") or [] if v["nodes"] == VIEW_NODES), None)
+    if view is None:
+        out.append({"target": f"a {VIEW_NODES:,}-node view interactive in under {VIEW_LIMIT:g} s", "measured": "not measured", "met": None})
+    else:
+        s = view["interactive_s"]
+        out.append(_target(f"a {VIEW_NODES:,}-node view interactive in under {VIEW_LIMIT:g} s", f"{s:.2f} s", s, lambda v: v < VIEW_LIMIT))
+    return out
+
+
+def _target(text: str, measured: str, value: Any, met: Any) -> dict[str, Any]:
+    return {"target": text, "measured": measured, "met": None if value is None else bool(met(value))}
+
+
+def _ratio(a: dict[str, Any], b: dict[str, Any]) -> float | None:
+    if a["p50_s"] is None or b["p50_s"] is None:
+        return None
+    return float(a["p50_s"] / b["p50_s"])
+
+
+def _size_at_least(sizes: dict[str, Any], triples: int) -> tuple[str, dict[str, Any]] | None:
+    # a size asked as 1M counts even if its build holds a few triples fewer
+    big = [(label, s) for label, s in sizes.items() if s["target_triples"] >= triples and s["queries"]]
+    return min(big, key=lambda ls: ls[1]["target_triples"]) if big else None
+
+
+# -- markdown -----------------------------------------------------------------------------------
+
+
+def markdown(data: dict[str, Any]) -> str:
+    m = data["machine"]
+    lines = [
+        "# Benchmarks",
+        "",
+        "How tipkg scales, side by side with the engine's floor (raw pyoxigraph) and with rdflib's engine. Written by",
+        f"`{data['command']}` on {data['date']}; the figures are in [benchmarks.json](benchmarks.json).",
+        "",
+        f"**Machine:** {m['cores']} cores ({m['cpu'] or 'unknown CPU'}), {m['memory_gib']} GiB of memory, {m['system']},",
+        f"Python {m['python']};",
+        ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + ".",
+        "",
+        "**Data:** synthetic projects of N reports made by `benchmarks/generate.py`: report 1 is the curated 2011 Mexico",
+        "report, every further report a copy of it with its own source text and entities; places, intergovernmental",
+        "organizations, instruments, NGOs, foreign bodies and consulates are shared, declared once, and every later report",
+        "restates their facts with `about:` records (the worst case for facts that several reports state). Each project is",
+        "built by the real `tipkg build`; triples are counted from the build manifest (distinct triples of the union).",
+        "",
+        f"**Timing:** each query path runs in a child process: one warm-up run, then up to {data['repeat']} runs (fewer once",
+        f"{data['budget']:g} s are spent); a run over {data['limit']:g} s kills the child and is shown as `> {data['limit']:g} s`.",
+        "p50 and p95 are nearest-rank percentiles of the runs. Parameters take their saved defaults.",
+        "",
+        "## Targets",
+        "",
+        "| target | measured | met |",
+        "|---|---|---|",
+    ]
+    for t in data["targets"]:
+        met = {True: "met", False: "**not met**", None: "not measured"}[t["met"]]
+        lines.append(f"| {t['target']} | {t['measured']} | {met} |")
+    lines += ["", "## Build", "", *_build_table(data), ""]
+    lines += _queries_section(data)
+    lines += _service_section(data.get("service"))
+    lines += _views_section(data.get("views"))
+    lines += _startup_section(data.get("startup"))
+    if FINDINGS.exists():
+        lines += ["## Findings", "", FINDINGS.read_text(encoding="utf-8").strip(), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _build_table(data: dict[str, Any]) -> list[str]:
+    phase_names = list(PHASES.values())
+    head = ["size", "reports", "triples", "quads", "build", "peak memory", *phase_names, "store load", "union once"]
+    lines = [
+        "`tipkg build` as a child process (wall time; peak resident memory from `getrusage`), with the time of each of",
+        "its phases. SHACL validation is run only up to the size given by `--check-up-to` (—: built with `--no-check`).",
+        "*store load*: bulk load of graph.nq into a new store (the build's last phase), in quads per second; *union",
+        "once*: loading graph.nt into that store's default graph (the store of the `once` query path below).",
+        "",
+        "| " + " | ".join(head) + " |",
+        "|" + "---|" * len(head),
+    ]
+    for label, size in data["sizes"].items():
+        b, load = size["build"], size["load"]
+        phases = {PHASES.get(k, k): v for k, v in b["phases"].items()}
+        cells = [
+            label,
+            str(size["reports"] or "part of 1"),
+            f"{b['triples']:,}",
+            f"{b['quads']:,}",
+            f"{b['seconds']:.1f} s",
+            f"{b['peak_rss_mb']:,.0f} MB",
+            *[f"{phases[p]:.1f} s" if p in phases else "—" for p in phase_names],
+            f"{load['quads_per_s']:,.0f}/s ({load['store_mb']:,.0f} MB)",
+            f"{load['union_per_s']:,.0f}/s ({load['once_store_mb']:,.0f} MB)",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _ms(t: dict[str, Any], key: str = "p50_s") -> str:
+    if t.get("over_limit_s") is not None:
+        return f"> {t['over_limit_s']:g} s"
+    if t.get("error"):
+        return "error"
+    value = t.get(key)
+    if value is None:
+        return "—"
+    return f"{value * 1000:,.1f}" if value < 10 else f"{value * 1000:,.0f}"
+
+
+def _x(a: dict[str, Any], b: dict[str, Any]) -> str:
+    ratio = _ratio(a, b)
+    if ratio is not None:
+        return f"{ratio:.2f}"
+    if a.get("over_limit_s") is not None and b["p50_s"] is not None:
+        return f"> {a['over_limit_s'] / b['p50_s']:.0f}"
+    return "—"
+
+
+def _queries_section(data: dict[str, Any]) -> list[str]:
+    lines = [
+        "## Queries",
+        "",
+        "Milliseconds, p50 / p95. *tipkg*: `tipkg.open(root).query(name)` (Oxigraph, rows of rdflib terms; labels are",
+        "looked up when first read); *+labels*: the same with `result.labels` read (what the CLI and the service do);",
+        "*floor*: raw pyoxigraph running the same text on the same store as tipkg calls it",
+        "(`use_default_graph_as_union=True`, same substitutions, every value read); *once*: the same on a store whose",
+        "default graph holds the union stored once (`use_default_graph_as_union=False`); *rdflib*:",
+        '`tipkg.open(root, engine="rdflib").query(name)`. *rows*: rows of the tipkg path / of rdflib, where they differ.',
+        "",
+    ]
+    for label, size in data["sizes"].items():
+        if not size["queries"]:
+            continue
+        rd = size.get("rdflib") or {}
+        lines += [f"### {label}: {size['build']['triples']:,} triples", ""]
+        if rd.get("load_s") is not None:
+            lines += [f"rdflib loaded graph.nq in {rd['load_s']:.1f} s (peak memory {rd['peak_rss_mb']:,.0f} MB).", ""]
+        elif rd.get("error"):
+            lines += [f"rdflib: {rd['error']}", ""]
+        head = ["query", "rows", "tipkg", "+labels", "floor", "tipkg/floor", "once", "rdflib", "rdflib/tipkg"]
+        lines += ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+        for name, p in size["queries"].items():
+            r = p.get("rdflib") or {"p50_s": None, "p95_s": None, "error": "not run", "rows": None}
+            rows = str(p["tipkg"]["rows"]) if p["tipkg"]["rows"] is not None else "—"
+            if r.get("rows") is not None and r["rows"] != p["tipkg"]["rows"]:
+                rows += f" / {r['rows']}"
+            cells = [
+                f"`{name}`",
+                rows,
+                f"{_ms(p['tipkg'])} / {_ms(p['tipkg'], 'p95_s')}",
+                _ms(p["labels"]),
+                f"{_ms(p['floor'])} / {_ms(p['floor'], 'p95_s')}",
+                _x(p["tipkg"], p["floor"]),
+                _ms(p["once"]),
+                f"{_ms(r)} / {_ms(r, 'p95_s')}" if r.get("error") != "not run" else "not run",
+                _x(r, p["tipkg"]),
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    return lines
+
+
+def _service_section(service: dict[str, Any] | None) -> list[str]:
+    lines = ["## Service", ""]
+    if not service:
+        return [*lines, "Not measured (skipped).", ""]
+    if service.get("error"):
+        return [*lines, f"Not measured: {service['error']}", ""]
+    lines += [
+        f"`tipkg serve` (default settings) on loopback, on the {service['size']} project ({service['triples']:,} triples);",
+        "`GET /queries/<name>.json`; each client a thread, on one keep-alive connection or on a new connection per",
+        "request. Clients and service share the cores.",
+        "",
+        "| query | connection | clients | requests | requests/s | p50 ms | p95 ms | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in service["runs"]:
+        rps = f"{r['requests_per_s']:.1f}" if r["requests_per_s"] else "—"
+        p50 = f"{r['p50_s'] * 1000:.1f}" if r["p50_s"] is not None else "—"
+        p95 = f"{r['p95_s'] * 1000:.1f}" if r["p95_s"] is not None else "—"
+        cells = [f"`{r['query']}`", r["connection"], str(r["clients"]), str(r["requests"]), rps, p50, p95, ", ".join(r["errors"]) or "—"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
+def _views_section(views: list[dict[str, Any]] | None) -> list[str]:
+    lines = ["## Views", ""]
+    if not views:
+        return [*lines, "Not measured (no /usr/bin/chromium, or skipped).", ""]
+    lines += [
+        "A synthetic network (a random tree plus n/4 edges, as in tests/test_views_browser.py), written by",
+        "`tipkg.views.render` + `write_page`, then opened offline in Chromium. *interactive*: from navigation until the page",
+        "marks itself ready (layout done, clickable); *select*: selecting a node until its panel shows.",
+        "",
+        "| nodes | edges | page | write | interactive | select |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for v in views:
+        cells = [f"{v['nodes']:,}", f"{v['edges']:,}", f"{v['page_mb']:.1f} MB", f"{v['write_s']:.2f} s", f"{v['interactive_s']:.2f} s"]
+        lines.append("| " + " | ".join([*cells, f"{v['select_s'] * 1000:.0f} ms"]) + " |")
+    return [*lines, ""]
+
+
+def _startup_section(startup: dict[str, Any] | None) -> list[str]:
+    lines = ["## Start-up", ""]
+    if not startup:
+        return [*lines, "Not measured.", ""]
+    lines += ["A new process each time (median of several runs).", "", "| command | median | runs |", "|---|---:|---|"]
+    for s in startup.values():
+        runs = ", ".join(f"{r:.2f}" for r in s["runs_s"])
+        lines.append(f"| `{s['command']}` | {s['median_s']:.2f} s | {runs} |")
+    return [*lines, ""]
+
+
+if __name__ == "__main__":  # python -m benchmarks.report docs/benchmarks.json: the tables again, from the figures
+    import sys
+
+    figures = Path(sys.argv[1])
+    write(figures.parent, json.loads(figures.read_text(encoding="utf-8")))

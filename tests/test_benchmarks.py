@@ -1,0 +1,47 @@
+"""The benchmark (``python -m benchmarks``): its generated reports load, and a run at a tiny size
+reports every saved query with positive figures. A smoke test: it times nothing against a target."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.generate import copy_id, is_shared, read_template, write_project
+from tipkg.build import Project, load_project
+from tipkg.savedqueries import load_saved_queries
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERIES = sorted(load_saved_queries(ROOT / "queries"))
+
+
+def test_copies_declare_their_own_entities_and_restate_the_shared_ones(tmp_path: Path) -> None:
+    declared = read_template(ROOT / "graph_data").declared
+    shared = {i for i, record in declared.items() if is_shared(record)}
+    one = load_project(Project(write_project(tmp_path / "one", 1, ROOT)))
+    three = load_project(Project(write_project(tmp_path / "three", 3, ROOT)))
+    assert "place/mexico" in shared and "igo/unodc" in shared and "agency/fevimtra" not in shared
+    assert set(one.entities) == set(declared)
+    assert len(three.entities) == len(shared) + 3 * (len(declared) - len(shared))
+    assert "agency/fevimtra-r0003" in three.entities and "place/mexico-r0003" not in three.entities
+    assert {e.source for e in three.evidence} == {"mx-2011", copy_id(2), copy_id(3)}
+    assert three.statements == 3 * one.statements
+
+
+def test_a_tiny_run_reports_every_saved_query(tmp_path: Path) -> None:
+    args = ["--sizes", "2k", "--repeat", "1", "--skip", "startup,service,views", "--out", str(tmp_path), "--work", str(tmp_path / "work")]
+    subprocess.run([sys.executable, "-m", "benchmarks", *args], cwd=ROOT, check=True, timeout=300, capture_output=True)
+    data = json.loads((tmp_path / "benchmarks.json").read_text(encoding="utf-8"))
+    size = data["sizes"]["2k"]
+    assert size["build"]["triples"] > 0 and size["build"]["seconds"] > 0 and size["build"]["peak_rss_mb"] > 0
+    assert size["load"]["quads_per_s"] > 0 and size["rdflib"]["load_s"] > 0
+    assert sorted(size["queries"]) == QUERIES
+    for name, paths in size["queries"].items():
+        assert set(paths) == {"tipkg", "labels", "floor", "once", "rdflib"}, name
+        for path, timing in paths.items():
+            assert timing["error"] is None and timing["over_limit_s"] is None, (name, path, timing)
+            assert timing["p50_s"] > 0 and timing["p95_s"] >= timing["p50_s"], (name, path)
+    text = (tmp_path / "benchmarks.md").read_text(encoding="utf-8")
+    assert all(f"`{name}`" in text for name in QUERIES)
+    assert "## Targets" in text and data["targets"]
