@@ -15,15 +15,8 @@ from typing import Any
 
 import networkx as nx
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tipkg.chromium import CHROMIUM, launch
+
 BASE = "https://w3id.org/tipkg/id/"
 DRAWN = "() => [window.tipkg.nodes.length, window.tipkg.network.body.nodeIndices.length]"
 
@@ -52,7 +45,7 @@ def time_views(folder: Path, sizes: tuple[int, ...] = (100, 1_000, 5_000), limit
 
     out = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = launch(p)
         try:
             for n in sizes:
                 g = synthetic(n)

@@ -15,17 +15,10 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from tipkg import views
+from tipkg.chromium import launch
 from tipkg.network import load_network, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SEARCH = {"graph.html": "fevimtra"}  # typed into the search box before the shot
 
 
@@ -35,7 +28,7 @@ def main(build_dir: Path, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = launch(p)
         context = browser.new_context(offline=True, viewport={"width": 1500, "height": 900}, device_scale_factor=1)
         for file, view in views.standard_views(g).items():
             page = context.new_page()

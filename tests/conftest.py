@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from virtuoso_support import DBA, Virtuoso, start_virtuoso
@@ -96,3 +97,28 @@ def wikidata_endpoint(virtuoso: Virtuoso) -> str:
         store.update("DROP SILENT GRAPH <urn:tipkg:test:wikidata>")
         store.update(insert_data("urn:tipkg:test:wikidata", list(items)))  # type: ignore[arg-type]
     return virtuoso.url
+
+
+@dataclass
+class Opened:
+    """A page opened in Chromium, with what it tried to fetch from outside, its dialogs and errors."""
+
+    page: Any
+    outside: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium through Playwright: a failure, never a skip, when it is missing."""
+    from tipkg.chromium import CHROMIUM, launch
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/system-deps.sh (apt-get install chromium); no browser is downloaded")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()

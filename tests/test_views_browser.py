@@ -10,25 +10,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pytest
+from conftest import Opened
 
 from tipkg import views
 from tipkg.network import load_network
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 BASE = "https://w3id.org/tipkg/id/"
 
 NODE_AT = """(id) => {
@@ -45,26 +36,6 @@ INJECTED = """() => ({
   elements: document.querySelectorAll('img, iframe, object, embed, body script:not([id]) ~ script ~ script ~ script').length,
   scripts: document.scripts.length,
 })"""
-
-
-@dataclass
-class Opened:
-    page: Any
-    outside: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/system-deps.sh (apt-get install chromium); no browser is downloaded")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
