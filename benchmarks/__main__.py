@@ -2,8 +2,9 @@
 
     python -m benchmarks --sizes 10k,100k,1M --repeat 10 --out docs/
 
-Generated projects go to a temporary folder (``--work``), removed at the end unless ``--keep``.
-The figures so far are written after each size, so a long run that stops still leaves them.
+Generated projects go to a new temporary folder, removed at the end unless ``--keep`` (or to the
+folder ``--work`` names, and stay there). The figures so far are written after each size, so a long
+run that stops still leaves them.
 """
 
 from __future__ import annotations
@@ -119,8 +120,8 @@ def measure_size(label: str, work: Path, args: argparse.Namespace, check_up_to: 
     check = target <= check_up_to
     say(f"{label}: {reports} reports; building{'' if check else ' (--no-check)'}")
     build = timed_build(root, check)
-    say(f"{label}: {build.triples:,} triples in {build.seconds:.1f} s, peak {build.peak_rss_mb:,.0f} MB; loading the stores")
-    load = load_rates(root / "build", root / "once-store")
+    say(f"{label}: {build.triples:,} triples in {build.seconds:.1f} s, peak {build.peak_rss_mb:,.0f} MB; loading the store again")
+    load = load_rates(root / "build", root / "load-store")
     out: dict[str, Any] = {
         "target_triples": target,
         "reports": reports,
@@ -134,7 +135,7 @@ def measure_size(label: str, work: Path, args: argparse.Namespace, check_up_to: 
     names = query_names(root)
     say(f"{label}: {len(names)} queries on the Oxigraph paths")
     started = time.perf_counter()
-    timings = time_oxigraph_paths(root, root / "once-store", names, args.repeat, args.limit, args.budget)
+    timings = time_oxigraph_paths(root, names, args.repeat, args.limit, args.budget)
     say(f"{label}: done in {time.perf_counter() - started:.0f} s")
     out["queries"] = {n: {k: t.as_dict() for k, t in paths.items()} for n, paths in timings.items()}
     out["rdflib"] = {"error": "skipped"}

@@ -1,13 +1,10 @@
-"""Every saved query, timed on five paths over the same build.
+"""Every saved query, timed on four paths over the same build.
 
 - ``tipkg``: the library's default path, ``tipkg.open(root).query(name)`` (Oxigraph, rows of rdflib
   terms; the labels are looked up when first read);
 - ``labels``: the same, with the result's labels read (what the CLI and the service do);
-- ``floor``: raw pyoxigraph running the same text on the same store, as tipkg calls it
-  (``use_default_graph_as_union=True``, the same substitutions and prefixes), every value of every
-  solution read;
-- ``once``: the same, on a store whose default graph holds the union of the named graphs stored
-  once (what the build would have to write to give SPARQL's set semantics; see docs/benchmarks.md);
+- ``floor``: raw pyoxigraph running the same text on the same store, as tipkg calls it (its
+  default graph, the same substitutions and prefixes), every value of every solution read;
 - ``rdflib``: ``tipkg.open(root, engine="rdflib").query(name)``, in a worker process that loads
   the graph once (``python -m benchmarks.queries``).
 
@@ -54,7 +51,7 @@ def tipkg_path(root: Path, name: str, engine: str = "oxigraph", labels: bool = F
     return make
 
 
-def floor_path(root: Path, name: str, store_dir: Path, union: bool) -> Callable[[], Callable[[], int]]:
+def floor_path(root: Path, name: str) -> Callable[[], Callable[[], int]]:
     def make() -> Callable[[], int]:
         import pyoxigraph as ox
 
@@ -65,10 +62,10 @@ def floor_path(root: Path, name: str, store_dir: Path, union: bool) -> Callable[
         saved = load_saved_queries(root / "queries")[name]
         base = json.loads((root / "build" / "manifest.json").read_text(encoding="utf-8")).get("base", DEFAULT_BASE)
         subs = {ox.Variable(k): to_ox(v) for k, v in bind(saved, {}, base).items()} or None
-        store = ox.Store.read_only(str(store_dir))
+        store = ox.Store.read_only(str(root / "build" / "store"))
 
         def run() -> int:
-            answer = store.query(saved.text, use_default_graph_as_union=union, substitutions=subs, prefixes=PREFIXES)
+            answer = store.query(saved.text, substitutions=subs, prefixes=PREFIXES)
             if isinstance(answer, ox.QueryBoolean):
                 return 1
             if isinstance(answer, ox.QuerySolutions):
@@ -86,21 +83,18 @@ def floor_path(root: Path, name: str, store_dir: Path, union: bool) -> Callable[
     return make
 
 
-def time_oxigraph_paths(
-    root: Path, once_store: Path, names: list[str], repeat: int, limit: float, budget: float
-) -> dict[str, dict[str, Timing]]:
+def time_oxigraph_paths(root: Path, names: list[str], repeat: int, limit: float, budget: float) -> dict[str, dict[str, Timing]]:
     """The Oxigraph paths of each query, one after the other. Where the floor goes over the limit,
     the tipkg paths (which run the same query, and more) are not run and count as over it too."""
     out: dict[str, dict[str, Timing]] = {}
     for name in names:
-        floor = measure(floor_path(root, name, root / "build" / "store", union=True), repeat, limit, budget)
+        floor = measure(floor_path(root, name), repeat, limit, budget)
         if floor.over is None:
             tipkg = measure(tipkg_path(root, name), repeat, limit, budget)
             labels = measure(tipkg_path(root, name, labels=True), repeat, limit, budget)
         else:
             tipkg, labels = (Timing(over=limit, error="not run: the floor went over the limit") for _ in range(2))
-        once = measure(floor_path(root, name, once_store, union=False), repeat, limit, budget)
-        out[name] = {"tipkg": tipkg, "labels": labels, "floor": floor, "once": once}
+        out[name] = {"tipkg": tipkg, "labels": labels, "floor": floor}
     return out
 
 

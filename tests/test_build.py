@@ -45,7 +45,12 @@ def test_every_format_holds_the_same_triples(built_real):
         union.add((s, p, o))
     assert isomorphic(nt, union)
     store = ox.Store.read_only(str(out / "store"))
-    assert len(store) == sum(1 for line in (out / "graph.nq").read_bytes().splitlines() if line)
+    named = sum(1 for q in store if q.graph_name != ox.DefaultGraph())
+    assert named == sum(1 for line in (out / "graph.nq").read_bytes().splitlines() if line)
+    # the default graph is the union of the named graphs, each triple once
+    default = {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    assert len(default) == len(store) - named == len(nt)
+    assert default == {(q.subject, q.predicate, q.object) for q in store if q.graph_name != ox.DefaultGraph()}
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["triples"] == len(nt)
 

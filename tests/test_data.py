@@ -30,13 +30,11 @@ def store(built_real):
 
 
 def rows(store, query: str) -> list[tuple[str, ...]]:
-    return [
-        tuple(t.value if t is not None else None for t in sol) for sol in store.query(PREFIXES + query, use_default_graph_as_union=True)
-    ]
+    return [tuple(t.value if t is not None else None for t in sol) for sol in store.query(PREFIXES + query)]
 
 
 def ask(store, query: str) -> bool:
-    return bool(store.query(PREFIXES + query, use_default_graph_as_union=True))
+    return bool(store.query(PREFIXES + query))
 
 
 def test_every_quote_is_the_source_text_at_its_offsets(store):

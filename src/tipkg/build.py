@@ -147,9 +147,8 @@ def summarize(dataset: Dataset, loaded: Loaded, graphs: Graphs) -> Summary:
 
 def build(project: Project, progress: Progress | None = None, check: bool = True) -> Summary:
     """Build the graph into ``project.build_dir``, atomically; with ``check``, only if it passes SHACL."""
-    import pyoxigraph as ox
-
     from tipkg import rdfio
+    from tipkg.store import write_store
 
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
@@ -177,11 +176,8 @@ def build(project: Project, progress: Progress | None = None, check: bool = True
         (tmp / "graph.jsonld").write_bytes(rdfio.jsonld(quads))
         manifest = {"base": project.base, **summary.as_dict()}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        say(f"loading {len(quads)} quads into the store")
-        store = ox.Store(str(tmp / "store"))
-        store.bulk_load(path=str(tmp / "graph.nq"), format=ox.RdfFormat.N_QUADS)
-        store.flush()
-        del store
+        say(f"loading {len(quads)} quads and their union, {len(triples)} triples, into the store")
+        write_store(tmp / "store", tmp / "graph.nq", tmp / "graph.nt")
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -367,7 +367,9 @@ def serve_command(root: Path, host: str, port: int, settings: tuple[tuple[str, s
 
     app = create_app(root, dict(settings))
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted connections only for a TCP socket;
+    # without it a kept-alive connection waits about 40 ms per answer (Nagle meets delayed ACKs)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))

@@ -94,7 +94,7 @@ class OxigraphEngine:
         added: list[str] = []
         while True:
             try:
-                answer = self.store.query(text, use_default_graph_as_union=True, substitutions=subs or None, prefixes=PREFIXES)
+                answer = self.store.query(text, substitutions=subs or None, prefixes=PREFIXES)
                 break
             except SyntaxError as exc:
                 if added:

@@ -109,19 +109,22 @@ def from_rdf(graph: Any, base: str | None = None) -> nx.MultiDiGraph:
     """The network of an rdflib ``Graph`` or ``Dataset`` (all its named graphs together)."""
     import pyoxigraph as ox
 
+    from tipkg.store import add_union
+
     store = ox.Store()
     is_dataset = hasattr(graph, "quads") and hasattr(graph, "graphs")
     with warnings.catch_warnings():  # rdflib's N-Quads writer calls its own deprecated Dataset.contexts
         warnings.simplefilter("ignore", DeprecationWarning)
         if is_dataset:
             store.load(graph.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS)
+            add_union(store)
         else:
             store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
     return from_store(store, base)
 
 
 def from_store(store: Any, base: str | None = None) -> nx.MultiDiGraph:
-    """The network of a pyoxigraph store (the union of its named graphs)."""
+    """The network of a pyoxigraph store's default graph (in a built store, the union of its named graphs)."""
 
     def rows(query: str) -> list[dict[str, Term]]:
         return _rows(store, query)
@@ -133,7 +136,7 @@ def _rows(store: Any, query: str) -> list[dict[str, Term]]:
     import pyoxigraph as ox
 
     out = []
-    solutions = store.query(f"{_PREFIX_LINES}\n{query}", use_default_graph_as_union=True)
+    solutions = store.query(f"{_PREFIX_LINES}\n{query}")
     names = [v.value for v in solutions.variables]
     for solution in solutions:
         row = {}

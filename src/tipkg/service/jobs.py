@@ -63,8 +63,7 @@ def answer_sparql(store: Any, request: SparqlRequest) -> Answer:
         # the protocol's dataset replaces the query's FROM / FROM NAMED
         options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
         options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
-    elif not checked.has_dataset:
-        options["use_default_graph_as_union"] = True
+    # otherwise the store's default graph: the union of the named graphs, each triple once (tipkg.store)
     try:
         answer = store.query(checked.text, prefixes=PREFIXES, **options)
         if isinstance(answer, ox.QueryBoolean):

@@ -387,9 +387,7 @@ def describe_rdf(ctx: Context, iri: str, fmt: str) -> bytes:
     from tipkg.namespaces import PREFIXES
     from tipkg.service.jobs import serialize_triples
 
-    answer = ctx.store.query(
-        Q_DESCRIBE, use_default_graph_as_union=True, prefixes=PREFIXES, substitutions={ox.Variable("e"): ox.NamedNode(iri)}
-    )
+    answer = ctx.store.query(Q_DESCRIBE, prefixes=PREFIXES, substitutions={ox.Variable("e"): ox.NamedNode(iri)})
     return serialize_triples(sorted(set(answer), key=str), fmt)
 
 
