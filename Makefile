@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test build lint typecheck pytest system-deps clean
+.PHONY: run test build lint typecheck pytest system-deps screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ pytest: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck pytest
+
+# the pictures in README.md and docs/: the network views, then the site (from its browser tests)
+screenshots: build system-deps
+	$(BIN)/python scripts/screenshots.py build docs/img
+	TIPKG_SCREENSHOTS=docs/img $(BIN)/python -m pytest -q tests/test_service_browser.py
 
 clean:
 	rm -rf build .build.tmp-* .pytest_cache .mypy_cache .ruff_cache

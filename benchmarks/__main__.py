@@ -47,7 +47,7 @@ def arguments(argv: list[str]) -> argparse.Namespace:
         "--budget", type=float, default=10.0, help="Stop repeating a query once this many seconds are spent (default: %(default)s)."
     )
     parser.add_argument("--build-only", default="", help="More sizes to build and load but not query, like 2M (default: none).")
-    parser.add_argument("--check-up-to", default="100k", help="Validate (SHACL) the builds up to this size only (default: %(default)s).")
+    parser.add_argument("--check-up-to", default="1M", help="Validate (SHACL) the builds up to this size only (default: %(default)s).")
     parser.add_argument("--skip", default="", help=f"Parts to leave out, comma-separated: {', '.join(PARTS)}.")
     parser.add_argument("--out", type=Path, default=REPO / "docs", help="Folder for benchmarks.md and benchmarks.json (default: docs/).")
     parser.add_argument("--work", type=Path, default=None, help="Folder for the generated projects (default: a new temporary folder).")
