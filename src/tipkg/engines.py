@@ -1,7 +1,8 @@
 """Where queries run: the embedded Oxigraph store (default) or rdflib's engine (for comparison).
 
 Both see the union of all named graphs (asserted facts, links, ontology and inferred closure) as
-the default graph, and bind parameters as RDF terms.
+the default graph, each triple once (the store keeps it so: ``tipkg.store``), and bind parameters
+as RDF terms.
 """
 
 from __future__ import annotations
