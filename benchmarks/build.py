@@ -17,7 +17,7 @@ from typing import Any
 
 from benchmarks.timing import run_in_child
 
-_QUADS = re.compile(r"^loading \d+ quads into the store$")
+_QUADS = re.compile(r"^loading \d+ quads .*into the store$")
 
 
 @dataclass
