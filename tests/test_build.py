@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -104,3 +105,18 @@ def test_interrupted_build_leaves_the_previous_one(mini_project, monkeypatch):
         build(Project(mini_project))
     assert (mini_project / "build" / "graph.nq").read_bytes() == before
     assert not list(mini_project.glob(".build.*"))
+
+
+def test_a_store_without_the_union_is_refused_with_one_line(mini_project):
+    """A store built before the default graph held the union would answer every query with nothing."""
+    build(Project(mini_project))
+    out = mini_project / "build"
+    shutil.rmtree(out / "store")
+    old = ox.Store(str(out / "store"))
+    old.bulk_load(path=str(out / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    old.flush()
+    del old
+    result = CliRunner().invoke(main, ["query", "run", "counts_by_class", "--root", str(mini_project)])
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()
+    assert "has no union default graph (built by an older tipkg): run 'tipkg build' again" in line
