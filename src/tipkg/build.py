@@ -15,13 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, URIRef
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import RDFS, SKOS
 
 from tipkg.errors import TipkgError
 from tipkg.loader import Loaded, Loader, describe_linkset, parse_accepted_links, parse_checked_qids
 from tipkg.namespaces import DEFAULT_BASE, TIPKG, Graphs
 from tipkg.records import CuratedFile, load_curated
-from tipkg.schema import load_schema, read_ontology
+from tipkg.schema import Schema, load_schema, read_ontology
 from tipkg.sources import load_sources
 
 Progress = Callable[[str], None]
@@ -56,6 +57,7 @@ class Summary:
     triples: int
     graphs: dict[str, int]
     entities: dict[str, int]
+    facts: int
     statements: int
     evidence: int
     sources: dict[str, str]
@@ -67,6 +69,7 @@ class Summary:
             "triples": self.triples,
             "graphs": self.graphs,
             "entities": self.entities,
+            "facts": self.facts,
             "statements": self.statements,
             "evidence": self.evidence,
             "sources": self.sources,
@@ -96,7 +99,34 @@ def load_project(project: Project) -> Loaded:
     if candidates.exists():
         loader.accepted_links(parse_accepted_links(candidates.read_text(encoding="utf-8")), str(candidates.relative_to(project.root)))
     describe_linkset(loaded.dataset, Graphs(project.base))
+    compare_sources(loaded, schema, project.base)
     return loaded
+
+
+def compare_sources(loaded: Loaded, schema: Schema, base: str) -> None:
+    """The comparisons graph: each observation's measure, and where sources differ or refine."""
+    from tipkg.comparison import comparison_triples
+
+    names: dict[URIRef, str] = {}
+    declared_by = {d.iri: d.source for d in loaded.entities.values()}
+    # an entity's English name as the source that declares it gives it, else any source's
+    for claim in sorted(loaded.claims.values(), key=lambda c: (c.source != declared_by.get(c.s), c.source, str(c.o))):
+        if claim.p == SKOS.prefLabel and isinstance(claim.o, Literal) and claim.o.language == "en":
+            names.setdefault(claim.s, str(claim.o))
+    for s, o in schema.graph.subject_objects(SKOS.prefLabel):
+        if isinstance(o, Literal) and o.language == "en":
+            names.setdefault(URIRef(s), str(o))
+    for s, o in schema.graph.subject_objects(RDFS.label):
+        if isinstance(o, Literal) and o.language == "en":
+            names.setdefault(URIRef(s), str(o))
+
+    def label(term: URIRef | Literal) -> str:
+        return names.get(term, str(term).rsplit("/", 1)[-1]) if isinstance(term, URIRef) else str(term)
+
+    triples, _found = comparison_triples(loaded.claims.values(), schema, base, label)
+    graph = loaded.dataset.graph(URIRef(Graphs(base).comparisons))
+    for triple in triples:
+        graph.add(triple)
 
 
 def assemble(project: Project, progress: Progress | None = None) -> tuple[Dataset, Loaded]:
@@ -139,6 +169,7 @@ def summarize(dataset: Dataset, loaded: Loaded, graphs: Graphs) -> Summary:
         triples=len(union),
         graphs=dict(sorted(per_graph.items())),
         entities=dict(sorted(entities.items())),
+        facts=loaded.facts,
         statements=loaded.statements,
         evidence=len(loaded.evidence),
         sources=dict(sorted(sources.items())),
@@ -157,7 +188,7 @@ def build(project: Project, progress: Progress | None = None, check: bool = True
         say("validating against ontology/shapes.ttl")
         from tipkg.validation import check_dataset, require_conformance
 
-        require_conformance(check_dataset(dataset, loaded.locations, project.root, project.base))
+        require_conformance(check_dataset(dataset, loaded.locations, project.root, project.base, loaded.source_locations))
     graphs = Graphs(project.base)
     say("serializing")
     quads = rdfio.sorted_quads(dataset.quads((None, None, None, None)))

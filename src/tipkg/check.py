@@ -37,7 +37,7 @@ def check_project(project: Project, timeout: float = 60.0, progress: Progress | 
     """Load the project as ``tipkg build`` does, then lint it, validate it and reason on it."""
     from tipkg import lint, reasoning, validation
     from tipkg.build import assemble
-    from tipkg.findings import Locator, ontology_locations
+    from tipkg.findings import ontology_locations
     from tipkg.schema import read_ontology
 
     say = progress or (lambda _msg: None)
@@ -51,7 +51,6 @@ def check_project(project: Project, timeout: float = 60.0, progress: Progress | 
     where = ontology_locations(project.ontology_dir, project.root)
     ontology = read_ontology(project.ontology_dir)
     shapes = validation.read_shapes(project.ontology_dir)
-    graph = validation.data_graph(dataset, project.root, project.base)
     _onto, data = reasoning.reasoner_input(dataset, project.base)
     report.findings += lint.lint_ontology(ontology, where)
     report.findings += lint.lint_shapes(shapes, ontology, where)
@@ -60,7 +59,7 @@ def check_project(project: Project, timeout: float = 60.0, progress: Progress | 
 
     say("SHACL validation")
     started = time.perf_counter()
-    report.findings += validation.validate(graph, shapes, Locator(graph, loaded.locations, where))
+    report.findings += validation.check_dataset(dataset, loaded.locations, project.root, project.base, loaded.source_locations)
     report.seconds["shacl"] = time.perf_counter() - started
 
     say("OWL reasoning (HermiT)")

@@ -68,7 +68,8 @@ def build(root: Path, base: str | None, quiet: bool, no_check: bool) -> None:
     if quiet:
         return
     click.echo(
-        f"Built {summary.triples} triples in {summary.seconds:.1f} s: {summary.statements} facts, {summary.evidence} evidence quotes."
+        f"Built {summary.triples} triples in {summary.seconds:.1f} s: {summary.facts} facts"
+        f" ({summary.statements} statements by {len(summary.sources)} sources), {summary.evidence} evidence quotes."
     )
     click.echo("Entities by class:")
     for name, n in sorted(summary.entities.items(), key=lambda kv: (-kv[1], kv[0])):

@@ -34,8 +34,6 @@ _KINDS = {
 _NO_STANDARD = ("no standard term", "no standard class")
 _BUILT_IN = (str(OWL), str(RDF), str(RDFS))  # (rdflib's URIRef.startswith takes no tuple)
 _STANDARD_DATATYPES = ("http://www.w3.org/2001/XMLSchema#", str(RDF.langString), str(RDFS.Literal))
-# classes whose instances are not curated records, so carry no evidence of their own
-_NOT_CITED = {TIPKG.Evidence, TIPKG.Section, TIPKG.SourceDocument, TIPKG.Document}
 
 
 def declared_terms(ontology: Graph) -> dict[URIRef, str]:
@@ -130,9 +128,10 @@ def lint_shapes(shapes: Graph, ontology: Graph, where: Mapping[URIRef, str]) -> 
                 )
 
     cited = {c for c in shapes.objects(SHAPES.Cited, SH.targetClass) if isinstance(c, URIRef)}
+    uncited = {c for c, flag in ontology.subject_objects(TIPKG.citesNoEvidence) if flag == Literal(True)}
     superclasses = _superclasses(ontology)
     for term, kind in sorted(terms.items()):
-        if kind != "class" or term in _NOT_CITED or SKOS.Concept in superclasses(term):
+        if kind != "class" or term in uncited or SKOS.Concept in superclasses(term):
             continue
         if not cited & superclasses(term):
             finding(

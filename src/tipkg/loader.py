@@ -1,7 +1,13 @@
 """Curated records to RDF: the pure core of the build (no file access).
 
-Each record becomes a node with its types, names and evidence; each fact becomes a triple in the
-named graph of the source it cites, plus an ``rdf:Statement`` that says which quote supports it.
+Every triple a record asserts (the entity's types, its names, each fact, the triples of its
+structured values) goes into the named graph of each source its evidence cites, and is described
+there by one ``rdf:Statement`` *per source* (``statement/<source>/<digest>``) with
+``dcterms:source`` that report and ``prov:wasDerivedFrom`` that report's quotes only. A statement
+two reports make is two statements, each in its source's voice; the triple itself is one triple of
+the union. Single-valued properties and preferred names hold per source: reports may disagree, and
+the build compares what they say (:mod:`tipkg.comparison`). Curators' notes are not a source's
+word: they go to the curation graph.
 """
 
 from __future__ import annotations
@@ -45,6 +51,19 @@ class Declared:
     iri: URIRef
     types: set[URIRef]
     where: str
+    source: str | None = None  # the source whose record declares the entity
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One source's statement of one triple, and the curated record that makes it."""
+
+    source: str
+    s: URIRef
+    p: URIRef
+    o: URIRef | Literal
+    statement: URIRef
+    where: str
 
 
 @dataclass
@@ -54,9 +73,22 @@ class Loaded:
     dataset: Dataset
     entities: dict[str, Declared] = field(default_factory=dict)
     evidence: set[EvidenceRef] = field(default_factory=set)
-    statements: int = 0
-    # "file:line" where each node (record or nested value) is curated, for messages about it
+    # every (source, triple) statement, in the order the records make them
+    claims: dict[tuple[str, URIRef, URIRef, URIRef | Literal], Claim] = field(default_factory=dict)
+    # "file:line" where each node (record, nested value, statement) is curated, for messages about it
     locations: dict[URIRef, str] = field(default_factory=dict)
+    # the same per source: the record of that source that states something of the node
+    source_locations: dict[tuple[str, URIRef], str] = field(default_factory=dict)
+
+    @property
+    def facts(self) -> int:
+        """Distinct triples the curated data asserts (whatever the number of sources stating each)."""
+        return len({(s, p, o) for _source, s, p, o in self.claims})
+
+    @property
+    def statements(self) -> int:
+        """Statements: one per triple per source that states it."""
+        return len(self.claims)
 
 
 def parse_checked_qids(text: str) -> set[str]:
@@ -104,6 +136,8 @@ class Loader:
         self.base = base
         self.out = Loaded(Dataset())
         self._quote_cache: dict[tuple[str, str], EvidenceRef] = {}
+        # (source, subject, property, language) -> the first value and where it was given
+        self._single: dict[tuple[str, URIRef, URIRef, str], tuple[URIRef | Literal, str]] = {}
 
     # -- entry point --------------------------------------------------------------------------
 
@@ -154,7 +188,8 @@ class Loader:
             if "type" not in record.items:
                 raise DataError(f.path, record.line, "type", "missing: expected an ontology class, like GovernmentBody")
             types = {self._class(v, f.path) for v in _as_list(record.items["type"])}
-            self.out.entities[local] = Declared(self.iri(local), types, f"{f.path}:{line}")
+            self.out.entities[local] = Declared(self.iri(local), types, f"{f.path}:{line}", _first_source(record, f.source))
+            self.out.locations[self.iri(local)] = f"{f.path}:{record.line}"  # the declaring record, wherever others add to it
 
     def _class(self, value: Value, path: str) -> URIRef:
         name = self._text(value, path, "type")
@@ -193,9 +228,20 @@ class Loader:
         note = source.meta.items.get("note")
         if note is not None:
             g.add((s, SKOS.editorialNote, Literal(nfc(self._text(note, path, "note")), lang="en")))
-        creator = source.meta.items.get("creator")
-        if creator is not None:
-            g.add((s, DCTERMS.creator, self._reference(creator, path, "creator")))
+        for key, entity_property, name_property in (
+            ("creator", DCTERMS.creator, TIPKG.creatorName),
+            ("author", DCTERMS.creator, TIPKG.creatorName),
+            ("publisher", DCTERMS.publisher, TIPKG.publisherName),
+        ):
+            value = source.meta.items.get(key)
+            if value is not None:
+                g.add((s, *self._agent(value, path, key, entity_property, name_property)))
+        url = source.meta.items.get("url")
+        if url is not None:
+            text = self._text(url, path, "url")
+            if not re.match(r"^https?://\S+$", text):
+                raise DataError(path, url.line, "url", f"{text!r}: expected an http(s) address")
+            g.add((s, TIPKG.url, Literal(text, datatype=XSD.anyURI)))
         for i, annex in enumerate(meta_list(source, "annexes"), 1):
             if not isinstance(annex, Mapping) or "url" not in annex.items:
                 raise DataError(path, annex.line, "annexes", "expected a mapping {url, title}")
@@ -216,6 +262,13 @@ class Loader:
             g.add((sec, TIPKG.end, Literal(section.end, datatype=XSD.nonNegativeInteger)))
             if section.area:
                 g.add((sec, TIPKG.area, self._concept_by_notation(TIPKG.Area, section.area, path, 0, "sections.area")))
+
+    def _agent(self, value: Value, path: str, key: str, entity_property: URIRef, name_property: URIRef) -> tuple[URIRef, URIRef | Literal]:
+        """An author or publisher: an entity of the graph by its id, or a name as free text."""
+        text = self._text(value, path, key)
+        if _ID.match(text):
+            return entity_property, self._reference(value, path, key)
+        return name_property, Literal(nfc(text))
 
     # -- evidence -------------------------------------------------------------------------------
 
@@ -297,49 +350,44 @@ class Loader:
         if "evidence" not in record.items:
             raise DataError(path, record.line, "evidence", "missing: every record cites a quote of its source")
         evidence = self._evidence(record.items["evidence"], f, "evidence")
-        self._node(f, record, subject, types, evidence, top=True)
+        self._node(f, record, subject, types, evidence)
 
-    def _node(self, f: CuratedFile, record: Mapping, subject: URIRef, types: set[URIRef], evidence: list[EvidenceRef], top: bool) -> None:
+    def _node(self, f: CuratedFile, record: Mapping, subject: URIRef, types: set[URIRef], evidence: list[EvidenceRef]) -> None:
+        """The triples of one record (or nested value): its types and names cite the record's own
+        evidence, each fact its own; each goes to the graphs of the sources those quotes are in."""
         path = f.path
-        self.out.locations.setdefault(subject, f"{path}:{record.line}")
+        where = f"{path}:{record.line}"
+        self.out.locations.setdefault(subject, where)
+        for source in dict.fromkeys(ref.source for ref in evidence):
+            self.out.source_locations.setdefault((source, subject), where)
         primary = evidence[0].source
-        g = self._graph(primary)
         for t in sorted(types):
-            g.add((subject, RDF.type, t))
+            self._assert(subject, RDF.type, t, evidence, where)
             if TIPKG.Observation in self.schema.superclasses(t):
+                # the report's data set: structure the build gives every observation it declares
+                g = self._graph(primary)
                 ds = self.iri(f"dataset/{primary}")
                 g.add((subject, QB.dataSet, ds))
                 g.add((ds, RDF.type, QB.DataSet))
                 g.add((ds, RDFS.label, Literal(f"statistics of source {primary}", lang="en")))
                 g.add((ds, DCTERMS.source, self.source_iri(primary)))
-        for ref in evidence:
-            self._graph(ref.source).add((subject, PROV.wasDerivedFrom, self.evidence_iri(ref)))
         lang = self.sources[primary].language
         if "label" in record.items:
-            seen_langs: set[str] = set()
             for lit in self._lang_values(record.items["label"], path, "label", lang):
-                if lit.language in seen_langs:
-                    raise DataError(
-                        path,
-                        record.lines["label"],
-                        "label",
-                        f"two preferred labels in language {lit.language!r}: put the other in altLabel",
-                    )
-                seen_langs.add(lit.language or "")
-                g.add((subject, SKOS.prefLabel, lit))
-                g.add((subject, RDFS.label, lit))
+                self._assert(subject, SKOS.prefLabel, lit, evidence, f"{path}:{record.lines['label']}", key="label")
+                self._assert(subject, RDFS.label, lit, evidence, where)
         if "altLabel" in record.items:
             for lit in self._lang_values(record.items["altLabel"], path, "altLabel", lang):
-                g.add((subject, SKOS.altLabel, lit))
+                self._assert(subject, SKOS.altLabel, lit, evidence, where)
         if "note" in record.items:
-            g.add((subject, SKOS.editorialNote, Literal(nfc(self._text(record.items["note"], path, "note")), lang="en")))
+            note = Literal(nfc(self._text(record.items["note"], path, "note")), lang="en")
+            self.out.dataset.graph(URIRef(self.graphs.curation)).add((subject, SKOS.editorialNote, note))
         if "wikidata" in record.items:
             self._wikidata(record.items["wikidata"], path, subject)
-        counts: dict[str, int] = {}
         for key, value in record.items.items():
             if key in RESERVED:
                 continue
-            self._fact(f, key, record.lines[key], value, subject, evidence, counts)
+            self._fact(f, key, record.lines[key], value, subject, evidence)
         if "facts" in record.items:
             facts = record.items["facts"]
             if not isinstance(facts, Sequence):
@@ -350,39 +398,66 @@ class Loader:
                 fact_evidence = self._evidence(fact.items["evidence"], f, "evidence") if "evidence" in fact.items else evidence
                 for key, value in fact.items.items():
                     if key != "evidence":
-                        self._fact(f, key, fact.lines[key], value, subject, fact_evidence, counts)
+                        self._fact(f, key, fact.lines[key], value, subject, fact_evidence)
 
-    def _fact(
-        self, f: CuratedFile, key: str, line: int, value: Value, subject: URIRef, evidence: list[EvidenceRef], counts: dict[str, int]
-    ) -> None:
+    def _fact(self, f: CuratedFile, key: str, line: int, value: Value, subject: URIRef, evidence: list[EvidenceRef]) -> None:
         path = f.path
         prop = self.schema.properties.get(key)
         if prop is None:
             raise DataError(path, line, key, f"unknown property{_suggest(key, self.schema.properties)}")
         values = _as_list(value)
-        counts[key] = counts.get(key, 0) + len(values)
-        if prop.functional and counts[key] > 1:
-            raise DataError(path, line, key, "takes a single value (functional property)")
         for i, item in enumerate(values):
             if prop.is_object:
                 obj = self._object_value(f, prop, item, subject, evidence, i if len(values) > 1 else None)
-                self._assert(subject, prop.iri, obj, evidence)
+                self._assert(subject, prop.iri, obj, evidence, f"{path}:{line}", key=key)
             else:
                 for lit in self._literal_values(prop, item, path, evidence):
-                    self._assert(subject, prop.iri, lit, evidence)
+                    self._assert(subject, prop.iri, lit, evidence, f"{path}:{line}", key=key)
 
-    def _assert(self, s: URIRef, p: URIRef, o: URIRef | Literal, evidence: list[EvidenceRef]) -> None:
+    def _assert(self, s: URIRef, p: URIRef, o: URIRef | Literal, evidence: list[EvidenceRef], where: str, key: str | None = None) -> None:
+        """State ``s p o`` in the graph of each source ``evidence`` cites, with that source's quotes.
+
+        ``key`` names the curated field for the per-source checks: a functional property takes one
+        value per source, a preferred name one per language per source.
+        """
         digest = hashlib.sha1(f"{s.n3()} {p.n3()} {o.n3()}".encode()).hexdigest()[:16]
-        st = self.iri(f"statement/{digest}")
+        by_source: dict[str, list[EvidenceRef]] = {}
         for ref in evidence:
-            g = self._graph(ref.source)
+            by_source.setdefault(ref.source, []).append(ref)
+        for source, refs in by_source.items():
+            if key is not None:
+                self._one_per_source(source, s, p, o, where, key)
+            st = self.iri(f"statement/{source}/{digest}")
+            g = self._graph(source)
             g.add((s, p, o))
             g.add((st, RDF.type, RDF.Statement))
             g.add((st, RDF.subject, s))
             g.add((st, RDF.predicate, p))
             g.add((st, RDF.object, o))
-            g.add((st, PROV.wasDerivedFrom, self.evidence_iri(ref)))
-        self.out.statements += 1
+            g.add((st, DCTERMS.source, self.source_iri(source)))
+            for ref in refs:
+                g.add((st, PROV.wasDerivedFrom, self.evidence_iri(ref)))
+            self.out.locations.setdefault(st, where)
+            claim = (source, s, p, o)
+            if claim not in self.out.claims:
+                self.out.claims[claim] = Claim(source, s, p, o, st, where)
+
+    def _one_per_source(self, source: str, s: URIRef, p: URIRef, o: URIRef | Literal, where: str, key: str) -> None:
+        """Refuse a second value of a single-valued property (or name) in one source's word."""
+        if p == SKOS.prefLabel:
+            assert isinstance(o, Literal)
+            slot: tuple[str, URIRef, URIRef, str] = (source, s, p, o.language or "")
+            what = f"two preferred labels in language {o.language!r} in source {source}: put the other in altLabel"
+        else:
+            prop = self.schema.properties.get(key)
+            if prop is None or not prop.functional:
+                return
+            slot = (source, s, p, "")
+            what = f"takes a single value per source (functional property): source {source} already gives it"
+        first = self._single.setdefault(slot, (o, where))
+        if first[0] != o:
+            file, _, line = where.rpartition(":")
+            raise DataError(file, int(line), key, f"{what} {first[0]} at {first[1]}")
 
     # -- values ---------------------------------------------------------------------------------
 
@@ -391,6 +466,15 @@ class Loader:
         if local not in self.out.entities:
             raise DataError(path, value.line, key, f"unknown reference {local!r}{_suggest(local, self.out.entities)}")
         return self.out.entities[local].iri
+
+    def _value_base(self, subject: URIRef, source: str) -> str:
+        """Where a record's structured values live: under the entity for the source that declares
+        it, under ``<entity>/<source>`` for any other, so that two reports' amounts stay two nodes."""
+        local = str(subject)[len(self.base) :]
+        declared = self.out.entities.get(local)
+        if declared is None or declared.source in (None, source):
+            return str(subject)
+        return f"{subject}/{source}"
 
     def _concept_by_notation(self, cls: URIRef, notation: str, path: str, line: int, key: str) -> URIRef:
         members = self.schema.concepts.get(cls, {})
@@ -407,7 +491,7 @@ class Loader:
         if isinstance(item, Mapping):
             if rng is None or self.schema.is_concept_class(rng) or rng not in self.schema.classes.values():
                 raise DataError(path, item.line, prop.name, "expected a reference (an id), not a mapping")
-            child = URIRef(f"{subject}/{prop.name}" + (f"-{index + 1}" if index is not None else ""))
+            child = URIRef(f"{self._value_base(subject, evidence[0].source)}/{prop.name}" + (f"-{index + 1}" if index is not None else ""))
             if "type" in item.items:
                 types = {self._class(item.items["type"], path)}
                 if not any(rng in self.schema.superclasses(t) for t in types):
@@ -417,7 +501,7 @@ class Loader:
             for key in ("id", "about", "evidence", "facts"):
                 if key in item.items:
                     raise DataError(path, item.lines[key], key, "not allowed in a nested value: it shares the record's evidence")
-            self._node(f, item, child, types, evidence, top=False)
+            self._node(f, item, child, types, evidence)
             return child
         text = self._text(item, path, prop.name)
         if rng is not None and self.schema.is_concept_class(rng):
@@ -505,6 +589,19 @@ def describe_linkset(dataset: Dataset, graphs: Graphs) -> None:
     links.add((linkset, VOID.objectsTarget, WIKIDATA))
     links.add((linkset, VOID.linkPredicate, OWL.sameAs))
     links.add((linkset, VOID.triples, Literal(count, datatype=XSD.integer)))
+
+
+def _first_source(record: Mapping, default: str | None) -> str | None:
+    """The source of a record's first quote (``{source: ID, quote: ...}`` or the file's source)."""
+    evidence = record.items.get("evidence")
+    if evidence is None:
+        return default
+    first = _as_list(evidence)[0] if _as_list(evidence) else None
+    if isinstance(first, Mapping) and isinstance(first.items.get("source"), Scalar):
+        source = first.items["source"]
+        assert isinstance(source, Scalar)
+        return source.text or default
+    return default
 
 
 def _as_list(value: Value) -> list[Value]:

@@ -57,6 +57,9 @@ PREFIXES: dict[str, str] = {
 class Graphs:
     """Named-graph IRIs of a build, under a data base IRI."""
 
+    # graph names that are not sources (a source id cannot take them)
+    RESERVED = frozenset({"ontology", "links", "curation", "comparisons", "inferred"})
+
     def __init__(self, base: str = DEFAULT_BASE) -> None:
         self.base = base
 
@@ -70,6 +73,16 @@ class Graphs:
     @property
     def links(self) -> str:
         return f"{self.base}graph/links"
+
+    @property
+    def curation(self) -> str:
+        """Curators' notes: the project's voice, not a source's."""
+        return f"{self.base}graph/curation"
+
+    @property
+    def comparisons(self) -> str:
+        """What the build found comparing the sources: measures and the values on which they differ."""
+        return f"{self.base}graph/comparisons"
 
     @property
     def inferred(self) -> str:

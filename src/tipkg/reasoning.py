@@ -8,8 +8,13 @@ only module that imports owlready2, and only in the child.
 
 HermiT says *that* the graph is inconsistent, not why. :func:`explain` finds the cause in the
 asserted data: disjoint classes (asserted, inherited, or implied by a property's domain or range,
-across individuals merged by ``owl:sameAs`` or a functional property), a functional datatype
-property with two values, a literal outside its property's datatype or ill-typed.
+across individuals merged by ``owl:sameAs``), a literal outside its property's datatype or
+ill-typed.
+
+HermiT reasons on the union of every source, where reports may disagree: two reports may give
+two founding dates, or two parent bodies. So it is given the ontology without its
+``owl:FunctionalProperty`` axioms, which hold within one source's word; the loader and the
+per-source shapes check them there (one value per source).
 
 What HermiT is given: the ontology and the asserted data, without the ``rdf:Statement``
 reification of facts (``rdf:subject``/``rdf:predicate``/``rdf:object`` are not OWL 2 DL) and
@@ -65,14 +70,16 @@ class Outcome:
 
 
 def reasoner_input(dataset: Dataset, base: str = DEFAULT_BASE) -> tuple[Graph, Graph]:
-    """(ontology, data): the ontology graph, and the asserted data without reification or closure."""
+    """(ontology, data): the ontology without its functional-property axioms (they hold per source),
+    and the asserted data without reification, the closure, or what the build adds comparing sources."""
     graphs = Graphs(base)
-    skip = {URIRef(graphs.inferred), URIRef(graphs.ontology)}
+    skip = {URIRef(graphs.inferred), URIRef(graphs.ontology), URIRef(graphs.comparisons)}
     statements = {s for s, _p, _o, _g in dataset.quads((None, RDF.type, RDF.Statement, None))}
     ontology, data = Graph(), Graph()
     for s, p, o, g in dataset.quads((None, None, None, None)):
         if g == URIRef(graphs.ontology):
-            ontology.add((s, p, o))
+            if (p, o) != (RDF.type, OWL.FunctionalProperty):
+                ontology.add((s, p, o))
         elif g not in skip and s not in statements:
             data.add((s, p, o))
     return ontology, data
@@ -107,7 +114,7 @@ def reason(
                 "owl",
                 "(graph)",
                 "consistency",
-                "HermiT finds the ontology and the data inconsistent, and no disjointness, functional-property or "
+                "HermiT finds the ontology and the data inconsistent, and no disjointness or "
                 "datatype conflict in the asserted data explains it",
             )
         ]
@@ -175,7 +182,7 @@ def _kill_group(child: subprocess.Popen[bytes]) -> None:
 
 
 class _Ontology:
-    """Class hierarchy, disjointness, domains, ranges and functional properties of an ontology."""
+    """Class hierarchy, disjointness, domains and ranges of an ontology."""
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
@@ -200,8 +207,6 @@ class _Ontology:
         for s, o in graph.subject_objects(RDFS.subPropertyOf):
             super_props[s].add(o)
         self._super_props = super_props
-        self.functional = set(graph.subjects(RDF.type, OWL.FunctionalProperty))
-        self.object_properties = set(graph.subjects(RDF.type, OWL.ObjectProperty))
         self._memo: dict[tuple[Node, URIRef], set[Node]] = {}
 
     def superclasses(self, cls: Node) -> set[Node]:
@@ -255,21 +260,12 @@ def explain(ontology: Graph, data: Graph, locate: Locator) -> list[Finding]:
     findings: list[Finding] = []
     typings = _typings(onto, data)
 
-    # individuals that are one: owl:sameAs, and the values of a functional object property
+    # individuals that are one: owl:sameAs
     merged = _UnionFind()
     reasons: dict[Node, list[str]] = defaultdict(list)
     for s, o in data.subject_objects(OWL.sameAs):
         merged.union(s, o)
         reasons[s].append(f"owl:sameAs {o}")
-    for p in sorted(onto.functional & onto.object_properties, key=str):
-        for s in sorted(set(data.subjects(p, None)), key=str):
-            values = sorted(set(data.objects(s, p)), key=str)
-            for other in values[1:]:
-                merged.union(values[0], other)
-            if len(values) > 1:
-                why = f"both values of the functional property {compact(p)} of {s}"
-                for v in values:
-                    reasons[v].append(why)
 
     for group in merged.groups(typings):
         reported: set[frozenset[Node]] = set()  # one finding per disjointness axiom and individual
@@ -294,22 +290,6 @@ def explain(ontology: Graph, data: Graph, locate: Locator) -> list[Finding]:
                         disjoint,
                         f"{who} both {compact(t1.cls)} ({t1.why}) and {compact(t2.cls)} ({t2.why}), which are disjoint ({disjoint})",
                         location=locate(m1),
-                    )
-                )
-
-    for p in sorted(onto.functional - onto.object_properties, key=str):
-        for s in sorted(set(data.subjects(p, None)), key=str):
-            values = sorted({o for o in data.objects(s, p) if isinstance(o, Literal)}, key=lambda lit: lit.n3())
-            if len(values) > 1:
-                findings.append(
-                    Finding(
-                        VIOLATION,
-                        "owl",
-                        str(s),
-                        f"owl:FunctionalProperty {compact(p)}",
-                        f"{compact(p)} is functional (one value) but has {len(values)}: " + ", ".join(v.n3() for v in values),
-                        path=compact(p),
-                        location=locate(s),
                     )
                 )
 

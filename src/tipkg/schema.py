@@ -11,7 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, QB, RDF, RDFS, SKOS
 
 from tipkg.errors import TipkgError
 from tipkg.namespaces import TIPKG
@@ -37,6 +38,13 @@ class Schema:
     properties: dict[str, Property] = field(default_factory=dict)
     # range class -> notation -> concept
     concepts: dict[URIRef, dict[str, URIRef]] = field(default_factory=dict)
+    # how sources are compared (tipkg.comparison): bound property -> the exact property it bounds,
+    # property -> the property its values are compared within, the key of a measure, flags not compared
+    lower_bounds: dict[URIRef, URIRef] = field(default_factory=dict)
+    compared_within: dict[URIRef, URIRef] = field(default_factory=dict)
+    measure_key: tuple[URIRef, ...] = ()
+    measured: frozenset[URIRef] = frozenset()  # qb:MeasureProperty: the figure of an observation
+    not_compared: frozenset[URIRef] = frozenset()
 
     def superclasses(self, cls: URIRef) -> set[URIRef]:
         """The class and all its named superclasses (reflexive, transitive)."""
@@ -87,6 +95,14 @@ def schema_from_graph(graph: Graph) -> Schema:
                 range=rng if isinstance(rng, URIRef) else None,
                 functional=(prop, RDF.type, OWL.FunctionalProperty) in graph,
             )
+    for bound, exact in graph.subject_objects(TIPKG.lowerBoundOf):
+        schema.lower_bounds[URIRef(bound)] = URIRef(exact)
+    for prop, within in graph.subject_objects(TIPKG.comparedWithin):
+        schema.compared_within[URIRef(prop)] = URIRef(within)
+    key = graph.value(TIPKG.Measure, TIPKG.keyProperties)
+    schema.measure_key = tuple(URIRef(p) for p in Collection(graph, key)) if key is not None else ()
+    schema.measured = frozenset(URIRef(p) for p in graph.subjects(RDF.type, QB.MeasureProperty))
+    schema.not_compared = frozenset(URIRef(p) for p, flag in graph.subject_objects(TIPKG.notCompared) if flag.toPython() is True)
     for cls in schema.classes.values():
         if schema.is_concept_class(cls):
             members = {}

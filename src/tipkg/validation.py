@@ -1,5 +1,11 @@
 """SHACL validation of the assembled graph against ``ontology/shapes.ttl`` (pySHACL).
 
+Two runs, because reports may disagree. The shapes marked ``tipkgsh:perSource true`` (what one
+report states at most: one value of a functional property, one preferred name per language, a
+period that ends after it starts) are checked on each source's own graph, together with the types
+of every node (so that targets by class find entities another report declares). Every other shape
+is checked on the union. A violation of a per-source shape points at that source's record.
+
 The data graph is what was asserted (every named graph but the inferred closure) together with the
 ontology, so ``sh:class`` and ``sh:targetClass`` follow ``rdfs:subClassOf``. No inference is run:
 RDFS inference would type a place used as a funder as an actor and hide the error (it also takes
@@ -13,7 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, SH
+from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
 from tipkg.errors import TipkgError
@@ -79,11 +85,70 @@ def validate(graph: Graph, shapes: Graph, locate: Locator) -> list[Finding]:
     return sorted(set(findings), key=Finding.sort_key)
 
 
-def check_dataset(dataset: Dataset, locations: Mapping[URIRef, str], project_root: Path, base: str = DEFAULT_BASE) -> list[Finding]:
-    """SHACL findings on an assembled dataset (``tipkg.build.assemble``), each with its curated ``file:line``."""
+def check_dataset(
+    dataset: Dataset,
+    locations: Mapping[URIRef, str],
+    project_root: Path,
+    base: str = DEFAULT_BASE,
+    source_locations: Mapping[tuple[str, URIRef], str] | None = None,
+) -> list[Finding]:
+    """SHACL findings on an assembled dataset (``tipkg.build.assemble``), each with its curated
+    ``file:line``: the union against the shared shapes, each source against the per-source ones."""
     graph = data_graph(dataset, project_root, base)
     shapes = read_shapes(project_root / "ontology")
-    return validate(graph, shapes, Locator(graph, locations, ontology_locations(project_root / "ontology", project_root)))
+    union_shapes, source_shapes = split_shapes(shapes)
+    in_ontology = ontology_locations(project_root / "ontology", project_root)
+    findings = validate(graph, union_shapes, Locator(graph, locations, in_ontology))
+    hierarchy = list(graph.triples((None, RDFS.subClassOf, None)))
+    for source, named in source_graphs(dataset, base):
+        # the source's own word, with the types of what it speaks of (declared by any source)
+        view = Graph()
+        for triple in named:
+            view.add(triple)
+        for node in set(named.subjects()):
+            for t in graph.objects(node, RDF.type):
+                view.add((node, RDF.type, t))
+        for triple in hierarchy:
+            view.add(triple)
+        mine = {node: where for (src, node), where in (source_locations or {}).items() if src == source}
+        findings += validate(view, source_shapes, Locator(view, {**locations, **mine}, in_ontology))
+    return sorted(set(findings), key=Finding.sort_key)
+
+
+def source_graphs(dataset: Dataset, base: str = DEFAULT_BASE) -> list[tuple[str, Graph]]:
+    """(source id, its named graph) for every source of the dataset."""
+    prefix = Graphs(base).source("")
+    out = []
+    for graph in dataset.graphs():
+        name = str(graph.identifier)
+        source = name[len(prefix) :]
+        if name.startswith(prefix) and source not in Graphs.RESERVED:
+            out.append((source, graph))
+    return sorted(out, key=lambda pair: pair[0])
+
+
+def split_shapes(shapes: Graph) -> tuple[Graph, Graph]:
+    """(shapes checked on the union, shapes checked per source). The union's copy keeps every
+    shape but takes the per-source ones' targets away, so they apply to nothing; the per-source
+    copy holds only those shapes (with their blank nodes) and the prefixes their SPARQL uses."""
+    per_source = set(shapes.subjects(SHAPES.perSource, Literal(True)))
+    targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+    union, each = Graph(), Graph()
+    for s, p, o in shapes:
+        if not (p in targets and s in per_source):
+            union.add((s, p, o))
+    todo: list[Node] = [*per_source, *shapes.subjects(SH.declare, None)]
+    seen: set[Node] = set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for s, p, o in shapes.triples((node, None, None)):
+            each.add((s, p, o))
+            if isinstance(o, BNode) or p == SH.prefixes:
+                todo.append(o)
+    return union, each
 
 
 def require_conformance(findings: list[Finding], shown: int = 20) -> None:

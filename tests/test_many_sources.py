@@ -1,0 +1,206 @@
+"""Many reports in one graph: every claim in its source's voice, disagreements in plain sight.
+
+The project here is the real one with a second report added as data only: a short, fictional
+report by another author on the same country and year (tests/fixtures/second-report, marked
+fictional in its text and files). It names the same bodies by other names, dates the 2007 law to the
+year only, gives other figures for four of the first report's measures, a count that refines a
+lower bound, and restates one fact the first report states.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import ROOT, copy_project
+from rdflib import Literal, URIRef
+from test_saved_queries import NAMES, engine_rows, expected
+
+import tipkg
+from tipkg.build import Project, build
+from tipkg.kg import KnowledgeGraph
+from tipkg.namespaces import DEFAULT_BASE
+from tipkg.results import SEPARATOR
+
+SECOND = Path(__file__).resolve().parent / "fixtures" / "second-report" / "graph_data"
+FIRST, OTHER = DEFAULT_BASE + "source/mx-2011", DEFAULT_BASE + "source/fot-2011"
+
+
+def iri(local: str) -> URIRef:
+    return URIRef(DEFAULT_BASE + local)
+
+
+@pytest.fixture(scope="module")
+def two_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real project plus the fictional report: its text, metadata and records, under graph_data/ only."""
+    root = copy_project(tmp_path_factory.mktemp("two-sources") / "project")
+    before = {p.relative_to(root) for p in root.rglob("*") if p.is_file()}
+    shutil.copytree(SECOND, root / "graph_data", dirs_exist_ok=True)
+    added = {p.relative_to(root) for p in root.rglob("*") if p.is_file()} - before
+    assert added and all(p.parts[0] == "graph_data" for p in added)
+    build(Project(root))
+    return root
+
+
+@pytest.fixture(scope="module")
+def graphs(two_sources: Path) -> dict[str, KnowledgeGraph]:
+    return {name: tipkg.open(two_sources, engine=name) for name in ("oxigraph", "rdflib")}
+
+
+@pytest.fixture(scope="module")
+def texts(two_sources: Path) -> dict[str, str]:
+    """Each source's IRI -> its text, white space folded."""
+    out = {}
+    for meta in (two_sources / "graph_data" / "sources").glob("*.yaml"):
+        data = yaml.safe_load(meta.read_text(encoding="utf-8"))
+        text = (meta.parent / data["file"]).read_bytes().decode("utf-8")
+        out[DEFAULT_BASE + "source/" + data["id"]] = " ".join(text.split())
+    return out
+
+
+def params_of(name: str) -> dict[str, Any]:
+    return expected(name).get("params") or {}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_engines_agree_on_two_sources(name: str, graphs: dict[str, KnowledgeGraph]) -> None:
+    for params in ({}, params_of(name)):
+        a = graphs["oxigraph"].query(name, **params)
+        b = graphs["rdflib"].query(name, **params)
+        assert a.variables == b.variables
+        assert engine_rows(a) == engine_rows(b), f"engines differ with parameters {params}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_quote_is_the_text_of_its_rows_source(name: str, graphs: dict[str, KnowledgeGraph], texts: dict[str, str]) -> None:
+    """A query that returns quotes names, in each row, the one source they are all from."""
+    result = graphs["oxigraph"].query(name, **params_of(name))
+    quoted = [c for c in result.variables if c == "quote" or c.startswith("evidence")]
+    for column in quoted:
+        source_column = "source" + column.removeprefix("evidence").removeprefix("quote")
+        assert source_column in result.variables, f"{name}: column {column} without the {source_column} it is from"
+        q, s = result.variables.index(column), result.variables.index(source_column)
+        for row in result.rows:
+            assert isinstance(row[s], URIRef) and str(row[s]) in texts, f"{name}: a row without its source: {row}"
+            for quote in str(row[q]).split(SEPARATOR):
+                assert " ".join(quote.split()) in texts[str(row[s])], f"{name}: not the text of {row[s]}: {quote!r}"
+
+
+def test_one_node_per_shared_entity(graphs: dict[str, KnowledgeGraph]) -> None:
+    """Each name the second report uses for a body of the first is a name of that one node."""
+    kg = graphs["oxigraph"]
+    for name, local in [
+        ("FEVIMTRA", "agency/fevimtra"),
+        ("Special Prosecutor's Office for Violence against Women and Trafficking in Persons", "agency/fevimtra"),
+        ("INM", "agency/inm"),
+        ("National System for Integral Family Development", "agency/dif"),
+        ("Inter-Secretarial Commission to Prevent and Punish Trafficking in Persons", "committee/cipspt"),
+        ("Law to Prevent and Punish Trafficking in Persons", "law/lpspt"),
+    ]:
+        rows = kg.query("SELECT DISTINCT ?x WHERE { ?x skos:prefLabel|skos:altLabel ?label . FILTER(STR(?label) = $name) }", name=name).rows
+        assert [r[0] for r in rows] == [iri(local)], name
+
+
+def test_a_fact_both_state_has_a_statement_per_source(graphs: dict[str, KnowledgeGraph], texts: dict[str, str]) -> None:
+    rows = graphs["oxigraph"].query(
+        "SELECT ?source ?quote WHERE { ?st rdf:subject $s ; rdf:predicate tipkg:foundingDate ; rdf:object ?date ; "
+        "dcterms:source ?source ; prov:wasDerivedFrom/oa:hasSelector/oa:exact ?quote }",
+        s=iri("agency/fevimtra"),
+    ).rows
+    assert {str(s) for s, _q in rows} == {FIRST, OTHER}
+    for source, quote in rows:
+        assert " ".join(str(quote).split()) in texts[str(source)]
+
+
+def test_no_quote_of_one_report_supports_what_only_the_other_states(graphs: dict[str, KnowledgeGraph]) -> None:
+    kg = graphs["oxigraph"]
+    only_second = kg.query(
+        "SELECT ?ev WHERE { ?st rdf:subject $s ; rdf:predicate tipkg:memberCount ; prov:wasDerivedFrom ?ev }",
+        s=iri("group/public-sector-entities-cipspt"),
+    ).rows
+    assert only_second and all(str(ev).startswith(DEFAULT_BASE + "evidence/fot-2011/") for (ev,) in only_second)
+    crossed = kg.query(
+        "SELECT ?st WHERE { ?st dcterms:source ?source ; prov:wasDerivedFrom ?ev . ?ev oa:hasSource ?other FILTER(?other != ?source) }"
+    ).rows
+    assert crossed == []
+
+
+# What the two texts say (the fixture's figures are invented; the first report's are its own):
+#   mx-2011: "FEVIMTRA reported 48 investigations and eight indictments" (2010)
+#   fot-2011: "FEVIMTRA opened 51 investigations and obtained six indictments in 2010"
+#   mx-2011: "In 2010, 147 victims were identified" / fot-2011: "identified 152 victims of trafficking in Mexico during 2010"
+#   mx-2011: "From April 2010 to date ... more than 18,000 people" / fot-2011: "From its launch in April 2010 ... reached 15,000 people"
+DIFFERS = {
+    ("investigations", "48", "51"),
+    ("indictments", "8", "6"),
+    ("victims identified", "147", "152"),
+    ("people reached", "18000", "15000"),
+}
+#   mx-2011: "Law to Prevent and Punish Trafficking in Persons (November 2007)" / fot-2011: "... in 2007."
+#   mx-2011: "composed of more than 26 public-sector entities" / fot-2011: "brings together 28 public-sector entities"
+REFINES = {("Law to Prevent and Punish Trafficking in Persons", "2007-11", "2007"), ("public-sector entities composing the Intersecretariat Committee", "26", "28")}
+
+
+def _by_source(result: Any) -> set[tuple[str, str, str]]:
+    """(what, the first report's value, the second's) of each row of ``disagreements``."""
+    out = set()
+    for row in result.to_dicts():
+        values = {str(row["sourceA"]): str(row["valueA"]), str(row["sourceB"]): str(row["valueB"])}
+        assert set(values) == {FIRST, OTHER}
+        what = row["subjectLabel"].split(":")[0]
+        out.add((what, values[FIRST], values[OTHER]))
+    return out
+
+
+def test_every_disagreement_is_listed_with_both_sources(graphs: dict[str, KnowledgeGraph], texts: dict[str, str]) -> None:
+    for kg in graphs.values():
+        result = kg.query("disagreements")
+        assert _by_source(result) == DIFFERS
+        for row in result.to_dicts():
+            for side in "AB":
+                assert all(" ".join(q.split()) in texts[str(row["source" + side])] for q in str(row["evidence" + side]).split(SEPARATOR))
+
+
+def test_refinements_are_not_conflicts(graphs: dict[str, KnowledgeGraph]) -> None:
+    for kg in graphs.values():
+        assert _by_source(kg.query("disagreements", verdict="refines")) == REFINES
+        listed = {what for what, _a, _b in _by_source(kg.query("disagreements"))}
+        assert not listed & {what for what, _a, _b in REFINES}
+
+
+def test_figures_of_one_measure_are_linked_whatever_their_ids(graphs: dict[str, KnowledgeGraph]) -> None:
+    rows = graphs["oxigraph"].query(
+        "SELECT ?obs WHERE { $first tipkg:measure ?m . ?obs tipkg:measure ?m } ORDER BY ?obs", first=iri("stat/fevimtra-investigations-2010")
+    ).rows
+    assert [r[0] for r in rows] == [iri("stat/fevimtra-investigations-2010"), iri("stat/fot-2011/fevimtra-investigations-2010")]
+
+
+def test_each_source_keeps_its_own_value(graphs: dict[str, KnowledgeGraph]) -> None:
+    """Values that differ coexist: the law has both dates, each in its source's voice."""
+    rows = graphs["rdflib"].query(
+        "SELECT ?date ?source WHERE { ?st rdf:subject $law ; rdf:predicate tipkg:legislationDate ; rdf:object ?date ; dcterms:source ?source }",
+        law=iri("law/lpspt"),
+    ).rows
+    assert Counter((str(d), str(s)) for d, s in rows) == Counter({("2007-11", FIRST): 1, ("2007", OTHER): 1})
+    assert {d.datatype for d, _s in rows if isinstance(d, Literal)} == {
+        URIRef("http://www.w3.org/2001/XMLSchema#gYearMonth"),
+        URIRef("http://www.w3.org/2001/XMLSchema#gYear"),
+    }
+
+
+def test_check_passes(two_sources: Path) -> None:
+    from click.testing import CliRunner
+
+    from tipkg.cli import main
+
+    result = CliRunner().invoke(main, ["check", "--root", str(two_sources)])
+    assert result.exit_code == 0, result.output
+
+
+def test_the_shipped_project_is_unchanged_by_the_fixture() -> None:
+    """The fixture lives under tests/: the shipped graph_data/ holds one report."""
+    assert sorted(p.name for p in (ROOT / "graph_data" / "sources").glob("*.yaml")) == ["mx-2011.yaml"]
