@@ -11,6 +11,10 @@ later reports add their names and facts to them with ``about:`` records, citing 
 So every report holds the same kinds of entities, relations, amounts, statistics and evidence
 records as the real one, and the generated files go through the real loaders (``tipkg build``).
 
+Reports disagree, as real ones do: every ``DISAGREE_EVERY``-th copy also restates each figure of
+report 1 (``about: stat/...``, citing its own text) with a count one larger, so that the build has
+differences to find and ``disagreements`` has rows to list (``disagree_every=0``: none).
+
     python -m benchmarks.generate /tmp/project 13      # 13 reports, about 100,000 triples
 """
 
@@ -41,6 +45,8 @@ REPORT_TRIPLES = 6_700
 # A project smaller than one report: the places and actors of report 1 only (they cite no others).
 TINY_FILES = ("places.yaml", "actors.yaml")
 TINY_TRIPLES = 4_000
+DISAGREE_EVERY = 10
+FIGURES = ("observedValue", "observedMoreThan")
 
 
 @dataclass(frozen=True)
@@ -85,8 +91,9 @@ def copy_id(number: int, source_id: str = TEMPLATE) -> str:
     return f"{source_id}-r{number:04d}"
 
 
-def copy_report(template: Template, number: int, source_id: str = TEMPLATE) -> dict[str, str]:
-    """The files of report ``number`` (2, 3, ...), relative to ``graph_data/`` (pure)."""
+def copy_report(template: Template, number: int, source_id: str = TEMPLATE, disagree: bool = False) -> dict[str, str]:
+    """The files of report ``number`` (2, 3, ...), relative to ``graph_data/`` (pure); with
+    ``disagree``, it also gives other figures for report 1's statistics."""
     new_id = copy_id(number, source_id)
     declared = template.declared
     renamed = {i: f"{i}-r{number:04d}" for i, record in declared.items() if not is_shared(record)}
@@ -99,13 +106,16 @@ def copy_report(template: Template, number: int, source_id: str = TEMPLATE) -> d
     for name, parsed in template.parsed.items():
         data = _rename(parsed, renamed, {source_id: new_id})
         data["records"] = [_as_about(r) if r.get("id") in declared and r["id"] not in renamed else r for r in data["records"]]
+        if disagree:
+            data["records"] += [_other_figure(r) for r in parsed["records"] if any(k in r for k in FIGURES) and "id" in r]
         out[f"{new_id}/{name}"] = _dump(data)
     return out
 
 
-def write_project(root: Path, reports: int, repo: Path, source_id: str = TEMPLATE) -> Path:
+def write_project(root: Path, reports: int, repo: Path, source_id: str = TEMPLATE, disagree_every: int = DISAGREE_EVERY) -> Path:
     """A project folder at ``root`` with the repository's ontology/ and queries/ and ``reports``
-    reports (0: the tiny project, part of one report). Returns ``root``."""
+    reports (0: the tiny project, part of one report), every ``disagree_every``-th giving other
+    figures than report 1. Returns ``root``."""
     if root.exists():
         shutil.rmtree(root)
     data = root / "graph_data"
@@ -121,7 +131,8 @@ def write_project(root: Path, reports: int, repo: Path, source_id: str = TEMPLAT
         if reports or name in TINY_FILES:
             (data / source_id / name).write_text(text, encoding="utf-8")
     for number in range(2, reports + 1):
-        for rel, text in copy_report(template, number, source_id).items():
+        disagree = bool(disagree_every) and number % disagree_every == 0
+        for rel, text in copy_report(template, number, source_id, disagree).items():
             path = data / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(text.encode("utf-8"))
@@ -154,6 +165,16 @@ def _as_about(record: dict[str, Any]) -> dict[str, Any]:
     """A shared entity's record restated by a later report: its names and facts, not its declaration."""
     out = {"about": record["id"]}
     out.update({k: v for k, v in record.items() if k not in ("id", "type", "wikidata", "note")})
+    return out
+
+
+def _other_figure(record: dict[str, Any]) -> dict[str, Any]:
+    """Report 1's figure restated with a count one larger, citing the copy's own (identical) text."""
+    out: dict[str, Any] = {"about": record["id"]}
+    for key in FIGURES:
+        if key in record:
+            out[key] = str(int(float(record[key])) + 1)
+    out["evidence"] = record["evidence"]
     return out
 
 

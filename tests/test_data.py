@@ -20,6 +20,7 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
 """
 ASSERTED = "GRAPH <https://w3id.org/tipkg/id/graph/mx-2011>"
 
@@ -48,12 +49,14 @@ def test_every_quote_is_the_source_text_at_its_offsets(store):
 
 
 def test_every_curated_node_cites_evidence(store):
+    """Its type is stated by a source, with a quote of that source."""
     missing = rows(
         store,
         f"""SELECT ?s WHERE {{ {ASSERTED} {{ ?s a ?c }}
         FILTER(STRSTARTS(STR(?c), STR(tipkg:)))
-        FILTER(?c NOT IN (tipkg:Evidence, tipkg:Section, tipkg:SourceDocument, tipkg:Document))
-        FILTER NOT EXISTS {{ ?s prov:wasDerivedFrom ?ev }} }}""",
+        FILTER NOT EXISTS {{ ?c tipkg:citesNoEvidence true }}
+        FILTER NOT EXISTS {{ ?st rdf:subject ?s ; rdf:predicate rdf:type ; rdf:object ?c ; dcterms:source ?source ;
+                             prov:wasDerivedFrom/oa:hasSource ?source }} }}""",
     )
     assert missing == []
 

@@ -95,8 +95,8 @@ DEFECTS = [
     OntologyDefect(
         "functional-property-without-max-count",
         "shapes.ttl",
-        "sh:path tipkg:status ; sh:class tipkg:Status ; sh:maxCount 1 ]",
-        "sh:path tipkg:status ; sh:class tipkg:Status ]",
+        "sh:path tipkg:status ; sh:maxCount 1 ]",
+        "sh:path tipkg:status ]",
         "tipkg:status a owl:ObjectProperty",
         (T + "status", "[lint value shape]", "sh:maxCount 1"),
     ),

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from rdflib import Literal, URIRef
-from rdflib.namespace import PROV, RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from tipkg.build import Project, load_project
 from tipkg.cli import main
@@ -153,12 +153,20 @@ def test_records_become_typed_triples_with_evidence(mini_project):
     assert (office, RDF.type, TIPKG.GovernmentUnit) in graph
     assert (office, TIPKG.foundingDate, Literal("2009-03", datatype=XSD.gYearMonth)) in graph
     assert (care, SKOS.prefLabel, Literal("Ministerio de Cuidado", lang="es")) in graph
-    # each fact has a statement citing its own quote; the record's other facts cite the record's
+    # every triple has a statement of its source citing its quotes: a fact its own, the record's
+    # type, names and other facts the record's
     cites = {str(graph.value(st, RDF.predicate)): str(graph.value(st, PROV.wasDerivedFrom)) for st in graph.subjects(RDF.subject, office)}
+    record = ID + "evidence/demo/22-69"
     assert cites == {
         str(TIPKG.foundingDate): ID + "evidence/demo/8-50",
-        str(TIPKG.establishedBy): ID + "evidence/demo/22-69",
+        str(TIPKG.establishedBy): record,
+        str(RDF.type): record,
+        str(SKOS.prefLabel): record,
+        str(RDFS.label): record,
+        str(SKOS.altLabel): record,
     }
+    assert {graph.value(st, DCTERMS.source) for st in graph.subjects(RDF.subject, office)} == {URIRef(ID + "source/demo")}
+    assert all(str(st).startswith(ID + "statement/demo/") for st in graph.subjects(RDF.subject, office))
     assert loaded.locations[office] == "graph_data/demo/actors.yaml:8"
 
 

@@ -204,3 +204,135 @@ def test_check_passes(two_sources: Path) -> None:
 def test_the_shipped_project_is_unchanged_by_the_fixture() -> None:
     """The fixture lives under tests/: the shipped graph_data/ holds one report."""
     assert sorted(p.name for p in (ROOT / "graph_data" / "sources").glob("*.yaml")) == ["mx-2011.yaml"]
+
+
+SECOND_VALUE = [
+    # (what, the record appended to the second report's file, the field named)
+    ("a date", '  - about: law/lpspt\n    legislationDate: 2008\n    evidence: "Mexico adopted its Law"\n', "legislationDate"),
+    (
+        "a preferred name",
+        '  - about: agency/fevimtra\n    label: {en: FEVIMTRA office}\n    evidence: "The Special Prosecutor\'s Office"\n',
+        "label",
+    ),
+    (
+        "a figure",
+        '  - about: stat/fot-2011/fevimtra-investigations-2010\n    observedValue: 52\n    evidence: "opened 51 investigations"\n',
+        "observedValue",
+    ),
+]
+
+
+@pytest.mark.parametrize(("record", "field"), [c[1:] for c in SECOND_VALUE], ids=[c[0] for c in SECOND_VALUE])
+def test_a_second_value_in_one_source_is_refused_at_its_record(tmp_path: Path, record: str, field: str) -> None:
+    """One report gives one value of a single-valued property: a second, in another record of the
+    same report, is refused at that record (not at the first report's, which may differ freely)."""
+    from tipkg.build import load_project
+    from tipkg.errors import DataError
+
+    root = copy_project(tmp_path / "project")
+    shutil.copytree(SECOND, root / "graph_data", dirs_exist_ok=True)
+    target = root / "graph_data" / "fot-2011" / ("statistics.yaml" if field == "observedValue" else "actors.yaml")
+    lines = target.read_text(encoding="utf-8").count("\n")
+    target.write_text(target.read_text(encoding="utf-8") + record, encoding="utf-8")
+    with pytest.raises(DataError) as raised:
+        load_project(Project(root))
+    message = str(raised.value)
+    where = f"graph_data/fot-2011/{target.name}:{lines + 2}: {field}: "
+    assert message.startswith(where), message
+    assert "source fot-2011" in message and f"graph_data/fot-2011/{target.name}:" in message.removeprefix(where)
+
+
+# -- where an analyst sees it: the CLI and the site ---------------------------------------------------------
+
+
+def test_compare_lists_what_both_state_and_where_they_differ(two_sources: Path) -> None:
+    from click.testing import CliRunner
+
+    from tipkg.cli import main
+
+    result = CliRunner().invoke(main, ["compare", "mx-2011", "fot-2011", "--root", str(two_sources)])
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "Both state (4):" in text and "They differ (4):" in text and "They agree, one more precisely (2):" in text
+    differ = text.split("They differ (4):")[1].split("\n\n")[0].splitlines()[1:]
+    assert len(differ) == 4
+    investigations = next(line for line in differ if line.strip().startswith("investigations:"))
+    assert "mx-2011 value 48" in investigations and "fot-2011 value 51" in investigations
+    assert "“FEVIMTRA reported 48 investigations and eight indictments" in investigations
+    assert "“FEVIMTRA opened 51 investigations and obtained six indictments in 2010”" in investigations
+    created = next(line for line in text.split("Both state (4):")[1].splitlines() if "· created ·" in line)
+    assert "mx-2011 “in January 2008 Mexico created the Special Prosecution Unit”" in created
+    assert "fot-2011 “(FEVIMTRA) was set up in January 2008”" in created
+    assert "(mx-2011 refines fot-2011)" in text and "(fot-2011 refines mx-2011)" in text
+
+
+def test_compare_refuses_an_unknown_source(two_sources: Path) -> None:
+    from click.testing import CliRunner
+
+    from tipkg.cli import main
+
+    result = CliRunner().invoke(main, ["compare", "mx-2011", "nope", "--root", str(two_sources)])
+    assert result.exit_code == 2
+    assert result.output.strip() == "tipkg: error: unknown source 'nope': the graph holds fot-2011, mx-2011"
+
+
+@pytest.fixture(scope="module")
+def site(two_sources: Path) -> Any:
+    from test_service_app import client_for
+
+    yield from client_for(two_sources)
+
+
+def test_sources_index_lists_every_report(site: Any) -> None:
+    page = site.get("/sources/")
+    assert page.status_code == 200
+    html = page.text
+    for text in (
+        "Fictional Observatory on Trafficking: a shadow assessment",
+        "Mexico: activities against trafficking in persons",
+        "<td>2011</td>",
+        'href="/sources/mx-2011/compare/fot-2011"',
+        "4 stated alike, 2 more or less precise, 4 differ",
+        "https://example.org/fictional-observatory/2011",
+    ):
+        assert text in html, text
+    assert site.get("/sources").status_code == 200
+
+
+def test_a_source_page_links_to_where_it_agrees_and_differs(site: Any) -> None:
+    html = site.get("/sources/fot-2011").text
+    assert 'href="/sources/fot-2011/compare/mx-2011#differ">4 differ</a>' in html
+    compared = site.get("/sources/fot-2011/compare/mx-2011").text
+    assert "They differ (4)" in compared and "Both state (4)" in compared
+    assert "FEVIMTRA opened 51 investigations" in compared and "FEVIMTRA reported 48 investigations" in compared
+    assert site.get("/sources/fot-2011/compare/nope").status_code == 404
+
+
+def test_an_entity_page_shows_each_fact_with_its_sources_and_where_they_differ(site: Any) -> None:
+    html = site.get("/id/agency/fevimtra").text
+    differ = html.split('id="sources-differ"')[1].split("</table>")[0]
+    assert "51" in differ and "48" in differ and "FEVIMTRA opened 51 investigations" in differ
+    facts = html.split("<h2>Facts</h2>")[1].split("</table>")[0]
+    created = next(row for row in facts.split("<tr>") if ">created<" in row)
+    assert "/sources/mx-2011" in created and "/sources/fot-2011" in created
+    assert "(FEVIMTRA) was set up in January 2008" in created and "in January 2008 Mexico created the Special Prosecution Unit" in created
+    law = site.get("/id/law/lpspt").text.split('id="sources-differ"')[1].split("</table>")[0]
+    assert "2007-11" in law and "agree; one is more precise" in law
+
+
+def test_a_quote_of_another_source_is_a_violation(two_sources: Path) -> None:
+    """The shape that keeps one report's quote from standing as evidence for another's can fail."""
+    from rdflib.namespace import DCTERMS
+
+    from tipkg.build import assemble
+    from tipkg.validation import check_dataset
+
+    dataset, loaded = assemble(Project(two_sources))
+    claim = next(c for c in loaded.claims.values() if c.source == "fot-2011" and c.p == URIRef("https://w3id.org/tipkg/ontology#memberCount"))
+    graph = dataset.graph(URIRef(DEFAULT_BASE + "graph/fot-2011"))
+    graph.remove((claim.statement, DCTERMS.source, URIRef(OTHER)))
+    graph.add((claim.statement, DCTERMS.source, URIRef(FIRST)))
+    findings = check_dataset(dataset, loaded.locations, two_sources, DEFAULT_BASE, loaded.source_locations)
+    own = [f for f in findings if f.rule.startswith("tipkgsh:OwnQuotes")]
+    assert len(own) == 1 and own[0].focus == str(claim.statement)
+    assert own[0].location == claim.where

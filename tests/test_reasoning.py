@@ -49,28 +49,6 @@ INCONSISTENT = [
         (iri("place/guatemala"), "tipkg:Actor (range of tipkg:funder", "[owl tipkg:Place ⟂ tipkg:Actor]"),
         at_file="actors.yaml",
     ),
-    Defect(
-        "functional-datatype-property-with-two-values",
-        "facts.yaml",
-        "records:\n",
-        "records:\n  - about: group/public-sector-entities\n    memberCountMoreThan: 27\n"
-        '    evidence: "a body which is composed of more than 26 public-sector entities"\n',
-        1,
-        "- id: group/public-sector-entities",
-        (iri("group/public-sector-entities"), "[owl owl:FunctionalProperty tipkg:memberCountMoreThan]", "has 2"),
-        at_file="actors.yaml",
-    ),
-    Defect(
-        "individuals-merged-by-a-functional-property",
-        "facts.yaml",
-        "records:\n",
-        "records:\n  - about: agency/fevimtra\n    unitOf: ngo/cast\n"
-        '    evidence: "the Coalition to Abolish Slavery and Trafficking (CAST)"\n',
-        1,
-        "- id: agency/pgr",
-        (iri("agency/pgr"), f"one individual with {iri('ngo/cast')}", "functional property tipkg:unitOf", "GovernmentBody ⟂"),
-        at_file="actors.yaml",
-    ),
 ]
 
 

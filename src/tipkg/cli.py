@@ -182,6 +182,21 @@ def sparql(root: Path, text: str | None, file: Path | None, params: tuple[str, .
 
 @main.command()
 @ROOT
+@click.argument("source_a")
+@click.argument("source_b")
+@LANG
+@ENGINE
+def compare(root: Path, source_a: str, source_b: str, lang: str, engine: str) -> None:
+    """Two sources side by side: what both state, where they differ, what only one states."""
+    import tipkg
+    from tipkg.agreement import compare_sources, report_lines
+
+    kg = tipkg.open(root, engine=engine)
+    click.echo("\n".join(report_lines(kg, compare_sources(kg, source_a, source_b), lang)))
+
+
+@main.command()
+@ROOT
 @click.option("--all", "show_all", is_flag=True, help="List cited sentences too.")
 def coverage(root: Path, show_all: bool) -> None:
     """How much of each source the evidence cites; lists sentences no fact cites."""

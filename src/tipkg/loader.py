@@ -447,13 +447,13 @@ class Loader:
         if p == SKOS.prefLabel:
             assert isinstance(o, Literal)
             slot: tuple[str, URIRef, URIRef, str] = (source, s, p, o.language or "")
-            what = f"two preferred labels in language {o.language!r} in source {source}: put the other in altLabel"
+            what = f"two preferred labels in language {o.language!r} in source {source} (put the other in altLabel): the first is"
         else:
             prop = self.schema.properties.get(key)
             if prop is None or not prop.functional:
                 return
             slot = (source, s, p, "")
-            what = f"takes a single value per source (functional property): source {source} already gives it"
+            what = f"takes a single value per source (functional property): source {source} already gives"
         first = self._single.setdefault(slot, (o, where))
         if first[0] != o:
             file, _, line = where.rpartition(":")

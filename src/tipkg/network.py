@@ -49,13 +49,16 @@ Q_SUBCLASSES = "SELECT DISTINCT ?c ?sup WHERE { ?c rdfs:subClassOf ?sup . FILTER
 Q_LABELS = """SELECT DISTINCT ?s ?p ?l WHERE {
   VALUES ?p { skos:prefLabel rdfs:label skos:altLabel } ?s ?p ?l . FILTER(isIRI(?s) && isLiteral(?l)) }"""
 Q_NOTATIONS = "SELECT DISTINCT ?c ?n WHERE { ?c skos:notation ?n . FILTER(isIRI(?c)) }"
-Q_EVIDENCE = """SELECT DISTINCT ?ev ?q ?start ?area WHERE {
-  ?ev a tipkg:Evidence ; oa:hasSelector ?sel . ?sel a oa:TextQuoteSelector ; oa:exact ?q .
+Q_EVIDENCE = """SELECT DISTINCT ?ev ?q ?start ?area ?doc WHERE {
+  ?ev a tipkg:Evidence ; oa:hasSource ?doc ; oa:hasSelector ?sel . ?sel a oa:TextQuoteSelector ; oa:exact ?q .
   OPTIONAL { ?ev oa:hasSelector ?pos . ?pos oa:start ?start }
   OPTIONAL { ?ev tipkg:section ?sec . ?sec tipkg:area ?a . ?a skos:notation ?area } }"""
-Q_DERIVED = "SELECT DISTINCT ?x ?ev WHERE { ?x prov:wasDerivedFrom ?ev . ?ev a tipkg:Evidence }"
+# a node's own evidence: the quotes of the statements of its types and names, by any source
+Q_DERIVED = """SELECT DISTINCT ?x ?ev WHERE {
+  ?st rdf:subject ?x ; rdf:predicate ?p ; prov:wasDerivedFrom ?ev . FILTER(?p IN (rdf:type, skos:prefLabel, skos:altLabel)) }"""
 Q_STATEMENTS = """SELECT DISTINCT ?s ?p ?o ?ev WHERE {
   ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+  FILTER(?p NOT IN (rdf:type, skos:prefLabel, skos:altLabel, rdfs:label))
   OPTIONAL { ?st prov:wasDerivedFrom ?ev } }"""
 Q_SOURCES = "SELECT DISTINCT ?doc WHERE { ?doc a tipkg:SourceDocument }"
 
@@ -82,10 +85,11 @@ class Term:
 
 
 class _Quote:
-    """A quote, its position in its source, and the area of the section it lies in."""
+    """A quote, its position in its source, and the area of the section it lies in. Where the graph
+    holds several sources, its text names its source: no quote is shown without the report it is from."""
 
-    def __init__(self, text: str, start: int) -> None:
-        self.text = " ".join(text.split())
+    def __init__(self, text: str, start: int, source: str = "") -> None:
+        self.text = " ".join(text.split()) + (f" ({source})" if source else "")
         self.start = start
         self.areas: set[str] = set()
 
@@ -236,11 +240,14 @@ class _Reader:
 
     def _quotes(self) -> dict[str, _Quote]:
         out: dict[str, _Quote] = {}
-        for row in self.rows(Q_EVIDENCE):
+        rows = list(self.rows(Q_EVIDENCE))
+        several = len({row["doc"].value for row in rows}) > 1
+        for row in rows:
             ev = row["ev"].value
             if ev not in out:
                 start = int(row["start"].value) if "start" in row else 0
-                out[ev] = _Quote(row["q"].value, start)
+                source = row["doc"].value.rstrip("/").rsplit("/", 1)[-1] if several else ""
+                out[ev] = _Quote(row["q"].value, start, source)
             if "area" in row:
                 out[ev].areas.add(row["area"].value)
         return out

@@ -134,6 +134,9 @@ def split_shapes(shapes: Graph) -> tuple[Graph, Graph]:
     per_source = set(shapes.subjects(SHAPES.perSource, Literal(True)))
     targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
     union, each = Graph(), Graph()
+    for prefix, namespace in shapes.namespaces():  # pySHACL's messages write the shapes' prefixes
+        union.bind(prefix, namespace)
+        each.bind(prefix, namespace)
     for s, p, o in shapes:
         if not (p in targets and s in per_source):
             union.add((s, p, o))

@@ -22,7 +22,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tipkg.service import pages, protocol
+from tipkg.service import pages, protocol, sourcepages
 from tipkg.service.context import Context
 from tipkg.service.settings import resolve
 
@@ -88,6 +88,9 @@ def create_app(root: str | Path = ".", settings: Mapping[str, Any] | None = None
         Route("/queries/{name}/graph", pages.query_graph, name="query_graph"),
         Route("/sparql", protocol.endpoint, methods=["GET", "POST"], name="sparql"),
         Route("/id/{rest:path}", pages.entity, name="entity"),
+        Route("/sources", sourcepages.sources_index, name="sources"),
+        Route("/sources/", sourcepages.sources_index, name="sources_slash"),
+        Route("/sources/{source}/compare/{other}", sourcepages.compare_page, name="compare"),
         Route("/sources/{source}", pages.source_page, name="source"),
         Route("/views/{file}", pages.view_page, name="view"),
         Route("/dataset", pages.dataset, name="dataset"),

@@ -62,12 +62,10 @@ Q_OUT = "SELECT DISTINCT $e ?p ?o WHERE { $e ?p ?o } ORDER BY ?p ?o LIMIT %d"
 Q_IN = "SELECT DISTINCT ?s ?p $e WHERE { ?s ?p $e } ORDER BY ?p ?s LIMIT %d"
 Q_EXISTS = "ASK { { $e ?p ?o } UNION { ?s ?p $e } }"
 Q_TYPE = "SELECT $e ?class WHERE { $e a ?class . FILTER NOT EXISTS { $e a ?sub . ?sub rdfs:subClassOf ?class . FILTER(?sub != ?class) } }"
-Q_SOURCE_FACTS = """SELECT $doc ?ev ?start ?end ?s ?p ?o ?x WHERE {
+# what each quote of a source supports: the statements citing it (a type statement introduces an entity)
+Q_SOURCE_FACTS = """SELECT $doc ?ev ?start ?end ?s ?p ?o WHERE {
   ?ev a tipkg:Evidence ; oa:hasSource $doc ; oa:hasSelector ?pos . ?pos oa:start ?start ; oa:end ?end .
-  OPTIONAL {
-    { ?st prov:wasDerivedFrom ?ev ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }
-    UNION { ?x prov:wasDerivedFrom ?ev . FILTER NOT EXISTS { ?x a rdf:Statement } }
-  }
+  OPTIONAL { ?st prov:wasDerivedFrom ?ev ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . FILTER(?p != rdfs:label) }
 }"""
 # an entity as Linked Data: its triples, and its facts' statements with their evidence and selectors
 Q_DESCRIBE = """CONSTRUCT { ?e ?p ?o . ?st ?sp ?so . ?ev ?ep ?eo . ?sel ?lp ?lo . } WHERE {
@@ -75,8 +73,18 @@ Q_DESCRIBE = """CONSTRUCT { ?e ?p ?o . ?st ?sp ?so . ?ev ?ep ?eo . ?sel ?lp ?lo 
   UNION { ?st rdf:subject ?e ; ?sp ?so }
   UNION { ?st rdf:subject ?e ; prov:wasDerivedFrom ?ev . ?ev ?ep ?eo }
   UNION { ?st rdf:subject ?e ; prov:wasDerivedFrom/oa:hasSelector ?sel . ?sel ?lp ?lo }
-  UNION { ?e prov:wasDerivedFrom ?ev . ?ev ?ep ?eo }
-  UNION { ?e prov:wasDerivedFrom/oa:hasSelector ?sel . ?sel ?lp ?lo }
+}"""
+# where the sources differ about an entity: its own properties, its structured values', and the
+# figures of the measures that concern it (or that it is an observation of)
+Q_DIFFER = """SELECT $e ?verdict ?subject ?property ?valueA ?sourceA ?quoteA ?valueB ?sourceB ?quoteB WHERE {
+  { ?c tipkg:comparedSubject $e . BIND($e AS ?subject) }
+  UNION { ?m tipkg:concerns $e ; a tipkg:Measure . ?c tipkg:comparedSubject ?m . BIND(?m AS ?subject) }
+  UNION { $e tipkg:measure ?m . ?c tipkg:comparedSubject ?m . BIND(?m AS ?subject) }
+  UNION { ?c tipkg:comparedSubject ?subject . FILTER(STRSTARTS(STR(?subject), CONCAT(STR($e), "/"))) }
+  ?c tipkg:verdict/skos:notation ?verdict ; tipkg:comparedProperty ?property ; tipkg:comparedStatement ?stA , ?stB .
+  ?stA dcterms:source ?sourceA ; rdf:object ?valueA ; prov:wasDerivedFrom/oa:hasSelector/oa:exact ?quoteA .
+  ?stB dcterms:source ?sourceB ; rdf:object ?valueB ; prov:wasDerivedFrom/oa:hasSelector/oa:exact ?quoteB .
+  FILTER(STR(?sourceA) < STR(?sourceB))
 }"""
 
 
@@ -407,16 +415,22 @@ def entity_page(request: Request, ctx: Context, iri: str, headers: dict[str, str
     names = [(NAME_PROPERTIES[kinds[k]], text, language) for k, text, language in sorted(found, key=lambda x: (x[0], x[2] != lang, x[1]))]
     same = ctx.kg.query(Q_SAME_AS, lang=lang, e=term)
     facts_result = ctx.kg.query("entity_facts", lang=lang, entity=term)
-    facts = []
+    # each fact once, with every source that states it and that source's quotes
+    grouped: dict[tuple[str, str, str], dict[str, Any]] = {}
     related: dict[str, Cell] = {}
     for row in facts_result:
         if row["property"] in (RDF.type, SKOS.prefLabel, SKOS.altLabel) and row["subject"] == term:
             continue
-        facts.append([cell(ctx, facts_result, row[c], c) for c in ("subject", "property", "value", "evidence")])
+        key = (str(row["subject"]), str(row["property"]), str(row["value"]))
+        fact = grouped.setdefault(key, {"cells": [cell(ctx, facts_result, row[c]) for c in ("subject", "property", "value")], "sources": []})
+        fact["sources"].append((source_cell(ctx, facts_result, row["source"]), cell(ctx, facts_result, row["evidence"], "evidence")))
         for c in ("subject", "value"):
             other = row[c]
             if isinstance(other, URIRef) and other != term and ctx.entity_path(str(other)):
                 related.setdefault(str(other), cell(ctx, facts_result, other))
+    facts = list(grouped.values())
+    differ = ctx.kg.query(Q_DIFFER, lang=lang, e=term)
+    differences = _differences(ctx, differ)
     outgoing = ctx.kg.query(Q_OUT % (STATEMENTS_SHOWN + 1), lang=lang, e=term)
     incoming = ctx.kg.query(Q_IN % (STATEMENTS_SHOWN + 1), lang=lang, e=term)
     types = ctx.kg.query(Q_TYPE, lang=lang, e=term)
@@ -443,6 +457,7 @@ def entity_page(request: Request, ctx: Context, iri: str, headers: dict[str, str
         names=names,
         same_as=[cell(ctx, same, o) for _e, o in same.rows],
         facts=facts,
+        differences=differences,
         related=sorted(related.values(), key=lambda c: c.text.lower()),
         statements=[
             [cell(ctx, outgoing, s), cell(ctx, outgoing, p), cell(ctx, outgoing, o)] for s, p, o in outgoing.rows[:STATEMENTS_SHOWN]
@@ -453,6 +468,41 @@ def entity_page(request: Request, ctx: Context, iri: str, headers: dict[str, str
         view_href=view_href,
         source_href=_source_link(ctx, iri),
     )
+
+
+def source_cell(ctx: Context, result: Result, term: Any) -> Cell:
+    """A source by its title, linked to its page."""
+    if not isinstance(term, URIRef):
+        return Cell("")
+    sid = ctx.source_id(str(term))
+    return Cell(result.label(term), href=f"/sources/{sid}", title=sid)
+
+
+def _differences(ctx: Context, result: Result) -> list[dict[str, Any]]:
+    """The rows of Q_DIFFER, one per compared pair, each side's quotes together."""
+    out: dict[tuple[str, ...], dict[str, Any]] = {}
+    for row in result:
+        key = tuple(str(row[c]) for c in ("verdict", "subject", "property", "valueA", "sourceA", "valueB", "sourceB"))
+        entry = out.setdefault(
+            key,
+            {
+                "verdict": str(row["verdict"]),
+                "subject": cell(ctx, result, row["subject"]),
+                "property": cell(ctx, result, row["property"]),
+                "sides": [
+                    {"value": cell(ctx, result, row["value" + x]), "source": source_cell(ctx, result, row["source" + x]), "quotes": []}
+                    for x in "AB"
+                ],
+            },
+        )
+        for side, x in zip(entry["sides"], "AB", strict=True):
+            quote = str(row["quote" + x])
+            if quote not in side["quotes"]:
+                side["quotes"].append(quote)
+    for entry in out.values():
+        for side in entry["sides"]:
+            side["quotes"] = cell(ctx, result, Literal(SEPARATOR.join(side["quotes"])), "evidence")
+    return sorted(out.values(), key=lambda e: (e["verdict"] != "differs", e["subject"].text, e["property"].text))
 
 
 def _source_link(ctx: Context, iri: str) -> str | None:
@@ -494,8 +544,10 @@ def source_page(request: Request) -> Response:
     doc = next((s for s in ctx.source_docs if s["id"] == sid), None)
     if doc is None or sid not in ctx.sources:
         return error_page(request, 404, f"no source {sid!r}")
+    from tipkg.service.sourcepages import others_of
+
     values = ctx.memo(("source", sid, lang), lambda: _source_values(ctx, sid, doc, lang))
-    return page(request, "source.html", title=doc["title"], **values)
+    return page(request, "source.html", title=doc["title"], others=others_of(ctx, sid, lang), **values)
 
 
 def _source_values(ctx: Context, sid: str, doc: dict[str, str], lang: str) -> dict[str, Any]:
@@ -508,17 +560,19 @@ def _source_values(ctx: Context, sid: str, doc: dict[str, str], lang: str) -> di
     spans: list[tuple[int, int, Fact]] = []
     seen: set[tuple[int, int, str]] = set()
     covered: list[tuple[int, int]] = []
-    for _doc, _ev, start, end, s, p, o, x in found.rows:
+    for _doc, _ev, start, end, s, p, o in found.rows:
         a, b = int(str(start)), int(str(end))
         covered.append((a, b))
-        if s is not None:
+        if s is None:
+            continue
+        if p == RDF.type:
+            key = (a, b, str(s))
+            fact = Fact(cell(ctx, found, s), introduces=True)
+        elif p in (SKOS.prefLabel, SKOS.altLabel):
+            continue  # a name: the entity it names is listed by its type statement
+        else:
             key = (a, b, f"{s} {p} {o}")
             fact = Fact(cell(ctx, found, s), cell(ctx, found, p), cell(ctx, found, o))
-        elif x is not None:
-            key = (a, b, str(x))
-            fact = Fact(cell(ctx, found, x), introduces=True)
-        else:
-            continue
         if key not in seen:
             seen.add(key)
             spans.append((a, b, fact))
