@@ -87,7 +87,7 @@ def curated_files(data_dir: Path) -> list[Path]:
 def load_project(project: Project) -> Loaded:
     """Read and check the curated data of a project (no writes)."""
     limits = project.limits
-    schema = load_schema(str(project.ontology_dir.resolve()))
+    schema = load_schema(str(project.ontology_dir.resolve()), limits)
     sources = load_sources(project.data_dir / "sources", project.root, limits)
     qids_path = project.data_dir / "reference" / "wikidata_qids.csv"
     qids = parse_checked_qids(_read(qids_path, project)) if qids_path.exists() else set()

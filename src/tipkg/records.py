@@ -98,7 +98,7 @@ def read_input(path: Path, shown: str, max_mb: float, setting: str = f"--max-fil
 
 
 def _too_large(size: int, max_mb: float, setting: str) -> str:
-    return f"{size / MB:.1f} MB, over the limit of {max_mb:g} MB: expected a smaller file (or raise the limit with {setting})"
+    return f"{size / MB:g} MB, over the limit of {max_mb:g} MB: expected a smaller file (or raise the limit with {setting})"
 
 
 @dataclass(frozen=True)
@@ -160,9 +160,10 @@ class _Loader(yaml.SafeLoader):
 def parse_yaml(text: str, path: str, max_depth: int = Limits.depth) -> Value:
     """Parse YAML text into positioned values; refuse tags, aliases, deep nesting, syntax errors
     and characters that are not text."""
-    loader = _Loader(text)
-    loader.max_depth = max_depth
+    loader = None
     try:
+        loader = _Loader(text)  # (which checks every character of the text)
+        loader.max_depth = max_depth
         node = loader.get_single_node()
     except _TooDeep as exc:
         raise DataError(
@@ -178,7 +179,8 @@ def parse_yaml(text: str, path: str, max_depth: int = Limits.depth) -> Value:
     except yaml.YAMLError as exc:
         raise DataError(path, 1, "yaml", f"not valid YAML: {' '.join(str(exc).split())}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         return Mapping({}, {}, 1)
     return _convert(node, path, set(), "yaml")

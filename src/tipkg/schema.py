@@ -131,6 +131,6 @@ def schema_from_graph(graph: Graph) -> Schema:
 
 
 @lru_cache(maxsize=4)
-def load_schema(directory: str) -> Schema:
+def load_schema(directory: str, limits: Limits | None = None) -> Schema:
     """The schema of an ontology directory, read once per process."""
-    return schema_from_graph(read_ontology(Path(directory)))
+    return schema_from_graph(read_ontology(Path(directory), limits))
