@@ -151,43 +151,64 @@ def summarize(dataset: Dataset, loaded: Loaded, graphs: Graphs) -> Summary:
     )
 
 
-def build(project: Project, progress: Progress | None = None, check: bool = True) -> Summary:
-    """Build the graph into ``project.build_dir``, atomically; with ``check``, only if it passes SHACL."""
+@dataclass
+class Prepared:
+    """A build before its first write: the sorted quads and triples, and the manifest."""
+
+    quads: list[Any]
+    triples: list[Any]
+    manifest: dict[str, Any]
+    summary: Summary
+
+
+def prepare(project: Project, progress: Progress | None = None, check: bool = True) -> Prepared:
+    """Read, check and serialize a project in memory; with ``check``, only if it passes SHACL."""
     from tipkg import rdfio
-    from tipkg.builds import install
 
     say = progress or (lambda _msg: None)
-    started = time.perf_counter()
     dataset, loaded = assemble(project, say)
     if check:
         say("validating against ontology/shapes.ttl")
         from tipkg.validation import check_dataset, require_conformance
 
         require_conformance(check_dataset(dataset, loaded.locations, project.root, project.base))
-    graphs = Graphs(project.base)
     say("serializing")
     quads = rdfio.sorted_quads(dataset.quads((None, None, None, None)))
-    triples = rdfio.sorted_triples(quads)
-    summary = summarize(dataset, loaded, graphs)
-    manifest = {"base": project.base, **summary.as_dict()}
-    install(project.root, lambda folder: write_outputs(folder, quads, triples, manifest, say), say)
+    summary = summarize(dataset, loaded, Graphs(project.base))
+    return Prepared(quads, rdfio.sorted_triples(quads), {"base": project.base, **summary.as_dict()}, summary)
+
+
+def write_build(project: Project, prepared: Prepared, progress: Progress | None = None) -> Path:
+    """Write a prepared build into a new folder and switch ``build`` to it (:func:`tipkg.builds.install`)."""
+    from tipkg.builds import install
+
+    return install(project.root, lambda folder: write_outputs(folder, prepared, progress), progress)
+
+
+def build(project: Project, progress: Progress | None = None, check: bool = True) -> Summary:
+    """Build the graph into ``project.build_dir``, atomically; with ``check``, only if it passes SHACL."""
+    started = time.perf_counter()
+    prepared = prepare(project, progress, check)
+    write_build(project, prepared, progress)
+    summary = prepared.summary
     summary.seconds = time.perf_counter() - started
     out = project.build_dir
     summary.files = [str(out / name) for name in OUTPUTS] + [str(out / "store")]
     return summary
 
 
-def write_outputs(folder: Path, quads: list[Any], triples: list[Any], manifest: dict[str, Any], progress: Progress | None = None) -> None:
-    """Write a build's files and store into an empty ``folder``, from its sorted quads and triples."""
+def write_outputs(folder: Path, prepared: Prepared, progress: Progress | None = None) -> None:
+    """Write a build's files and store into an empty ``folder``."""
     from tipkg import rdfio
     from tipkg.store import write_store
 
     say = progress or (lambda _msg: None)
+    quads, triples = prepared.quads, prepared.triples
     say("writing graph.nq, graph.nt, graph.ttl, graph.jsonld, manifest.json")
     (folder / "graph.nq").write_bytes(rdfio.nquads(quads))
     (folder / "graph.nt").write_bytes(rdfio.ntriples(triples))
     (folder / "graph.ttl").write_bytes(rdfio.turtle(triples))
     (folder / "graph.jsonld").write_bytes(rdfio.jsonld(quads))
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    (folder / "manifest.json").write_text(json.dumps(prepared.manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     say(f"loading {len(quads)} quads and their union, {len(triples)} triples, into the store")
     write_store(folder / "store", folder / "graph.nq", folder / "graph.nt")

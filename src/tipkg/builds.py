@@ -102,9 +102,10 @@ def install(root: Path, write: Callable[[Path], None], progress: Progress | None
     switched = False
     try:
         write(folder)
+        say("flushing the new build to disk")
         _sync_tree(folder)
         with _locked(builds):
-            say(f"switching build/ to {BUILDS}/{folder.name}")
+            say("switching build/ to the new build")
             _switch(root, folder)
             switched = True
             os.close(fd)
