@@ -225,3 +225,16 @@ def test_the_command_line_exits_2_with_one_line_and_keeps_the_build(project: Pat
         f"(or raise the limit with {FILE_SETTING})"
     ]
     assert snapshot(project) == before
+
+
+def test_the_limits_are_documented_as_declared() -> None:
+    root = Path(__file__).resolve().parents[1]
+    readme, curators = ((root / name).read_text(encoding="utf-8") for name in ("README.md", "graph_data/README.md"))
+    limits = Limits()
+    for doc in (readme, curators):
+        assert f"{limits.file_mb:g} MB" in doc and f"{limits.text_mb:g} MB" in doc and f"at most {limits.depth} deep" in doc
+        assert "TIPKG_MAX_FILE_MB" in doc and "TIPKG_MAX_TEXT_MB" in doc
+    for command in ("build", "check", "coverage"):
+        help_text = " ".join(CliRunner().invoke(main, [command, "--help"]).output.split())
+        assert f"[env TIPKG_MAX_FILE_MB; default {limits.file_mb:g}]" in help_text
+        assert f"[env TIPKG_MAX_TEXT_MB; default {limits.text_mb:g}]" in help_text
