@@ -106,11 +106,15 @@ def test_one_node_per_shared_entity(graphs: dict[str, KnowledgeGraph]) -> None:
 
 
 def test_a_fact_both_state_has_a_statement_per_source(graphs: dict[str, KnowledgeGraph], texts: dict[str, str]) -> None:
-    rows = graphs["oxigraph"].query(
-        "SELECT ?source ?quote WHERE { ?st rdf:subject $s ; rdf:predicate tipkg:foundingDate ; rdf:object ?date ; "
-        "dcterms:source ?source ; prov:wasDerivedFrom/oa:hasSelector/oa:exact ?quote }",
-        s=iri("agency/fevimtra"),
-    ).rows
+    rows = (
+        graphs["oxigraph"]
+        .query(
+            "SELECT ?source ?quote WHERE { ?st rdf:subject $s ; rdf:predicate tipkg:foundingDate ; rdf:object ?date ; "
+            "dcterms:source ?source ; prov:wasDerivedFrom/oa:hasSelector/oa:exact ?quote }",
+            s=iri("agency/fevimtra"),
+        )
+        .rows
+    )
     assert {str(s) for s, _q in rows} == {FIRST, OTHER}
     for source, quote in rows:
         assert " ".join(str(quote).split()) in texts[str(source)]
@@ -142,7 +146,10 @@ DIFFERS = {
 }
 #   mx-2011: "Law to Prevent and Punish Trafficking in Persons (November 2007)" / fot-2011: "... in 2007."
 #   mx-2011: "composed of more than 26 public-sector entities" / fot-2011: "brings together 28 public-sector entities"
-REFINES = {("Law to Prevent and Punish Trafficking in Persons", "2007-11", "2007"), ("public-sector entities composing the Intersecretariat Committee", "26", "28")}
+REFINES = {
+    ("Law to Prevent and Punish Trafficking in Persons", "2007-11", "2007"),
+    ("public-sector entities composing the Intersecretariat Committee", "26", "28"),
+}
 
 
 def _by_source(result: Any) -> set[tuple[str, str, str]]:
@@ -173,18 +180,27 @@ def test_refinements_are_not_conflicts(graphs: dict[str, KnowledgeGraph]) -> Non
 
 
 def test_figures_of_one_measure_are_linked_whatever_their_ids(graphs: dict[str, KnowledgeGraph]) -> None:
-    rows = graphs["oxigraph"].query(
-        "SELECT ?obs WHERE { $first tipkg:measure ?m . ?obs tipkg:measure ?m } ORDER BY ?obs", first=iri("stat/fevimtra-investigations-2010")
-    ).rows
+    rows = (
+        graphs["oxigraph"]
+        .query(
+            "SELECT ?obs WHERE { $first tipkg:measure ?m . ?obs tipkg:measure ?m } ORDER BY ?obs",
+            first=iri("stat/fevimtra-investigations-2010"),
+        )
+        .rows
+    )
     assert [r[0] for r in rows] == [iri("stat/fevimtra-investigations-2010"), iri("stat/fot-2011/fevimtra-investigations-2010")]
 
 
 def test_each_source_keeps_its_own_value(graphs: dict[str, KnowledgeGraph]) -> None:
     """Values that differ coexist: the law has both dates, each in its source's voice."""
-    rows = graphs["rdflib"].query(
-        "SELECT ?date ?source WHERE { ?st rdf:subject $law ; rdf:predicate tipkg:legislationDate ; rdf:object ?date ; dcterms:source ?source }",
-        law=iri("law/lpspt"),
-    ).rows
+    rows = (
+        graphs["rdflib"]
+        .query(
+            "SELECT ?date ?source WHERE { ?st rdf:subject $law ; rdf:predicate tipkg:legislationDate ; rdf:object ?date ; dcterms:source ?source }",
+            law=iri("law/lpspt"),
+        )
+        .rows
+    )
     assert Counter((str(d), str(s)) for d, s in rows) == Counter({("2007-11", FIRST): 1, ("2007", OTHER): 1})
     assert {d.datatype for d, _s in rows if isinstance(d, Literal)} == {
         URIRef("http://www.w3.org/2001/XMLSchema#gYearMonth"),
@@ -328,7 +344,9 @@ def test_a_quote_of_another_source_is_a_violation(two_sources: Path) -> None:
     from tipkg.validation import check_dataset
 
     dataset, loaded = assemble(Project(two_sources))
-    claim = next(c for c in loaded.claims.values() if c.source == "fot-2011" and c.p == URIRef("https://w3id.org/tipkg/ontology#memberCount"))
+    claim = next(
+        c for c in loaded.claims.values() if c.source == "fot-2011" and c.p == URIRef("https://w3id.org/tipkg/ontology#memberCount")
+    )
     graph = dataset.graph(URIRef(DEFAULT_BASE + "graph/fot-2011"))
     graph.remove((claim.statement, DCTERMS.source, URIRef(OTHER)))
     graph.add((claim.statement, DCTERMS.source, URIRef(FIRST)))

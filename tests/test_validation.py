@@ -135,7 +135,10 @@ DEFECTS = [
         '    evidence: "under the coordination of the Secretariat of the Interior"\n',
         2,
         "    unitOf: agency/segob",
-        ("unitOf: takes a single value per source", "source mx-2011 already gives https://w3id.org/tipkg/id/agency/pgr at graph_data/mx-2011/actors.yaml:"),
+        (
+            "unitOf: takes a single value per source",
+            "source mx-2011 already gives https://w3id.org/tipkg/id/agency/pgr at graph_data/mx-2011/actors.yaml:",
+        ),
     ),
     Defect(
         "functional-datatype-property-with-two-values",

@@ -136,8 +136,12 @@ def compare_sources(kg: KnowledgeGraph, a: str, b: str) -> SourceComparison:
     for listing in (out.refines, out.differs):
         unique = {(d.subject, d.prop, d.a.o, d.b.o): d for d in listing}
         listing[:] = sorted(unique.values(), key=lambda d: (str(d.subject), str(d.prop), str(d.a.o), str(d.b.o)))
-    out.only_a = [v for k, v in sorted(sa.items(), key=lambda kv: _order(kv[0])) if k not in sb and k[0] in common_subjects and k not in compared]
-    out.only_b = [v for k, v in sorted(sb.items(), key=lambda kv: _order(kv[0])) if k not in sa and k[0] in common_subjects and k not in compared]
+    out.only_a = [
+        v for k, v in sorted(sa.items(), key=lambda kv: _order(kv[0])) if k not in sb and k[0] in common_subjects and k not in compared
+    ]
+    out.only_b = [
+        v for k, v in sorted(sb.items(), key=lambda kv: _order(kv[0])) if k not in sa and k[0] in common_subjects and k not in compared
+    ]
     return out
 
 
@@ -173,8 +177,6 @@ def statements_by_source(kg: KnowledgeGraph) -> dict[URIRef, int]:
 
 def report_lines(kg: KnowledgeGraph, cmp: SourceComparison, lang: str = "en", quote_chars: int = 120) -> list[str]:
     """The comparison as text, one line per fact: what ``tipkg compare`` prints."""
-    from rdflib import Literal
-
     iris: set[URIRef] = {cmp.a, cmp.b}
     facts = [x for pair in cmp.both for x in pair] + cmp.only_a + cmp.only_b
     facts += [x for d in cmp.refines + cmp.differs for x in (d.a, d.b)]
@@ -186,7 +188,7 @@ def report_lines(kg: KnowledgeGraph, cmp: SourceComparison, lang: str = "en", qu
     def name(term: Node) -> str:
         if isinstance(term, URIRef):
             return names.get(term) or str(term).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-        return str(term) if isinstance(term, Literal) else str(term)
+        return str(term)
 
     def quoted(x: Stated) -> str:
         text = " | ".join(x.quotes)

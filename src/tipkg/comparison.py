@@ -227,7 +227,8 @@ class Comparer:
             if c.s in observations and c.p in key:
                 values[c.s][c.p].add(c.o)
         return {
-            obs: tuple((p, tuple(sorted(values[obs].get(p, set()), key=str))) for p in self.schema.measure_key) for obs in sorted(observations)
+            obs: tuple((p, tuple(sorted(values[obs].get(p, set()), key=str))) for p in self.schema.measure_key)
+            for obs in sorted(observations)
         }
 
     def measure_iri(self, key: tuple[tuple[URIRef, tuple[URIRef | Literal, ...]], ...]) -> URIRef:

@@ -11,6 +11,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from tipkg import federation
+from tipkg.builds import Pin, pin
 from tipkg.engines import Engine, OxigraphEngine, RdflibEngine
 from tipkg.errors import NotBuiltError
 from tipkg.namespaces import DEFAULT_BASE
@@ -27,6 +28,8 @@ SELECT ?s ?label WHERE {
 
 class KnowledgeGraph:
     """A built graph with its saved queries, on one engine."""
+
+    build: Pin | None = None  # the build folder read, kept from removal by later builds while this lives
 
     def __init__(self, root: Path, engine: Engine, base: str = DEFAULT_BASE) -> None:
         self.root = root
@@ -106,13 +109,18 @@ def open(path: str | Path = ".", *, engine: str = "oxigraph") -> KnowledgeGraph:
 
         info = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else None
         return KnowledgeGraph(root, open_engine(engine, info), (info or {}).get("base", DEFAULT_BASE))
+    held = pin(root)  # one build throughout, even if another is switched in meanwhile
+    build, manifest = held.path, held.path / "manifest.json"
     if not manifest.exists():
-        raise NotBuiltError(f"no built graph in {build}: run 'tipkg build' first")
+        raise NotBuiltError(f"no built graph in {root / 'build'}: run 'tipkg build' first")
     base = json.loads(manifest.read_text(encoding="utf-8")).get("base", DEFAULT_BASE)
     if engine == "oxigraph":
         from tipkg.store import open_store
 
-        return KnowledgeGraph(root, OxigraphEngine(open_store(build)), base)
-    if engine == "rdflib":
-        return KnowledgeGraph(root, RdflibEngine(build / "graph.nq"), base)
-    raise NotBuiltError(f"unknown engine {engine!r}: expected oxigraph, rdflib or an http(s) SPARQL endpoint URL")
+        kg = KnowledgeGraph(root, OxigraphEngine(open_store(build)), base)
+    elif engine == "rdflib":
+        kg = KnowledgeGraph(root, RdflibEngine(build / "graph.nq"), base)
+    else:
+        raise NotBuiltError(f"unknown engine {engine!r}: expected oxigraph, rdflib or an http(s) SPARQL endpoint URL")
+    kg.build = held
+    return kg

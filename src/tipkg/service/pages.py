@@ -422,7 +422,9 @@ def entity_page(request: Request, ctx: Context, iri: str, headers: dict[str, str
         if row["property"] in (RDF.type, SKOS.prefLabel, SKOS.altLabel) and row["subject"] == term:
             continue
         key = (str(row["subject"]), str(row["property"]), str(row["value"]))
-        fact = grouped.setdefault(key, {"cells": [cell(ctx, facts_result, row[c]) for c in ("subject", "property", "value")], "sources": []})
+        fact = grouped.setdefault(
+            key, {"cells": [cell(ctx, facts_result, row[c]) for c in ("subject", "property", "value")], "sources": []}
+        )
         fact["sources"].append((source_cell(ctx, facts_result, row["source"]), cell(ctx, facts_result, row["evidence"], "evidence")))
         for c in ("subject", "value"):
             other = row[c]

@@ -118,7 +118,13 @@ def _compare_values(ctx: Any, cmp: Any, lang: str) -> dict[str, Any]:
         }
 
     def difference(d: Any) -> dict[str, Any]:
-        return {"subject": cell(ctx, result, d.subject), "property": cell(ctx, result, d.prop), "a": fact(d.a), "b": fact(d.b), "finer": d.finer}
+        return {
+            "subject": cell(ctx, result, d.subject),
+            "property": cell(ctx, result, d.prop),
+            "a": fact(d.a),
+            "b": fact(d.b),
+            "finer": d.finer,
+        }
 
     return {
         "a": source_cell(ctx, result, cmp.a),
