@@ -99,7 +99,10 @@ def schema():  # type: ignore[no-untyped-def]
 
 def test_amounts_compare_within_one_currency(schema) -> None:  # type: ignore[no-untyped-def]
     same = Comparer([*amount("a", "allocation/x", "100", "MXN"), *amount("b", "allocation/x", "120", "MXN")], schema, DEFAULT_BASE)
-    assert [(c.prop, c.outcome) for c in same.same_property()] == [(TIPKG.amount, Outcome(DIFFERS))]
+    # the amounts differ, and the row shows their values (the leaves that decide it), not the nodes
+    assert [(c.prop, c.outcome, c.first.p, str(c.first.o), str(c.second.o)) for c in same.same_property()] == [
+        (TIPKG.amount, Outcome(DIFFERS), TIPKG.value, "100", "120")
+    ]
     other = Comparer([*amount("a", "allocation/x", "100", "MXN"), *amount("b", "allocation/x", "8", "USD")], schema, DEFAULT_BASE)
     assert list(other.same_property()) == []
 

@@ -4,7 +4,8 @@ The project here is the real one with a second report added as data only: a shor
 report by another author on the same country and year (tests/fixtures/second-report, marked
 fictional in its text and files). It names the same bodies by other names, dates the 2007 law to the
 year only, gives other figures for four of the first report's measures, a count that refines a
-lower bound, and restates one fact the first report states.
+lower bound, another amount for one of the first report's allocations, and restates one fact the
+first report states.
 """
 
 from __future__ import annotations
@@ -138,11 +139,13 @@ def test_no_quote_of_one_report_supports_what_only_the_other_states(graphs: dict
 #   fot-2011: "FEVIMTRA opened 51 investigations and obtained six indictments in 2010"
 #   mx-2011: "In 2010, 147 victims were identified" / fot-2011: "identified 152 victims of trafficking in Mexico during 2010"
 #   mx-2011: "From April 2010 to date ... more than 18,000 people" / fot-2011: "From its launch in April 2010 ... reached 15,000 people"
+#   mx-2011: "(DIF) allocated $7,100,000 in 2010" (pesos inferred) / fot-2011: "the DIF allocated 7.5 million pesos in 2010"
 DIFFERS = {
     ("investigations", "48", "51"),
     ("indictments", "8", "6"),
     ("victims identified", "147", "152"),
     ("people reached", "18000", "15000"),
+    ("dif-2010", "7100000", "7500000"),
 }
 #   mx-2011: "Law to Prevent and Punish Trafficking in Persons (November 2007)" / fot-2011: "... in 2007."
 #   mx-2011: "composed of more than 26 public-sector entities" / fot-2011: "brings together 28 public-sector entities"
@@ -269,9 +272,9 @@ def test_compare_lists_what_both_state_and_where_they_differ(two_sources: Path) 
     result = CliRunner().invoke(main, ["compare", "mx-2011", "fot-2011", "--root", str(two_sources)])
     assert result.exit_code == 0, result.output
     text = result.output
-    assert "Both state (4):" in text and "They differ (4):" in text and "They agree, one more precisely (2):" in text
-    differ = text.split("They differ (4):")[1].split("\n\n")[0].splitlines()[1:]
-    assert len(differ) == 4
+    assert "Both state (4):" in text and "They differ (5):" in text and "They agree, one more precisely (2):" in text
+    differ = text.split("They differ (5):")[1].split("\n\n")[0].splitlines()[1:]
+    assert len(differ) == 5
     investigations = next(line for line in differ if line.strip().startswith("investigations:"))
     assert "mx-2011 value 48" in investigations and "fot-2011 value 51" in investigations
     assert "“FEVIMTRA reported 48 investigations and eight indictments" in investigations
@@ -308,7 +311,7 @@ def test_sources_index_lists_every_report(site: Any) -> None:
         "Mexico: activities against trafficking in persons",
         "<td>2011</td>",
         'href="/sources/mx-2011/compare/fot-2011"',
-        "4 stated alike, 2 more or less precise, 4 differ",
+        "4 stated alike, 2 more or less precise, 5 differ",
         "https://example.org/fictional-observatory/2011",
     ):
         assert text in html, text
@@ -317,9 +320,9 @@ def test_sources_index_lists_every_report(site: Any) -> None:
 
 def test_a_source_page_links_to_where_it_agrees_and_differs(site: Any) -> None:
     html = site.get("/sources/fot-2011").text
-    assert 'href="/sources/fot-2011/compare/mx-2011#differ">4 differ</a>' in html
+    assert 'href="/sources/fot-2011/compare/mx-2011#differ">5 differ</a>' in html
     compared = site.get("/sources/fot-2011/compare/mx-2011").text
-    assert "They differ (4)" in compared and "Both state (4)" in compared
+    assert "They differ (5)" in compared and "Both state (4)" in compared
     assert "FEVIMTRA opened 51 investigations" in compared and "FEVIMTRA reported 48 investigations" in compared
     assert site.get("/sources/fot-2011/compare/nope").status_code == 404
 

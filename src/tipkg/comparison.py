@@ -188,33 +188,39 @@ class Comparer:
                 for b in per_source[sb]:
                     if a.o == b.o and a.p == b.p:
                         continue  # one triple that both state
-                    outcome = self.values(a, b)
-                    if outcome is not None and outcome.verdict != AGREES:
-                        yield Comparison(subject, prop, a, b, outcome)
+                    found = self.values(a, b)
+                    if found is not None and found[0].verdict != AGREES:
+                        yield Comparison(subject, prop, found[1], found[2], found[0])
 
-    def values(self, a: Claim, b: Claim) -> Outcome | None:
-        """Two claimed values; a structured value (a node under its subject's IRI) by its properties."""
+    def values(self, a: Claim, b: Claim) -> tuple[Outcome, Claim, Claim] | None:
+        """Two claimed values, and the claims that decide it: a structured value (a node under its
+        subject's IRI, such as an amount) is compared by its properties, and decided by the first
+        of them that differs (or refines): the amount's value, not the node."""
         if isinstance(a.o, URIRef) and isinstance(b.o, URIRef) and self.is_value(a.s, a.o) and self.is_value(b.s, b.o):
             return self.structured(a.source, a.o, b.source, b.o)
-        return compare(self.stated(a), self.stated(b))
+        return compare(self.stated(a), self.stated(b)), a, b
 
     @staticmethod
     def is_value(subject: URIRef, node: URIRef) -> bool:
         return str(node).startswith(f"{subject}/")
 
-    def structured(self, sa: str, a: URIRef, sb: str, b: URIRef) -> Outcome | None:
+    def structured(self, sa: str, a: URIRef, sb: str, b: URIRef) -> tuple[Outcome, Claim, Claim] | None:
         pa, pb = self.by_source[(sa, a)], self.by_source[(sb, b)]
         for prop, within in self.schema.compared_within.items():
             if prop in pa and prop in pb and {c.o for c in pa.get(within, [])} != {c.o for c in pb.get(within, [])}:
                 return None  # not comparable: an amount in pesos and one in dollars
-        outcomes = []
+        found: list[tuple[Outcome, Claim, Claim]] = []
         for prop in sorted(set(pa) & set(pb) & self.compared):
             for ca in pa[prop]:
                 for cb in pb[prop]:
-                    outcome = self.values(ca, cb)
-                    if outcome is not None:
-                        outcomes.append(outcome)
-        return combine(outcomes)
+                    leaf = self.values(ca, cb)
+                    if leaf is not None:
+                        found.append(leaf)
+        outcome = combine(o for o, _a, _b in found)
+        if outcome is None:
+            return None
+        decided = next((f for f in found if f[0].verdict == outcome.verdict), found[0])
+        return outcome, decided[1], decided[2]
 
     # -- figures of the same measure --------------------------------------------------------------
 
