@@ -87,7 +87,8 @@ def test_saved_query_answers_the_same_on_virtuoso(embedded: KnowledgeGraph, remo
     here, there = embedded.query(name), remote.query(name)
     assert there.variables == here.variables
     assert rows(there) == rows(here)
-    assert here.rows or name in ("entities_without_wikidata",), "compare something"
+    # (one report cannot disagree with itself: disagreements is compared on two in test_many_sources)
+    assert here.rows or name in ("entities_without_wikidata", "disagreements"), "compare something"
 
 
 def test_labels_come_from_the_store(remote: KnowledgeGraph) -> None:
