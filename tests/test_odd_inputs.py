@@ -333,6 +333,13 @@ def test_the_cli_in_process_exits_2_with_one_line(built_real: Path, char: str) -
     assert message.startswith(f"tipkg: error: parameter 'text': U+{ord(char):04X} (") and "\n" not in message
 
 
+def test_a_query_file_that_is_not_utf8_exits_2_with_one_line(built_real: Path, tmp_path: Path) -> None:
+    query = tmp_path / "bad.rq"
+    query.write_bytes(b'SELECT * WHERE { ?s ?p "\xff" }')
+    result = CliRunner().invoke(main, ["sparql", "--root", str(built_real), "-f", str(query)])
+    assert result.exit_code == 2 and result.stderr == f"tipkg: error: {query}: not UTF-8 (byte 25)\n"
+
+
 # -- the site, address by address: a real server with its worker processes ---------------------------
 
 
@@ -373,7 +380,9 @@ ADDRESSES = [
     ("/queries?tag=%1B", 400, "parameter 'tag': U+001B"),
     ("/sources/mx-2011%00", 400, "U+0000"),
     ("/views/graph.html%7F", 400, "U+007F"),
-    ("/sparql?query=SELECT%20*%20WHERE%20%7B%3Fs%20%3Fp%20%22%00%22%7D", 400, "parameter 'query': U+0000"),
+    ("/sparql?format=json&query=SELECT%20*%20WHERE%20%7B%3Fs%20%3Fp%20%22%01%22%7D", 200, ""),  # SPARQL text: its grammar decides
+    ("/sparql?query=SELECT%20*%20WHERE%20%7B%3Fs%20%3Fp%20%22%ED%A0%80%22%7D", 400, "query is not UTF-8"),
+    ("/sparql?query=ASK%7B%7D&default-graph-uri=%00", 400, "parameter 'default-graph-uri': U+0000"),
     ("/dataset?format=%C2%9F", 400, "U+009F"),
     ("/?x%00=1", 400, "a parameter's name: U+0000"),
 ]

@@ -4,8 +4,9 @@ Starlette decodes a URL's percent-encoded bytes leniently: bytes that are not UT
 so ``/id/x%FF`` would be read as another address, and NUL, U+FFFF or a control character reach
 the pages, whose IRIs and literals the store then rejects. :class:`CheckedAddress` reads the path
 and the query string strictly, before any page: an address that is not UTF-8, or holds a code
-point :mod:`tipkg.codepoints` refuses, gets 400 with one line (an error page for a browser). Form
-bodies (``POST /sparql``) are the protocol's to read.
+point :mod:`tipkg.codepoints` refuses, gets 400 with one line (an error page for a browser). The
+SPARQL text of ``/sparql?query=`` is no value: like a ``POST``'s body, it must be UTF-8, and the
+SPARQL grammar and the guard read the rest.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tipkg.codepoints import CodePointError, clean
 from tipkg.savedqueries import shown
+
+SPARQL_TEXT = ("query", "update")  # parameters of /sparql that hold SPARQL text, not values
 
 
 class CheckedAddress:
@@ -54,6 +57,8 @@ def address_problem(raw_path: bytes, query_string: bytes) -> str | None:
             clean(name)
         except CodePointError as exc:
             return f"a parameter's name: {exc}"
+        if path == "/sparql" and name in SPARQL_TEXT:
+            continue  # SPARQL text, which its grammar and the guard read, sent as a query string or a body alike
         try:
             clean(value)
         except CodePointError as exc:
