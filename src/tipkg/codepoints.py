@@ -73,3 +73,11 @@ def fold(text: str) -> str:
     """
     decomposed = unicodedata.normalize("NFKD", text)
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
+
+
+def shown(text: str, limit: int = 80, *, quotes: bool = True) -> str:
+    """User text as a one-line message quotes it: its repr (line breaks, controls and bidirectional
+    marks escaped), cut at ``limit`` characters; with ``quotes=False``, printable text as it is."""
+    cut = text if len(text) <= limit else text[:limit]
+    more = "" if cut is text else f"… ({len(text)} characters)"
+    return (cut if not quotes and cut.isprintable() else repr(cut)) + more

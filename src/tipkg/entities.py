@@ -20,7 +20,7 @@ from weakref import WeakKeyDictionary
 
 from rdflib import Literal, URIRef
 
-from tipkg.codepoints import fold
+from tipkg.codepoints import fold, shown
 from tipkg.errors import TipkgError
 from tipkg.savedqueries import QueryError, SavedQuery, is_iri
 
@@ -52,7 +52,7 @@ def check_entities(engine: Any, query: SavedQuery, bindings: dict[str, URIRef | 
         # an IRI of another namespace is compared by its last part (another base, a typo in it)
         close = suggest(given if under else re.split(r"[/#]", str(value).rstrip("/#"))[-1], entities(engine, base))
         hint = f"; did you mean {', '.join(close)}?" if close else "; give an id like agency/fevimtra (search_entities finds ids by name)"
-        raise QueryError(f"parameter {param.name!r}: {given} names no entity of the graph{hint}")
+        raise QueryError(f"parameter {param.name!r}: {shown(given, 200, quotes=False)} names no entity of the graph{hint}")
 
 
 def entities(engine: Any, base: str) -> dict[str, list[str]]:

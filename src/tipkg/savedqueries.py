@@ -19,7 +19,7 @@ import yaml
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from tipkg.codepoints import CodePointError, clean
+from tipkg.codepoints import CodePointError, clean, shown
 from tipkg.errors import TipkgError
 
 PARAM_TYPES = ("iri", "string", "year", "number")
@@ -143,7 +143,7 @@ def find(queries: dict[str, SavedQuery], name: str) -> SavedQuery:
         return queries[name]
     close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(close)}?" if close else "; 'tipkg query list' shows them"
-    raise QueryError(f"unknown query {name!r}{hint}")
+    raise QueryError(f"unknown query {shown(name)}{hint}")
 
 
 def bind(query: SavedQuery | None, values: dict[str, Any], base: str) -> dict[str, URIRef | Literal]:
@@ -156,7 +156,7 @@ def bind(query: SavedQuery | None, values: dict[str, Any], base: str) -> dict[st
     unknown = set(values) - set(declared)
     if unknown:
         names = ", ".join(sorted(declared)) or "none"
-        raise QueryError(f"query {query.name!r} has no parameter {sorted(unknown)[0]!r} (its parameters: {names})")
+        raise QueryError(f"query {query.name!r} has no parameter {shown(sorted(unknown)[0])} (its parameters: {names})")
     out: dict[str, URIRef | Literal] = {}
     for p in query.params:
         raw = values.get(p.name, p.default)
@@ -230,8 +230,3 @@ def is_iri(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def shown(text: str, limit: int = 80) -> str:
-    """A value as an error message quotes it: its repr, cut at ``limit`` characters."""
-    return repr(text) if len(text) <= limit else repr(text[:limit]) + f"… ({len(text)} characters)"

@@ -17,8 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from tipkg.codepoints import CodePointError, clean
-from tipkg.savedqueries import shown
+from tipkg.codepoints import CodePointError, clean, shown
 
 SPARQL_TEXT = ("query", "update")  # parameters of /sparql that hold SPARQL text, not values
 

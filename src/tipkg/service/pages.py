@@ -361,6 +361,7 @@ async def query_graph(request: Request) -> Response:
 
 def entity(request: Request) -> Response:
     """An entity's page, or its description as RDF, chosen by ``Accept`` (or ``?format=``)."""
+    from tipkg.codepoints import shown
     from tipkg.savedqueries import is_iri
 
     ctx = context(request)
@@ -371,9 +372,10 @@ def entity(request: Request) -> Response:
     fmt = choose(request.headers.get("accept"), request.query_params.get("format"), (HTML, *GRAPHS))
     vary = {"Vary": "Accept"}
     if not is_iri(iri) or not _exists(ctx, iri):
+        message = f"nothing in the graph is called <{shown(iri, 300, quotes=False)}>"
         if fmt is HTML or fmt is None:
-            return error_page(request, 404, f"nothing in the graph is called <{iri}>")
-        return Response(f"nothing in the graph is called <{iri}>\n", 404, media_type="text/plain; charset=utf-8", headers=vary)
+            return error_page(request, 404, message)
+        return Response(message + "\n", 404, media_type="text/plain; charset=utf-8", headers=vary)
     if fmt is None:
         return Response("acceptable: text/html, " + ", ".join(f.media_types[0] for f in GRAPHS) + "\n", 406, headers=vary)
     if fmt is not HTML:
