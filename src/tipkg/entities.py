@@ -7,7 +7,7 @@ type, so none of them is an entity; a typo, or a name given where an id is wante
 
 Without this check such a value answers no rows, as if the graph knew nothing about the entity.
 The check is one ``ASK`` per declared parameter on the engine the query runs on, so it never
-changes an answer; only when it fails are the graph's entities listed (once per engine) to
+changes an answer; only when it fails are the graph's named entities listed (once per engine) to
 suggest the closest ids, by id and by name, accents and case aside.
 """
 
@@ -25,15 +25,12 @@ from tipkg.errors import TipkgError
 from tipkg.savedqueries import QueryError, SavedQuery, is_iri
 
 Q_IS_ENTITY = "ASK { $entity a ?class }"
-# the candidates for suggestions: the entities under the base IRI (written in as an IRI, as it was
-# checked when the graph was built) but the statements and evidence quotes of facts (most of a
-# graph's entities; no one names them by hand), with their names
+# the candidates for suggestions: the entities with a name under the base IRI (written in as an
+# IRI: it was checked when the graph was built). No statement or evidence quote has a name, and they
+# are most of a graph's entities; one plain pattern, as every engine (and a store's row limit) takes it
 Q_ENTITIES = """SELECT DISTINCT ?entity ?name WHERE {
-  { SELECT DISTINCT ?entity WHERE { ?entity a ?class . FILTER(isIRI(?entity) && STRSTARTS(STR(?entity), STR(<%s>))) } }
-  FILTER NOT EXISTS {
-    VALUES ?bulk { rdf:Statement tipkg:Evidence oa:TextQuoteSelector oa:TextPositionSelector } ?entity a ?bulk
-  }
-  OPTIONAL { ?entity skos:prefLabel|skos:altLabel|rdfs:label ?name }
+  ?entity skos:prefLabel|skos:altLabel|rdfs:label ?name . ?entity a ?class .
+  FILTER(isIRI(?entity) && STRSTARTS(STR(?entity), STR(<%s>)))
 }"""
 SUGGESTIONS = 3
 _entities: WeakKeyDictionary[Any, dict[str, list[str]]] = WeakKeyDictionary()  # engine -> {id: names}
@@ -56,8 +53,8 @@ def check_entities(engine: Any, query: SavedQuery, bindings: dict[str, URIRef | 
 
 
 def entities(engine: Any, base: str) -> dict[str, list[str]]:
-    """Each candidate entity's id (its IRI less the base) and names, listed once per engine (a store
-    is read-only); none where the engine cannot list them (a remote store's row limit, say)."""
+    """Each named entity's id (its IRI less the base) and names, listed once per engine (a store is
+    read-only); none where the engine cannot list them (a remote store's row limit, say)."""
     if engine in _entities:
         return _entities[engine]
     try:
@@ -67,9 +64,7 @@ def entities(engine: Any, base: str) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for entity, name in rows:
         if isinstance(entity, URIRef) and len(str(entity)) > len(base):
-            names = found.setdefault(str(entity)[len(base) :], [])
-            if name is not None:
-                names.append(str(name))
+            found.setdefault(str(entity)[len(base) :], []).append(str(name))
     _entities[engine] = found
     return found
 
