@@ -190,6 +190,8 @@ def sparql(root: Path, text: str | None, file: Path | None, params: tuple[str, .
             text = file.read_text(encoding="utf-8")
         except OSError as exc:
             fail(f"{file}: {exc.strerror}")
+        except UnicodeDecodeError as exc:
+            fail(f"{file}: not UTF-8 (byte {exc.start + 1})")
     assert text is not None
     kg = tipkg.open(root, engine=engine)
     out = kg.query(text, lang=lang, **_params(params)).render(fmt)
