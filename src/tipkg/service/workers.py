@@ -245,12 +245,13 @@ class WorkerPool:
         self._idle.extend(workers)
 
     async def stop(self) -> None:
+        """Kill the workers, and those being started in place of killed ones (once they are)."""
         self._stopped = True
-        for task in self._pending:
-            task.cancel()
         for w in list(self._all):
             w.kill()
         self._all.clear()
+        if self._pending:
+            await asyncio.wait(self._pending, timeout=START_TIMEOUT)
         self._threads.shutdown(wait=False, cancel_futures=True)
 
     @property
@@ -365,24 +366,28 @@ class WorkerPool:
         self.replaced += 1
         loop = asyncio.get_running_loop()
 
-        def restart() -> _Worker:
+        def restart() -> _Worker | None:
             worker.kill()
             for attempt in range(RESTART_ATTEMPTS):
                 try:
-                    return _Worker(self.store_path, worker.lanes, self.memory_mb)
+                    new = _Worker(self.store_path, worker.lanes, self.memory_mb)
                 except WorkerError as exc:
                     print(f"tipkg serve: a query worker did not start (attempt {attempt + 1}): {exc}", file=sys.stderr)
                     time.sleep(1.0)
+                    continue
+                if self._stopped:  # the server stopped meanwhile
+                    new.kill()
+                    return None
+                return new
             raise WorkerError(500, "no query worker could be started")
 
         future = loop.run_in_executor(None, restart)
         self._pending.add(future)
 
-        def done(f: asyncio.Future[_Worker]) -> None:
+        def done(f: asyncio.Future[_Worker | None]) -> None:
             self._pending.discard(f)
-            if f.cancelled() or f.exception() is not None:
+            if f.cancelled() or f.exception() is not None or (new := f.result()) is None:
                 return
-            new = f.result()
             if self._stopped:
                 new.kill()
                 return
