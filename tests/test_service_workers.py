@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 import worker_jobs
 from service_support import Listener, listener
 
-from tipkg.service.settings import resolve
+from tipkg.service.settings import SettingError, resolve
 from tipkg.service.workers import Lane, QueryTimeout, WorkerError, WorkerPool
 
 TESTS = Path(__file__).resolve().parent
@@ -159,3 +160,36 @@ def test_saved_queries_have_a_worker_ad_hoc_queries_cannot_take(built_real: Path
     (first, second), saved = with_pool(built_real, {"workers": 2, "saved_query_workers": 1}, scenario)
     assert second[0] >= first[1]  # one worker for the ad-hoc queries: one after the other
     assert saved[1] < first[1]  # the saved query ran meanwhile
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"workers": 2, "saved_query_workers": 2}, "saved_query_workers: expected 0 to 1 (fewer than workers), got 2"),
+        ({"worker_memory_mb": 64}, "worker_memory_mb: expected at least 128"),
+        ({"client_queries": 0}, "client_queries: expected a positive number"),
+        ({"queue_time_limit": "0"}, "queue_time_limit: expected a positive number"),
+    ],
+)
+def test_settings_that_leave_a_query_no_worker_are_refused(settings: dict[str, Any], message: str) -> None:
+    with pytest.raises(SettingError, match=re.escape(message)):
+        resolve(settings)
+
+
+def test_a_worker_left_near_its_memory_limit_is_started_afresh(built_real: Path) -> None:
+    """A job may end with memory its worker keeps (a heap does not shrink): past 3/4 of the limit,
+    the worker is replaced after answering; below, it is kept."""
+
+    async def scenario(pool: WorkerPool) -> list[int]:
+        pid, base = await pool.run(worker_jobs.resident)
+        kept = await pool.run(worker_jobs.hold, 1)
+        after_small = (await pool.run(worker_jobs.resident))[0]
+        held = await pool.run(worker_jobs.hold, 3 * 256 // 4 - base + 16)  # past 3/4, under the limit
+        after_big = (await pool.run(worker_jobs.resident))[0]
+        return [pid, kept, after_small, held, after_big]
+
+    pid, kept, after_small, held, after_big = with_pool(
+        built_real, {"workers": 1, "saved_query_workers": 0, "worker_memory_mb": 256}, scenario
+    )
+    assert pid == kept == after_small == held
+    assert after_big != held

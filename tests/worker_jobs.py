@@ -33,3 +33,18 @@ def seccomp(store: Any) -> str:
     """The ``Seccomp:`` mode of the worker (0: none, 2: a filter)."""
     with open(f"/proc/{os.getpid()}/status", encoding="ascii") as status:
         return next(line.split()[1] for line in status if line.startswith("Seccomp:"))
+
+
+HELD: list[bytes] = []
+
+
+def hold(store: Any, mb: int) -> int:
+    """Keep ``mb`` MB written (so resident) after the job; the worker's pid."""
+    HELD.append(b"x" * (mb << 20))
+    return os.getpid()
+
+
+def resident(store: Any) -> tuple[int, int]:
+    """(pid, resident MB) of the worker."""
+    with open(f"/proc/{os.getpid()}/statm", "rb") as statm:
+        return os.getpid(), int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") >> 20

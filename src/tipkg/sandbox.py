@@ -8,7 +8,13 @@ with ``ENOSYS``. Unix sockets keep working: the service's workers talk to the se
 socket pair. The filter applies to every thread of the process (``SECCOMP_FILTER_FLAG_TSYNC``) and
 to every process it starts, and cannot be lifted.
 
-It needs Linux (3.17 or later) on x86_64 or aarch64. Elsewhere :func:`lock_network` raises
+- :func:`lock_network` locks the whole process: the service's query workers, at start
+- :func:`call_locked` runs a function in a thread locked alone: ``tipkg sparql`` and ``tipkg query
+  run``, which may run inside a test or a notebook that must keep its network
+- :func:`needs_network` says whether a query calls an allow-listed SERVICE endpoint, and so must
+  run unlocked (the one place that decides it)
+
+It needs Linux (3.17 or later) on x86_64 or aarch64. Elsewhere locking raises
 :class:`SandboxError` rather than let a query run unlocked (the fail-closed choice); the callers
 turn it into one line and exit code 2, or a worker that does not start.
 
@@ -38,8 +44,6 @@ ARCHES = {
     "x86_64": {"audit": 0xC000003E, "socket": 41, "io_uring_setup": 425, "seccomp": 317},
     "aarch64": {"audit": 0xC00000B7, "socket": 198, "io_uring_setup": 425, "seccomp": 277},
 }
-ARCHES["amd64"] = ARCHES["x86_64"]
-ARCHES["arm64"] = ARCHES["aarch64"]
 X32_SYSCALL_BIT = 0x40000000  # x86_64's x32 ABI: the same calls under other numbers, refused outright
 AF_UNIX = 1
 
@@ -72,11 +76,11 @@ class _Program(ctypes.Structure):
 
 def program(machine: str) -> list[tuple[int, int, int, int]]:
     """The filter for ``machine`` as (code, jt, jf, k) instructions; :class:`SandboxError` for an unknown one."""
-    arch = ARCHES.get(machine.lower())
+    arch = ARCHES.get(machine)
     if arch is None:
         raise SandboxError(f"cannot lock network access on {machine}: only x86_64 and aarch64 are known, so no query runs here")
     refuse = SECCOMP_RET_ERRNO | errno.EACCES
-    x32 = [(_JGE, 0, 1, X32_SYSCALL_BIT), (_RET, 0, 0, refuse)] if machine.lower() in ("x86_64", "amd64") else []
+    x32 = [(_JGE, 0, 1, X32_SYSCALL_BIT), (_RET, 0, 0, refuse)] if machine == "x86_64" else []
     return [
         # another ABI in the same process (i386's int 0x80 on x86_64, with socketcall): refused outright
         (_LD_ABS, 0, 0, _ARCH),
@@ -182,7 +186,7 @@ def _install(all_threads: bool) -> None:
         raise SandboxError(f"cannot lock network access on {sys.platform}: seccomp needs Linux, so no query runs here")
     machine = platform.machine()
     instructions = program(machine)
-    arch = ARCHES[machine.lower()]
+    arch = ARCHES[machine]
     filters = (_Filter * len(instructions))(*(_Filter(*i) for i in instructions))
     prog = _Program(len(instructions), ctypes.cast(filters, ctypes.POINTER(_Filter)))
     libc = ctypes.CDLL(None, use_errno=True)

@@ -281,10 +281,10 @@ class WorkerPool:
             raise WorkerError(500, "the query's worker process ended unexpectedly; it has been replaced") from None
         finally:
             self._done(lane, client)
-            if healthy:
+            if healthy and worker.rss() <= worker.memory * 3 // 4:
                 self._idle.append(worker)
                 self._dispatch()
-            else:
+            else:  # stopped, dead, or grown near its limit (memory a heap keeps after a big answer): started afresh
                 self._replace(worker)
         if reply[0] == "ok":
             return reply[1]
