@@ -15,7 +15,8 @@ comes back through the socket.
   grows by at most about 1 GB/s, so it is stopped within a few tens of MB of the limit. As a
   backstop for a server too busy to look, the worker's writable memory is capped by
   ``RLIMIT_DATA`` at :func:`backstop_mb` (not ``RLIMIT_AS``: RocksDB and glibc reserve hundreds of
-  MB of address space they never use, and a worker under such a cap aborts at start).
+  MB of address space they never use, and a worker under such a cap aborts at start). A worker
+  left above 3/4 of the limit after a job (a heap keeps what a big answer took) is replaced too.
 - **Network**: a worker locks itself (:func:`tipkg.sandbox.lock_network`) before it opens the
   store, so no query it runs can open a connection, whatever the guard let through. Only when
   ``service_allow_list`` names endpoints is one more worker started unlocked, for the queries that
