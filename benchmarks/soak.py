@@ -2,9 +2,9 @@
 
     python -m benchmarks.soak --duration 600          # the project's own build, 10 minutes, 8 clients
 
-``tipkg serve`` runs on the built graph of ``--root`` (default settings, plus any ``--setting``),
-in a session of its own. ``--clients`` threads on loopback send requests one after the other
-until ``--duration`` seconds have passed: saved queries as JSON, cheap ad-hoc SPARQL, and pages
+``tipkg serve`` runs on the built graph of ``--root`` (default settings but ``worker_memory_mb``
+1024, and any ``--setting``), in a session of its own. ``--clients`` threads on loopback send
+requests one after the other until ``--duration`` seconds have passed: saved queries as JSON, cheap ad-hoc SPARQL, and pages
 (``/``, ``/id/…``, ``/sources/…``, ``/queries/…``). Every ``--over-every`` seconds one client sends
 a query that outruns the time limit, and every ``--bomb-every`` seconds one that outgrows the
 memory limit: their 503s are expected refusals, counted apart. An error is anything else that is
@@ -59,6 +59,8 @@ OVER_MEMORY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d 
 # kind -> share of the ordinary requests
 MIX = {"saved": 0.35, "sparql": 0.25, "page_entity": 0.2, "page_query": 0.1, "page_home": 0.05, "page_source": 0.05}
 EXPECTED_REFUSALS = {"over_time": "time limit", "over_memory": "MB of memory"}
+# a bomb grows by 150 MB/s or more on a busy machine: 1 GB is reached well before the time limit
+SETTINGS = {"worker_memory_mb": "1024"}
 
 
 @dataclass
@@ -97,10 +99,19 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=8, help="Client threads (default: %(default)s).")
     parser.add_argument("--over-every", type=float, default=60.0, help="Seconds between two over-time queries (default: %(default)s).")
     parser.add_argument("--bomb-every", type=float, default=150.0, help="Seconds between two memory bombs (default: %(default)s).")
-    parser.add_argument("--setting", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"), help="A tipkg serve setting.")
+    parser.add_argument(
+        "--setting",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help=f"A tipkg serve setting (repeatable), over the defaults and {' '.join(' '.join(s) for s in SETTINGS.items())}.",
+    )
     parser.add_argument("--seed", type=int, default=12, help="Seed of the clients' choices (default: %(default)s).")
     parser.add_argument("--out", type=Path, default=REPO / "docs", help="Folder of benchmarks.md and benchmarks.json (default: docs/).")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.settings = {**SETTINGS, **dict(args.setting)}
+    return args
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -154,7 +165,7 @@ def soak(root: Path, requests: dict[str, list[Request]], args: argparse.Namespac
 
 def _soak(root: Path, requests: dict[str, list[Request]], args: argparse.Namespace, log: IO[str]) -> dict[str, Any]:
     command = [*tipkg_command(), "serve", "--root", str(root), "--port", "0"]
-    for name, value in args.setting:
+    for name, value in args.settings.items():
         command += ["--setting", name, value]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True, start_new_session=True)
     try:
@@ -323,7 +334,7 @@ def summarize(
         "machine": report.machine(),
         "duration_s": elapsed,
         "clients": args.clients,
-        "settings": dict(args.setting),
+        "settings": args.settings,
         "requests": sum(k["requests"] for k in kinds.values()),
         "errors": errors,
         "refused_as_expected": sum(tally.refused.values()),
