@@ -229,7 +229,7 @@ def test_the_command_line_exits_2_with_one_line_and_keeps_the_build(project: Pat
 
 def test_the_limits_are_documented_as_declared() -> None:
     root = Path(__file__).resolve().parents[1]
-    readme, curators = ((root / name).read_text(encoding="utf-8") for name in ("README.md", "graph_data/README.md"))
+    readme, curators = ((root / name).read_text(encoding="utf-8") for name in ("docs/build.md", "graph_data/README.md"))
     limits = Limits()
     for doc in (readme, curators):
         assert f"{limits.file_mb:g} MB" in doc and f"{limits.text_mb:g} MB" in doc and f"at most {limits.depth} deep" in doc

@@ -394,6 +394,14 @@ def test_every_saved_query_is_documented() -> None:
             assert f"`{p.name}`" in line and p.type in line
 
 
+def test_the_query_list_is_made_from_the_headers() -> None:
+    """docs/queries.md lists the queries as their headers say: regenerate with python -m tipkg.querydocs."""
+    from tipkg.querydocs import updated
+
+    doc = (ROOT / "docs" / "queries.md").read_text(encoding="utf-8")
+    assert updated(doc, SAVED) == doc, "docs/queries.md differs from the query headers: run python -m tipkg.querydocs"
+
+
 def test_the_readme_links_the_query_list() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "(docs/queries.md)" in readme

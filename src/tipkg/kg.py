@@ -13,6 +13,7 @@ from rdflib.term import Node
 from tipkg import federation
 from tipkg.builds import Pin, pin
 from tipkg.engines import Engine, OxigraphEngine, RdflibEngine
+from tipkg.entities import check_entities
 from tipkg.errors import NotBuiltError
 from tipkg.namespaces import DEFAULT_BASE
 from tipkg.results import Result
@@ -65,6 +66,7 @@ class KnowledgeGraph:
             bindings = bind(None, {k: v for k, v in params.items() if k not in missing}, self.base)
         else:
             bindings = bind(saved, params, self.base)
+            check_entities(self.engine, saved, bindings, self.base)  # an entity parameter must name one
         result = self.engine.run(federation.prepare(text), bindings)  # SERVICE only to allow-listed endpoints
         result.defer_labels(partial(self.labels_of, result.rows, lang))
         return result

@@ -23,6 +23,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tipkg.service import pages, protocol, sourcepages
+from tipkg.service.addresses import CheckedAddress
 from tipkg.service.context import Context
 from tipkg.service.settings import resolve
 
@@ -104,6 +105,7 @@ def create_app(root: str | Path = ".", settings: Mapping[str, Any] | None = None
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )
     app.state.context = ctx
+    app.add_middleware(CheckedAddress)  # inside OpenReadHeaders: its 400s carry the CORS headers too
     app.add_middleware(OpenReadHeaders)
     return app
 
