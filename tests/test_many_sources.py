@@ -357,3 +357,18 @@ def test_a_quote_of_another_source_is_a_violation(two_sources: Path) -> None:
     own = [f for f in findings if f.rule.startswith("tipkgsh:OwnQuotes")]
     assert len(own) == 1 and own[0].focus == str(claim.statement)
     assert own[0].location == claim.where
+
+
+def test_network_views_name_the_source_of_each_quote(two_sources: Path) -> None:
+    """Where the graph holds several reports, a quote shown in a network view says which it is from."""
+    from tipkg.network import load_network
+
+    g = load_network(two_sources / "build")
+    node = g.nodes[str(iri("agency/fevimtra"))]
+    assert "The Special Prosecutor's Office for Violence against Women and Trafficking in Persons (FEVIMTRA) (fot-2011)" in node["evidence"]
+    assert all(q.endswith(("(mx-2011)", "(fot-2011)")) for q in node["evidence"])
+    founded = next(f for f in node["facts"] if f.prop == "foundingDate")
+    assert sorted(founded.evidence) == [
+        "(FEVIMTRA) was set up in January 2008 (fot-2011)",
+        "in January 2008 Mexico created the Special Prosecution Unit (mx-2011)",
+    ]
