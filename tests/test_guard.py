@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from tipkg.guard import Refused, canonical, check_query, expand_escapes
+from tipkg.guard import Refused, canonical, check_query, expand_escapes, may_call
 from tipkg.savedqueries import load_saved_queries
 from tipkg.sparqltext import LINE_ENDS
 
@@ -96,6 +96,18 @@ def test_the_checked_query_says_what_it_calls_and_reads() -> None:
     assert checked.services == {ALLOWED} and checked.dataset == (("FROM", GRAPH),) and checked.has_dataset
     plain = check_query("SELECT * { ?s ?p ?o }", graphs=[GRAPH])
     assert plain.services == frozenset() and not plain.has_dataset
+
+
+@pytest.mark.parametrize(("query", "expected"), [c[1:] for c in GUARD_CASES], ids=[c[0] for c in GUARD_CASES])
+def test_what_a_query_calls_is_known_before_it_is_parsed(query: str, expected: str | int) -> None:
+    """may_call, from the tokens alone, bounds what the full check lets a query call."""
+    bound = may_call(query, [ALLOWED])
+    try:
+        services = check_query(query, graphs=[GRAPH], services=[ALLOWED]).services
+    except Refused:
+        services = frozenset()
+    assert services <= bound
+    assert bound == ({ALLOWED} if f"SERVICE <{ALLOWED}>" in query or f"SILENT <{ALLOWED}>" in query else frozenset())
 
 
 def test_from_is_not_checked_when_the_graphs_are_not_known() -> None:

@@ -132,6 +132,22 @@ def check_query(
     return _check(text, known, tuple(sorted(allowed.items())), allow_list)
 
 
+def may_call(text: str, services: Mapping[str, str] | Iterable[str] = ()) -> frozenset[str]:
+    """The endpoints ``text`` may call at most, read from its canonical tokens without parsing it.
+
+    :func:`check_query` never lets a query call more than this (every SERVICE of its parse must be
+    one of these tokens), so a caller can choose where to run a query (a process without network
+    when this is empty) before the costly check, which then runs there. Text the check will refuse
+    anyway may answer the empty set.
+    """
+    allowed = dict(services) if isinstance(services, Mapping) else {s: s for s in services}
+    try:
+        targets, _problem = _point_services(_canonical_tokens(text), allowed, SERVICE_ALLOW_LIST)
+    except Refused:
+        return frozenset()
+    return frozenset(targets)
+
+
 def warm_up(texts: Iterable[str]) -> None:
     """Read ``texts`` ahead of time: rdflib's parser takes 30 to 200 ms on a saved query the first
     time, and its reading is cached by text, whatever the allow-list. Refusals are left for later."""
