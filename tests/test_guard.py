@@ -241,3 +241,33 @@ def test_queries_are_read_from_many_threads_at_once() -> None:
     with ThreadPoolExecutor(8) as pool:
         kinds = list(pool.map(lambda t: check_query(t).kind, texts))
     assert kinds == ["SELECT"] * len(texts)
+
+
+FORMS = {
+    "select": "SELECT * WHERE {{ {} }}",
+    "ask": "ASK {{ {} }}",
+    "construct": "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {} }}",
+    "describe": "DESCRIBE ?s WHERE {{ {} }}",
+}
+POSITIONS = {
+    "top": "{}",
+    "optional": "?s ?p ?o OPTIONAL {{ {} }}",
+    "union": "{{ ?s ?p ?o }} UNION {{ {} }}",
+    "minus": "?s ?p ?o MINUS {{ {} }}",
+    "subselect": "{{ SELECT * WHERE {{ {} }} }}",
+    "exists": "?s ?p ?o FILTER EXISTS {{ {} }}",
+    "not-exists": "?s ?p ?o FILTER NOT EXISTS {{ {} }}",
+    "graph": "GRAPH ?g {{ {} }}",
+    "twice": "{} {}",
+}
+
+
+@pytest.mark.parametrize("position", list(POSITIONS))
+@pytest.mark.parametrize("form", list(FORMS))
+def test_an_allowed_service_passes_wherever_it_is(form: str, position: str) -> None:
+    """The SERVICE patterns the parse shows are counted once each, wherever they are."""
+    call = f"SERVICE <{ALLOWED}> {{ ?s ?p ?o }}"
+    query = FORMS[form].format(POSITIONS[position].format(call, call))
+    assert check_query(query, services=[ALLOWED]).services == {ALLOWED}
+    with pytest.raises(Refused, match="not in the service allow-list"):
+        check_query(query, services=["http://127.0.0.1:9/other"])

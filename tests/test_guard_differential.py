@@ -7,9 +7,11 @@ The variants are generated: line endings (CR, CRLF, NEL, LS, PS, VT, FF) that en
 reader and not another, ``\\u`` escapes of keywords and of ``#``, ``<``, ``>``, ``{``, quotes,
 prefixed names with escapes that a naive tokenizer reads as a comment or a string, comments before
 and inside every clause, ``SERVICE`` in every query form and nested position. Each variant says
-which engine, run *unguarded* on its raw text, would call the listener: that is checked too
-(``test_unguarded_engines_would_connect``), so every refusal below stands for a real call stopped.
-Positive controls show that the listener does see a connection when the endpoint is allow-listed.
+which engine, run *unguarded* on its raw text, would call the listener; for the SELECT and comment
+variants that is checked too (``test_unguarded_engines_would_connect``), so a refusal stands for a
+real call stopped. Positive controls show that the listener does see a connection when the
+endpoint is allow-listed, and ``test_the_reported_bypass_opens_no_connection`` failed on every path
+before the guard read the text that runs.
 """
 
 from __future__ import annotations
