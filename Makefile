@@ -40,4 +40,4 @@ screenshots: build system-deps
 	TIPKG_SCREENSHOTS=docs/img $(BIN)/python -m pytest -q tests/test_service_browser.py
 
 clean:
-	rm -rf build .build.tmp-* .pytest_cache .mypy_cache .ruff_cache
+	rm -rf build .builds .build.* .pytest_cache .mypy_cache .ruff_cache

@@ -105,6 +105,7 @@ def test_interrupted_build_leaves_the_previous_one(mini_project, monkeypatch):
         build(Project(mini_project))
     assert (mini_project / "build" / "graph.nq").read_bytes() == before
     assert not list(mini_project.glob(".build.*"))
+    assert sorted(os.listdir(mini_project / ".builds")) == [".lock", os.readlink(mini_project / "build").removeprefix(".builds/")]
 
 
 def test_a_store_without_the_union_is_refused_with_one_line(mini_project):

@@ -183,8 +183,10 @@ def test_ad_hoc_parameters_cannot_inject_on_the_store(remote: KnowledgeGraph, va
 
 @pytest.mark.parametrize("iri", ["http://ex/a> ?p ?o } #", "http://ex/a b", "no-scheme", "http://ex/\\u003E"])
 def test_iris_that_could_end_early_are_refused(remote: KnowledgeGraph, iri: str) -> None:
+    with pytest.raises(QueryError, match="parameter 'x': expected an IRI"):
+        remote.query("SELECT ?p WHERE { $x ?p ?o }", x=URIRef(iri))  # by tipkg.savedqueries, for every engine
     with pytest.raises(TermError):
-        remote.query("SELECT ?p WHERE { $x ?p ?o }", x=URIRef(iri))
+        remote.engine.run("SELECT ?p WHERE { $x ?p ?o }", {"x": URIRef(iri)})  # and by the remote engine itself
 
 
 @pytest.mark.parametrize(
@@ -287,6 +289,13 @@ def test_retries_are_bounded_and_wait_as_told() -> None:
     assert retry_after("3") == 3.0
     assert retry_after(None) is None
     assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+
+
+def test_an_entity_parameter_that_names_nothing_is_an_error_on_the_store(remote: KnowledgeGraph) -> None:
+    """The entity check runs on the engine in use: here Virtuoso, through its SPARQL endpoint."""
+    with pytest.raises(QueryError, match=r"'entity': agency/fevimtr names no entity of the graph; did you mean agency/fevimtra"):
+        remote.query("entity_facts", entity="agency/fevimtr")
+    assert remote.query("entity_facts", entity="agency/fevimtra").rows
 
 
 def test_parameters_still_checked_before_any_request(remote: KnowledgeGraph) -> None:

@@ -53,6 +53,7 @@ NUMERIC = {
 }
 HEADER_KEYS = {"title", "description", "params", "view", "tags"}
 PARAM_KEYS = {"name", "type", "example", "default", "description"}
+OPTIONAL_PARAM_KEYS = {"entity"}
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +167,7 @@ def test_header_parses(name: str) -> None:
     assert q.view in VIEWS
     assert q.tags and all(re.fullmatch(r"[a-z][a-z0-9-]*", t) for t in q.tags)
     for spec in meta.get("params") or []:
-        assert set(spec) == PARAM_KEYS, f"param {spec.get('name')!r} needs exactly {sorted(PARAM_KEYS)}"
+        assert set(spec) - OPTIONAL_PARAM_KEYS == PARAM_KEYS, f"param {spec.get('name')!r} needs exactly {sorted(PARAM_KEYS)}"
         assert spec["type"] in PARAM_TYPES
         assert str(spec["description"]).strip()
     for p in q.params:

@@ -1,26 +1,25 @@
 """``tipkg build``: curated data + ontology -> build/ (N-Quads, N-Triples, Turtle, JSON-LD, store).
 
-The build is written to a temporary folder and swapped in at the end, so a failed build leaves the
-previous ``build/`` as it was.
+The build is written to a new folder and switched in at the end (:mod:`tipkg.builds`), so a failed
+or killed build leaves the previous ``build/`` as it was. Every input file is read within the size
+and nesting limits of :class:`tipkg.records.Limits`.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset, URIRef
 
-from tipkg.errors import TipkgError
 from tipkg.loader import Loaded, Loader, describe_linkset, parse_accepted_links, parse_checked_qids
 from tipkg.namespaces import DEFAULT_BASE, TIPKG, Graphs
-from tipkg.records import CuratedFile, load_curated
+from tipkg.records import CuratedFile, Limits, load_curated, read_input, shown_path
 from tipkg.schema import load_schema, read_ontology
 from tipkg.sources import load_sources
 
@@ -35,6 +34,7 @@ class Project:
 
     root: Path
     base: str = DEFAULT_BASE
+    limits: Limits = field(default_factory=Limits.from_env)
 
     @property
     def ontology_dir(self) -> Path:
@@ -46,6 +46,7 @@ class Project:
 
     @property
     def build_dir(self) -> Path:
+        """``build``: a link to the current build's folder under ``.builds/``."""
         return self.root / "build"
 
 
@@ -85,18 +86,23 @@ def curated_files(data_dir: Path) -> list[Path]:
 
 def load_project(project: Project) -> Loaded:
     """Read and check the curated data of a project (no writes)."""
-    schema = load_schema(str(project.ontology_dir.resolve()))
-    sources = load_sources(project.data_dir / "sources", project.root)
+    limits = project.limits
+    schema = load_schema(str(project.ontology_dir.resolve()), limits)
+    sources = load_sources(project.data_dir / "sources", project.root, limits)
     qids_path = project.data_dir / "reference" / "wikidata_qids.csv"
-    qids = parse_checked_qids(qids_path.read_text(encoding="utf-8")) if qids_path.exists() else set()
-    files: list[CuratedFile] = [load_curated(p, project.root) for p in curated_files(project.data_dir)]
+    qids = parse_checked_qids(_read(qids_path, project)) if qids_path.exists() else set()
+    files: list[CuratedFile] = [load_curated(p, project.root, limits) for p in curated_files(project.data_dir)]
     loader = Loader(schema, sources, qids, project.base)
     loaded = loader.load(files)
     candidates = project.data_dir / "reference" / "wikidata_candidates.csv"  # tipkg link's review file
     if candidates.exists():
-        loader.accepted_links(parse_accepted_links(candidates.read_text(encoding="utf-8")), str(candidates.relative_to(project.root)))
+        loader.accepted_links(parse_accepted_links(_read(candidates, project)), str(candidates.relative_to(project.root)))
     describe_linkset(loaded.dataset, Graphs(project.base))
     return loaded
+
+
+def _read(path: Path, project: Project) -> str:
+    return read_input(path, shown_path(path, project.root), project.limits.file_mb)
 
 
 def assemble(project: Project, progress: Progress | None = None) -> tuple[Dataset, Loaded]:
@@ -107,7 +113,7 @@ def assemble(project: Project, progress: Progress | None = None) -> tuple[Datase
     say("adding the ontology")
     from tipkg.rdfio import canonical
 
-    ontology = canonical(read_ontology(project.ontology_dir))
+    ontology = canonical(read_ontology(project.ontology_dir, project.limits))
     graphs = Graphs(project.base)
     og = loaded.dataset.graph(URIRef(graphs.ontology))
     for triple in ontology:
@@ -145,55 +151,64 @@ def summarize(dataset: Dataset, loaded: Loaded, graphs: Graphs) -> Summary:
     )
 
 
-def build(project: Project, progress: Progress | None = None, check: bool = True) -> Summary:
-    """Build the graph into ``project.build_dir``, atomically; with ``check``, only if it passes SHACL."""
+@dataclass
+class Prepared:
+    """A build before its first write: the sorted quads and triples, and the manifest."""
+
+    quads: list[Any]
+    triples: list[Any]
+    manifest: dict[str, Any]
+    summary: Summary
+
+
+def prepare(project: Project, progress: Progress | None = None, check: bool = True) -> Prepared:
+    """Read, check and serialize a project in memory; with ``check``, only if it passes SHACL."""
     from tipkg import rdfio
-    from tipkg.store import write_store
 
     say = progress or (lambda _msg: None)
-    started = time.perf_counter()
     dataset, loaded = assemble(project, say)
     if check:
         say("validating against ontology/shapes.ttl")
         from tipkg.validation import check_dataset, require_conformance
 
         require_conformance(check_dataset(dataset, loaded.locations, project.root, project.base))
-    graphs = Graphs(project.base)
     say("serializing")
     quads = rdfio.sorted_quads(dataset.quads((None, None, None, None)))
-    triples = rdfio.sorted_triples(quads)
-    summary = summarize(dataset, loaded, graphs)
+    summary = summarize(dataset, loaded, Graphs(project.base))
+    return Prepared(quads, rdfio.sorted_triples(quads), {"base": project.base, **summary.as_dict()}, summary)
 
-    out = project.build_dir
-    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
-    try:
-        (tmp / "graph.nq").write_bytes(rdfio.nquads(quads))
-        (tmp / "graph.nt").write_bytes(rdfio.ntriples(triples))
-        (tmp / "graph.ttl").write_bytes(rdfio.turtle(triples))
-        (tmp / "graph.jsonld").write_bytes(rdfio.jsonld(quads))
-        manifest = {"base": project.base, **summary.as_dict()}
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        say(f"loading {len(quads)} quads and their union, {len(triples)} triples, into the store")
-        write_store(tmp / "store", tmp / "graph.nq", tmp / "graph.nt")
-        _swap(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+
+def write_build(project: Project, prepared: Prepared, progress: Progress | None = None) -> Path:
+    """Write a prepared build into a new folder and switch ``build`` to it (:func:`tipkg.builds.install`)."""
+    from tipkg.builds import install
+
+    return install(project.root, lambda folder: write_outputs(folder, prepared, progress), progress)
+
+
+def build(project: Project, progress: Progress | None = None, check: bool = True) -> Summary:
+    """Build the graph into ``project.build_dir``, atomically; with ``check``, only if it passes SHACL."""
+    started = time.perf_counter()
+    prepared = prepare(project, progress, check)
+    write_build(project, prepared, progress)
+    summary = prepared.summary
     summary.seconds = time.perf_counter() - started
+    out = project.build_dir
     summary.files = [str(out / name) for name in OUTPUTS] + [str(out / "store")]
     return summary
 
 
-def _swap(new: Path, out: Path) -> None:
-    """Put ``new`` in place of ``out``: two renames, the old build removed only once replaced."""
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    if out.exists():
-        if not out.is_dir():
-            raise TipkgError(f"{out} exists and is not a folder")
-        os.replace(out, old)
-    os.replace(new, out)
-    if old.exists():
-        shutil.rmtree(old)
+def write_outputs(folder: Path, prepared: Prepared, progress: Progress | None = None) -> None:
+    """Write a build's files and store into an empty ``folder``."""
+    from tipkg import rdfio
+    from tipkg.store import write_store
+
+    say = progress or (lambda _msg: None)
+    quads, triples = prepared.quads, prepared.triples
+    say("writing graph.nq, graph.nt, graph.ttl, graph.jsonld, manifest.json")
+    (folder / "graph.nq").write_bytes(rdfio.nquads(quads))
+    (folder / "graph.nt").write_bytes(rdfio.ntriples(triples))
+    (folder / "graph.ttl").write_bytes(rdfio.turtle(triples))
+    (folder / "graph.jsonld").write_bytes(rdfio.jsonld(quads))
+    (folder / "manifest.json").write_text(json.dumps(prepared.manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    say(f"loading {len(quads)} quads and their union, {len(triples)} triples, into the store")
+    write_store(folder / "store", folder / "graph.nq", folder / "graph.nt")

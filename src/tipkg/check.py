@@ -43,14 +43,15 @@ def check_project(project: Project, timeout: float = 60.0, progress: Progress | 
     say = progress or (lambda _msg: None)
     report = Report()
     started = time.perf_counter()
+    # the ontology files first: one that imports from outside is refused before anything is loaded
+    ontology = read_ontology(project.ontology_dir, project.limits)
+    shapes = validation.read_shapes(project.ontology_dir, project.limits)
     dataset, loaded = assemble(project, say)
     report.seconds["load"] = time.perf_counter() - started
 
     say("lint")
     started = time.perf_counter()
     where = ontology_locations(project.ontology_dir, project.root)
-    ontology = read_ontology(project.ontology_dir)
-    shapes = validation.read_shapes(project.ontology_dir)
     graph = validation.data_graph(dataset, project.root, project.base)
     _onto, data = reasoning.reasoner_input(dataset, project.base)
     report.findings += lint.lint_ontology(ontology, where)

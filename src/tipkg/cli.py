@@ -44,11 +44,26 @@ def main() -> None:
     """tipkg: a knowledge graph of government action against trafficking in persons."""
 
 
-def _project(root: Path, base: str | None):  # type: ignore[no-untyped-def]
+MAX_FILE_MB = click.option(
+    "--max-file-mb",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Largest curated YAML, source metadata, CSV or ontology file, in MB [env TIPKG_MAX_FILE_MB; default 4].",
+)
+MAX_TEXT_MB = click.option(
+    "--max-text-mb",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Largest source text, in MB [env TIPKG_MAX_TEXT_MB; default 16].",
+)
+
+
+def _project(root: Path, base: str | None, max_file_mb: float | None = None, max_text_mb: float | None = None):  # type: ignore[no-untyped-def]
     from tipkg.build import Project
     from tipkg.namespaces import DEFAULT_BASE
+    from tipkg.records import Limits
 
-    return Project(root.resolve(), base or DEFAULT_BASE)
+    return Project(root.resolve(), base or DEFAULT_BASE, Limits.from_env(max_file_mb, max_text_mb))
 
 
 @main.command()
@@ -56,7 +71,9 @@ def _project(root: Path, base: str | None):  # type: ignore[no-untyped-def]
 @BASE
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("--no-check", is_flag=True, help="Skip SHACL validation (tipkg check runs it with the OWL reasoner).")
-def build(root: Path, base: str | None, quiet: bool, no_check: bool) -> None:
+@MAX_FILE_MB
+@MAX_TEXT_MB
+def build(root: Path, base: str | None, quiet: bool, no_check: bool, max_file_mb: float | None, max_text_mb: float | None) -> None:
     """Build the graph from ontology/ and graph_data/ into build/."""
     from tipkg.build import build as run_build
 
@@ -64,7 +81,7 @@ def build(root: Path, base: str | None, quiet: bool, no_check: bool) -> None:
         if not quiet:
             click.echo(f"  … {msg}", err=True)
 
-    summary = run_build(_project(root, base), progress, check=not no_check)
+    summary = run_build(_project(root, base, max_file_mb, max_text_mb), progress, check=not no_check)
     if quiet:
         return
     click.echo(
@@ -173,6 +190,8 @@ def sparql(root: Path, text: str | None, file: Path | None, params: tuple[str, .
             text = file.read_text(encoding="utf-8")
         except OSError as exc:
             fail(f"{file}: {exc.strerror}")
+        except UnicodeDecodeError as exc:
+            fail(f"{file}: not UTF-8 (byte {exc.start + 1})")
     assert text is not None
     kg = tipkg.open(root, engine=engine)
     out = kg.query(text, lang=lang, **_params(params)).render(fmt)
@@ -182,15 +201,17 @@ def sparql(root: Path, text: str | None, file: Path | None, params: tuple[str, .
 @main.command()
 @ROOT
 @click.option("--all", "show_all", is_flag=True, help="List cited sentences too.")
-def coverage(root: Path, show_all: bool) -> None:
+@MAX_FILE_MB
+@MAX_TEXT_MB
+def coverage(root: Path, show_all: bool, max_file_mb: float | None, max_text_mb: float | None) -> None:
     """How much of each source the evidence cites; lists sentences no fact cites."""
     from tipkg import coverage as cov
     from tipkg.build import load_project
     from tipkg.sources import load_sources
 
-    project = _project(root, None)
+    project = _project(root, None, max_file_mb, max_text_mb)
     loaded = load_project(project)
-    sources = load_sources(project.data_dir / "sources", project.root)
+    sources = load_sources(project.data_dir / "sources", project.root, project.limits)
     reports = cov.coverage(sources, [(e.source, e.start, e.end) for e in loaded.evidence])
     missing = 0
     for report in reports:
@@ -225,13 +246,19 @@ def viz_command(root: Path, view: str, entity: str | None, depth: int, view_lang
 
     ``tipkg viz standard`` writes all of them (and pages for the best-connected entities) under build/views/.
     """
+    from tipkg.builds import pin
     from tipkg.views import write_standard_views, write_view
 
+    build, link = pin(root.resolve()), _project(root, None).build_dir
+
+    def shown(path: Path) -> Path:  # build/views/…, not the folder build/ links to
+        return link / path.relative_to(build.path) if path.is_relative_to(build.path) else path
+
     if view == "standard":
-        for path in write_standard_views(_project(root, None).build_dir, lang=view_lang):
-            click.echo(str(path))
+        for path in write_standard_views(build.path, lang=view_lang):
+            click.echo(str(shown(path)))
         return
-    click.echo(str(write_view(_project(root, None).build_dir, view, entity=entity, depth=depth, lang=view_lang, output=output)))
+    click.echo(str(shown(write_view(build.path, view, entity=entity, depth=depth, lang=view_lang, output=output))))
 
 
 @main.command("analyze")
@@ -244,6 +271,7 @@ def viz_command(root: Path, view: str, entity: str | None, depth: int, view_lang
 def analyze_command(root: Path, what: str, ends: tuple[str, ...], top: int, places: bool, view_lang: str) -> None:
     """Network analysis: tipkg analyze [centrality|components|bridges|path A B] (A, B: IRI, id or name)."""
     from tipkg import analysis
+    from tipkg.builds import pin
     from tipkg.errors import NetworkError
     from tipkg.network import label, load_network, resolve
 
@@ -251,7 +279,8 @@ def analyze_command(root: Path, what: str, ends: tuple[str, ...], top: int, plac
         raise NetworkError(f"unknown analysis {what!r}: expected centrality, components, bridges or path A B")
     if (what == "path") != bool(ends) or (what == "path" and len(ends) != 2):
         raise NetworkError("path takes two entities: tipkg analyze path A B" if what == "path" else f"{what} takes no entities")
-    g = load_network(_project(root, None).build_dir)
+    build = pin(root.resolve())
+    g = load_network(build.path)
     if what == "centrality":
         click.echo(analysis.centrality_report(g, analysis.centrality(g, places=places), top, view_lang))
     elif what == "components":
@@ -274,7 +303,9 @@ def analyze_command(root: Path, what: str, ends: tuple[str, ...], top: int, plac
 @ROOT
 @BASE
 @click.option("--timeout", type=float, default=60.0, show_default=True, help="Time limit of the OWL reasoner, in seconds.")
-def check_command(root: Path, base: str | None, timeout: float) -> None:
+@MAX_FILE_MB
+@MAX_TEXT_MB
+def check_command(root: Path, base: str | None, timeout: float, max_file_mb: float | None, max_text_mb: float | None) -> None:
     """Check the curated data: SHACL shapes, OWL consistency (HermiT), ontology lint.
 
     Exit code 0: conforms (warnings allowed); 1: violations; 2: could not check (bad curated data,
@@ -283,7 +314,7 @@ def check_command(root: Path, base: str | None, timeout: float) -> None:
     from tipkg.check import check_project
     from tipkg.findings import SEVERITIES
 
-    report = check_project(_project(root, base), timeout=timeout)
+    report = check_project(_project(root, base, max_file_mb, max_text_mb), timeout=timeout)
     for severity in SEVERITIES:
         items = [f for f in report.findings if f.severity == severity]
         if items:
@@ -316,11 +347,13 @@ def publish_command(root: Path, endpoint: str, update_endpoint: str | None, grap
     Credentials come from TIPKG_ENDPOINT_USER and TIPKG_ENDPOINT_PASSWORD (TIPKG_ENDPOINT_AUTH=digest
     for Virtuoso's /sparql-auth); see docs/remote.md.
     """
+    from tipkg.builds import pin
     from tipkg.publish import publish
     from tipkg.remote import Endpoint
 
     store = Endpoint(endpoint, update_url=update_endpoint, timeout=timeout)
-    done = publish(_project(root, None).build_dir, store, list(graphs) or None, batch, lambda msg: click.echo(f"  … {msg}", err=True))
+    build = pin(root.resolve())
+    done = publish(build.path, store, list(graphs) or None, batch, lambda msg: click.echo(f"  … {msg}", err=True))
     for graph, sent in done.graphs.items():
         click.echo(f"  {sent:6d} triples sent, {done.stored[graph]:6d} stored  {graph}")
     click.echo(f"Published {done.triples} triples in {done.seconds:.1f} s ({done.rate:.0f} triples/s, {done.requests} requests).")

@@ -11,7 +11,9 @@ from typing import Any
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from tipkg.builds import Pin, pin
 from tipkg.engines import Engine, OxigraphEngine, RdflibEngine
+from tipkg.entities import check_entities
 from tipkg.errors import NotBuiltError
 from tipkg.namespaces import DEFAULT_BASE
 from tipkg.results import Result
@@ -27,6 +29,8 @@ SELECT ?s ?label WHERE {
 
 class KnowledgeGraph:
     """A built graph with its saved queries, on one engine."""
+
+    build: Pin | None = None  # the build folder read, kept from removal by later builds while this lives
 
     def __init__(self, root: Path, engine: Engine, base: str = DEFAULT_BASE, graphs: Iterable[str] | None = None) -> None:
         self.root = root
@@ -71,6 +75,7 @@ class KnowledgeGraph:
             bindings = bind(None, {k: v for k, v in params.items() if k not in missing}, self.base)
         else:
             bindings = bind(saved, params, self.base)
+            check_entities(self.engine, saved, bindings, self.base)  # an entity parameter must name one
         checked = check_query(text, graphs=self.graphs, services=allowed_services(), allow_list=SERVICES_ENV)
         result = self.engine.run(checked.text, bindings)  # the text the guard read, parameters bound by the engine
         result.defer_labels(partial(self.labels_of, result.rows, lang))
@@ -124,14 +129,19 @@ def open(path: str | Path = ".", *, engine: str = "oxigraph") -> KnowledgeGraph:
         info = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else None
         graphs = info.get("graphs") if info else None
         return KnowledgeGraph(root, open_engine(engine, info), (info or {}).get("base", DEFAULT_BASE), graphs)
+    held = pin(root)  # one build throughout, even if another is switched in meanwhile
+    build, manifest = held.path, held.path / "manifest.json"
     if not manifest.exists():
-        raise NotBuiltError(f"no built graph in {build}: run 'tipkg build' first")
+        raise NotBuiltError(f"no built graph in {root / 'build'}: run 'tipkg build' first")
     info = json.loads(manifest.read_text(encoding="utf-8"))
     base, graphs = info.get("base", DEFAULT_BASE), info.get("graphs")
     if engine == "oxigraph":
         from tipkg.store import open_store
 
-        return KnowledgeGraph(root, OxigraphEngine(open_store(build)), base, graphs)
-    if engine == "rdflib":
-        return KnowledgeGraph(root, RdflibEngine(build / "graph.nq"), base, graphs)
-    raise NotBuiltError(f"unknown engine {engine!r}: expected oxigraph, rdflib or an http(s) SPARQL endpoint URL")
+        kg = KnowledgeGraph(root, OxigraphEngine(open_store(build)), base, graphs)
+    elif engine == "rdflib":
+        kg = KnowledgeGraph(root, RdflibEngine(build / "graph.nq"), base, graphs)
+    else:
+        raise NotBuiltError(f"unknown engine {engine!r}: expected oxigraph, rdflib or an http(s) SPARQL endpoint URL")
+    kg.build = held
+    return kg

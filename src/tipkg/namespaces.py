@@ -8,6 +8,7 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, QB, RDF, RDFS, SKOS, VOID
 TIPKG = Namespace("https://w3id.org/tipkg/ontology#")
 CONCEPT = Namespace("https://w3id.org/tipkg/concept/")
 ONTOLOGY_IRI = "https://w3id.org/tipkg/ontology"
+SHAPES_IRI = "https://w3id.org/tipkg/shapes"  # the ontology of ontology/shapes.ttl
 DEFAULT_BASE = "https://w3id.org/tipkg/id/"
 
 SCHEMA = Namespace("http://schema.org/")

@@ -34,6 +34,7 @@ from typing import Any
 
 import networkx as nx
 
+from tipkg.codepoints import fold
 from tipkg.errors import NetworkError
 from tipkg.namespaces import DEFAULT_BASE, PREFIXES, TIPKG
 
@@ -406,12 +407,6 @@ def _describe(g: nx.MultiDiGraph, node: str, lang: str) -> str:
 
 
 # -- finding entities -------------------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Text for accent- and case-insensitive matching: ``fold("Peña") == fold("pena")``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
 
 
 def resolve(g: nx.MultiDiGraph, text: str) -> str:

@@ -73,8 +73,9 @@ def render(ontology: Graph) -> str:
 
 def generate(root: Path) -> str:
     """The documentation page of the project's ontology."""
-    graph = Graph().parse(root / "ontology" / SOURCE_FILE, format="turtle")
-    return render(graph)
+    from tipkg.schema import read_turtle
+
+    return render(read_turtle(root / "ontology" / SOURCE_FILE))
 
 
 def write(root: Path) -> Path:

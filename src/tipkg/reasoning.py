@@ -16,6 +16,11 @@ reification of facts (``rdf:subject``/``rdf:predicate``/``rdf:object`` are not O
 without the inferred closure. ``xsd:date``, ``xsd:gYearMonth`` and ``xsd:gYear`` (the dates of
 ``tipkg:TemporalValue``) are outside the OWL 2 datatype map: HermiT is told to ignore unsupported
 datatypes, so dates are not reasoned on (the shapes check them).
+
+Nor is it given an ``owl:imports`` or owlready2's ``python_module`` annotation: loading the first,
+owlready2 downloads it over http(s) or reads a ``file:`` path; on the second it imports the
+Python module named. The ontology files may import only the project's own ontologies (see
+:func:`tipkg.schema.read_turtle`), which are already in the graph.
 """
 
 from __future__ import annotations
@@ -44,6 +49,8 @@ from tipkg.namespaces import DEFAULT_BASE, Graphs
 
 DEFAULT_TIMEOUT = 60.0
 _CHECK_IRI = "https://w3id.org/tipkg/check/"
+# triples owlready2 acts on while loading: it fetches imports and imports Python modules
+_FOLLOWED = (OWL.imports, URIRef("http://www.lesfleursdunormal.fr/static/_downloads/owlready_ontology.owl#python_module"))
 # datatypes a literal of each range may have (OWL 2 datatype map; derived integer types are decimals)
 _DATATYPE_ACCEPTS = {
     XSD.decimal: {XSD.decimal, XSD.integer, XSD.nonNegativeInteger},
@@ -115,13 +122,18 @@ def reason(
 
 
 def run_hermit(graph: Graph, timeout: float = DEFAULT_TIMEOUT) -> Outcome:
-    """Run HermiT on ``graph`` in a child process group, killed after ``timeout`` seconds."""
+    """Run HermiT on ``graph`` (without the triples owlready2 would follow out of it) in a child
+    process group, killed after ``timeout`` seconds."""
     if shutil.which("java") is None:
         raise ReasonerError("no Java runtime: the OWL check runs HermiT, which needs 'java' on the PATH (see scripts/system-deps.sh)")
     workdir = tempfile.mkdtemp(prefix="tipkg-owl-")
     try:
         source, result = Path(workdir, "input.nt"), Path(workdir, "result.json")
-        graph.serialize(destination=source, format="nt", encoding="utf-8")
+        given = Graph()
+        for triple in graph:
+            if triple[1] not in _FOLLOWED:
+                given.add(triple)
+        given.serialize(destination=source, format="nt", encoding="utf-8")
         # no /tmp/hsperfdata_* file left by a killed JVM; Java's temporary files in the private folder
         java_options = [os.environ.get("JAVA_TOOL_OPTIONS", ""), "-XX:-UsePerfData"]
         if not any(c.isspace() for c in workdir):  # (the JVM splits its options at white space)

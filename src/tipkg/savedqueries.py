@@ -1,13 +1,15 @@
 """Saved queries: ``queries/*.rq`` files with a ``#+`` YAML header (grlc style).
 
 The file stem is the query's id everywhere. Parameters are written ``$name`` in the query text
-and bound by the engine as RDF terms, never pasted into the text.
+and bound by the engine as RDF terms, never pasted into the text. Every value given for one is
+checked for refused code points and read in NFC first (:mod:`tipkg.codepoints`).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -17,15 +19,19 @@ import yaml
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
+from tipkg.codepoints import CodePointError, clean, shown
 from tipkg.errors import TipkgError
 
 PARAM_TYPES = ("iri", "string", "year", "number")
+PARAM_KEYS = ("name", "type", "description", "example", "default", "entity")
 VIEWS = ("table", "graph", "timeline", "bar", "map")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PARAM_REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_IRI_BAD = re.compile(r"[\s<>\"{}|^`\\]")
 _ENTITY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)+$")
 _WEB_IRI = re.compile(r"^(?:https?|urn):\S+$")
+# libyaml's safe loader where PyYAML has it: the CLI reads every header on each run, and the
+# pure-Python loader took most of the time of a `tipkg query run` (about 100 ms of 45 headers)
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class QueryError(TipkgError):
@@ -39,6 +45,7 @@ class Param:
     description: str = ""
     example: str | None = None
     default: str | None = None
+    entity: bool = False  # an iri that must name an entity of the graph (tipkg.entities)
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,7 @@ def parse_saved_query(text: str, name: str, path: str = "") -> SavedQuery:
         elif line.strip():
             break
     try:
-        meta = yaml.safe_load("\n".join(header)) or {}
+        meta = yaml.load("\n".join(header), Loader=_YAML_LOADER) or {}
     except yaml.YAMLError as exc:
         raise QueryError(f"{where}: the #+ header is not valid YAML: {' '.join(str(exc).split())}") from None
     if not isinstance(meta, dict):
@@ -92,6 +99,12 @@ def parse_saved_query(text: str, name: str, path: str = "") -> SavedQuery:
         ptype = spec.get("type", "string")
         if ptype not in PARAM_TYPES:
             raise QueryError(f"{where}: param {spec['name']!r} has type {ptype!r}, not one of {', '.join(PARAM_TYPES)}")
+        unknown = sorted(set(spec) - set(PARAM_KEYS))
+        if unknown:
+            raise QueryError(f"{where}: param {spec['name']!r} has the key {unknown[0]!r}, not one of {', '.join(PARAM_KEYS)}")
+        entity = spec.get("entity", False)
+        if entity not in (True, False) or (entity and ptype != "iri"):
+            raise QueryError(f"{where}: param {spec['name']!r}: 'entity: true' is for a param of type iri (false: any IRI)")
         default = spec.get("default")
         example = spec.get("example")
         params.append(
@@ -101,6 +114,7 @@ def parse_saved_query(text: str, name: str, path: str = "") -> SavedQuery:
                 description=str(spec.get("description", "")),
                 example=None if example is None else str(example),
                 default=None if default is None else str(default),
+                entity=entity,
             )
         )
     tags = meta.get("tags") or []
@@ -129,7 +143,7 @@ def find(queries: dict[str, SavedQuery], name: str) -> SavedQuery:
         return queries[name]
     close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(close)}?" if close else "; 'tipkg query list' shows them"
-    raise QueryError(f"unknown query {name!r}{hint}")
+    raise QueryError(f"unknown query {shown(name)}{hint}")
 
 
 def bind(query: SavedQuery | None, values: dict[str, Any], base: str) -> dict[str, URIRef | Literal]:
@@ -142,7 +156,7 @@ def bind(query: SavedQuery | None, values: dict[str, Any], base: str) -> dict[st
     unknown = set(values) - set(declared)
     if unknown:
         names = ", ".join(sorted(declared)) or "none"
-        raise QueryError(f"query {query.name!r} has no parameter {sorted(unknown)[0]!r} (its parameters: {names})")
+        raise QueryError(f"query {query.name!r} has no parameter {shown(sorted(unknown)[0])} (its parameters: {names})")
     out: dict[str, URIRef | Literal] = {}
     for p in query.params:
         raw = values.get(p.name, p.default)
@@ -154,8 +168,8 @@ def bind(query: SavedQuery | None, values: dict[str, Any], base: str) -> dict[st
 
 def _adhoc_term(name: str, raw: Any, base: str) -> URIRef | Literal:
     if isinstance(raw, URIRef | Literal):
-        return raw
-    text = str(raw)
+        return to_term(Param(name, "iri" if isinstance(raw, URIRef) else "string"), raw, base)
+    text = _clean(name, str(raw))
     if text.startswith("<") and text.endswith(">"):
         return to_term(Param(name, "iri"), text[1:-1], base)
     if _ENTITY_ID.match(text) or _WEB_IRI.match(text):
@@ -164,26 +178,55 @@ def _adhoc_term(name: str, raw: Any, base: str) -> URIRef | Literal:
 
 
 def to_term(param: Param, raw: Any, base: str) -> URIRef | Literal:
-    """A parameter value as an RDF term of the parameter's type, or a clear error."""
-    if isinstance(raw, URIRef | Literal):
-        return raw
-    text = str(raw).strip()
+    """A parameter value as an RDF term of the parameter's type, or a clear error.
+
+    Text is checked for refused code points and read in NFC; a year or a number also in NFKC, so
+    that full-width digits are digits. An IRI must be one by RFC 3987, as the engines read it.
+    """
     what = f"parameter {param.name!r}"
+    if isinstance(raw, URIRef | Literal):
+        # a term made by the caller: checked, never changed
+        _clean(param.name, str(raw))
+        iri = str(raw) if isinstance(raw, URIRef) else None if raw.datatype is None else str(raw.datatype)
+        if iri is not None and not is_iri(iri):
+            raise QueryError(f"{what}: expected an IRI, got {shown(iri)}")
+        return raw
+    text = _clean(param.name, str(raw)).strip()
     if param.type == "iri":
         iri = text if re.match(r"^[a-z][a-z0-9+.-]*:", text) else base + text
-        if not text or _IRI_BAD.search(iri):
-            raise QueryError(f"{what}: expected an IRI or an entity id like agency/fevimtra, got {text!r}")
+        if not text or not is_iri(iri):
+            raise QueryError(f"{what}: expected an IRI or an entity id like agency/fevimtra, got {shown(text)}")
         return URIRef(iri)
+    if param.type in ("year", "number"):
+        text = unicodedata.normalize("NFKC", text)
     if param.type == "year":
-        if not re.fullmatch(r"\d{4}", text):
-            raise QueryError(f"{what}: expected a year like 2010, got {text!r}")
+        if not re.fullmatch(r"[0-9]{4}", text):
+            raise QueryError(f"{what}: expected a year like 2010, got {shown(text)}")
         return Literal(text, datatype=XSD.gYear)
     if param.type == "number":
         try:
             Decimal(text)
         except InvalidOperation:
-            raise QueryError(f"{what}: expected a number, got {text!r}") from None
-        if not re.fullmatch(r"-?\d+(\.\d+)?", text):
-            raise QueryError(f"{what}: expected a number like 42 or 3.5, got {text!r}")
+            raise QueryError(f"{what}: expected a number, got {shown(text)}") from None
+        if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text):
+            raise QueryError(f"{what}: expected a number like 42 or 3.5, got {shown(text)}")
         return Literal(text, datatype=XSD.decimal)
     return Literal(text)
+
+
+def _clean(name: str, text: str) -> str:
+    try:
+        return clean(text)
+    except CodePointError as exc:
+        raise QueryError(f"parameter {name!r}: {exc}") from None
+
+
+def is_iri(text: str) -> bool:
+    """Whether ``text`` is an absolute IRI by RFC 3987, read as the Oxigraph engine reads it."""
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True

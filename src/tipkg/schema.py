@@ -2,6 +2,12 @@
 
 Adding a property to ``ontology/tipkg.ttl`` is enough for curated data to use it: its kind
 (object or datatype), range and functionality come from the ontology itself.
+
+Every ontology file is read by :func:`read_turtle`, which reads nothing else: an ``owl:imports``
+may name only the project's own ontologies (``ontology/tipkg.ttl``'s and ``ontology/shapes.ttl``'s,
+which are read from those files), and any other is refused with its file and line before anything
+is loaded. rdflib does not follow imports, but owlready2, which loads the graph for the reasoner,
+downloads them over http(s) and reads ``file:`` ones, and a published build would pass them on.
 """
 
 from __future__ import annotations
@@ -13,10 +19,12 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from tipkg.errors import TipkgError
-from tipkg.namespaces import TIPKG
+from tipkg.errors import DataError, TipkgError
+from tipkg.namespaces import ONTOLOGY_IRI, SHAPES_IRI, TIPKG
+from tipkg.records import Limits, read_input, shown_path
 
 ONTOLOGY_FILES = ("tipkg.ttl", "concepts.ttl")
+PROJECT_ONTOLOGIES = frozenset({URIRef(ONTOLOGY_IRI), URIRef(SHAPES_IRI)})
 
 
 @dataclass(frozen=True)
@@ -53,17 +61,41 @@ class Schema:
         return SKOS.Concept in self.superclasses(cls)
 
 
-def read_ontology(directory: Path) -> Graph:
+def read_ontology(directory: Path, limits: Limits | None = None) -> Graph:
     """Parse the ontology files of ``directory`` into one rdflib graph."""
     graph = Graph()
     for name in ONTOLOGY_FILES:
         path = directory / name
         if not path.exists():
             raise TipkgError(f"{path}: ontology file missing")
-        try:
-            graph.parse(path, format="turtle")
-        except Exception as exc:  # rdflib raises many kinds of parse errors
-            raise TipkgError(f"{path}: not valid Turtle: {exc}") from None
+        part = read_turtle(path, limits)
+        graph += part
+        for prefix, namespace in part.namespaces():
+            graph.bind(prefix, namespace, override=False)
+    return graph
+
+
+def read_turtle(path: Path, limits: Limits | None = None) -> Graph:
+    """Parse one Turtle file of the ontology folder, within the size limit of data files, refusing
+    an ``owl:imports`` of anything but the project's own ontologies."""
+    shown = shown_path(path, path.parent.parent)  # ontology/<name>.ttl
+    text = read_input(path, shown, (limits or Limits.from_env()).file_mb)
+    try:
+        graph = Graph().parse(data=text, format="turtle", publicID=path.absolute().as_uri())
+    except Exception as exc:  # rdflib raises many kinds of parse errors
+        raise TipkgError(f"{path}: not valid Turtle: {' '.join(str(exc).split())}") from None
+    own = PROJECT_ONTOLOGIES | set(graph.subjects(RDF.type, OWL.Ontology))
+    for imported in sorted(set(graph.objects(None, OWL.imports)) - own, key=str):
+        lines = text.splitlines()
+        at = next((n for n, line in enumerate(lines, 1) if f"<{imported}>" in line), None)
+        at = at or next((n for n, line in enumerate(lines, 1) if "imports" in line), 1)
+        raise DataError(
+            shown,
+            at,
+            "owl:imports",
+            f"<{imported}> is not one of the project's ontologies: expected {' or '.join(f'<{o}>' for o in sorted(PROJECT_ONTOLOGIES))} "
+            "(tipkg reads ontologies from ontology/ only, never from the network or other files)",
+        )
     return graph
 
 
@@ -99,6 +131,6 @@ def schema_from_graph(graph: Graph) -> Schema:
 
 
 @lru_cache(maxsize=4)
-def load_schema(directory: str) -> Schema:
+def load_schema(directory: str, limits: Limits | None = None) -> Schema:
     """The schema of an ontology directory, read once per process."""
-    return schema_from_graph(read_ontology(Path(directory)))
+    return schema_from_graph(read_ontology(Path(directory), limits))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tipkg.errors import DataError
-from tipkg.records import Mapping, Scalar, Sequence, Value, parse_yaml
+from tipkg.records import TEXT_MB_ENV, Limits, Mapping, Scalar, Sequence, Value, parse_yaml, read_input, shown_path
 
 _ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
@@ -66,9 +66,9 @@ def _scalar(meta: Mapping, key: str, path: str, required: bool = True) -> str | 
     return value.text
 
 
-def parse_source(meta_text: str, meta_path: str, text: str, text_name: str) -> Source:
+def parse_source(meta_text: str, meta_path: str, text: str, text_name: str, max_depth: int = Limits.depth) -> Source:
     """Build a Source from its metadata YAML and its text (pure: no file access)."""
-    meta = parse_yaml(meta_text, meta_path)
+    meta = parse_yaml(meta_text, meta_path, max_depth)
     if not isinstance(meta, Mapping):
         raise DataError(meta_path, meta.line, "file", "expected a mapping of source metadata")
     source_id = _scalar(meta, "id", meta_path)
@@ -126,13 +126,14 @@ def meta_list(source: Source, key: str) -> list[Value]:
     return value.items
 
 
-def load_sources(directory: Path, root: Path) -> dict[str, Source]:
+def load_sources(directory: Path, root: Path, limits: Limits | None = None) -> dict[str, Source]:
     """Read every ``sources/*.yaml`` with the text file it names."""
+    limits = limits or Limits.from_env()
     sources: dict[str, Source] = {}
     for meta_file in sorted(directory.glob("*.yaml")):
-        shown = meta_file.relative_to(root).as_posix()
-        meta_text = meta_file.read_text(encoding="utf-8")
-        meta = parse_yaml(meta_text, shown)
+        shown = shown_path(meta_file, root)
+        meta_text = read_input(meta_file, shown, limits.file_mb)
+        meta = parse_yaml(meta_text, shown, limits.depth)
         if not isinstance(meta, Mapping):
             raise DataError(shown, meta.line, "file", "expected a mapping of source metadata")
         name = _scalar(meta, "file", shown)
@@ -140,8 +141,9 @@ def load_sources(directory: Path, root: Path) -> dict[str, Source]:
         text_path = directory / name
         if not text_path.is_file() or text_path.parent != directory:
             raise DataError(shown, meta.lines["file"], "file", f"{name}: no such text file beside the metadata")
-        text = text_path.read_bytes().decode("utf-8")
-        source = parse_source(meta_text, shown, text, text_path.relative_to(root).as_posix())
+        text_shown = shown_path(text_path, root)
+        text = read_input(text_path, text_shown, limits.text_mb, f"--max-text-mb or {TEXT_MB_ENV}")
+        source = parse_source(meta_text, shown, text, text_shown, limits.depth)
         if source.id in sources:
             raise DataError(shown, meta.lines["id"], "id", f"source id {source.id!r} already used by {sources[source.id].meta_path}")
         sources[source.id] = source

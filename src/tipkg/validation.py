@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SH
@@ -19,6 +20,9 @@ from rdflib.term import Node
 from tipkg.errors import TipkgError
 from tipkg.findings import INFO, VIOLATION, WARNING, Finding, Locator, compact, ontology_locations
 from tipkg.namespaces import DEFAULT_BASE, ONTOLOGY_IRI, SHAPES, TIPKG, Graphs
+
+if TYPE_CHECKING:
+    from tipkg.records import Limits
 
 SHAPES_FILE = "shapes.ttl"
 _SEVERITY = {SH.Violation: VIOLATION, SH.Warning: WARNING, SH.Info: INFO}
@@ -38,14 +42,13 @@ def asserted_graph(dataset: Dataset, base: str = DEFAULT_BASE) -> Graph:
     return graph
 
 
-def read_shapes(ontology_dir: Path) -> Graph:
+def read_shapes(ontology_dir: Path, limits: Limits | None = None) -> Graph:
+    from tipkg.schema import read_turtle
+
     path = ontology_dir / SHAPES_FILE
-    try:
-        return Graph().parse(path, format="turtle")
-    except FileNotFoundError:
-        raise TipkgError(f"{path}: shapes file missing") from None
-    except Exception as exc:  # rdflib raises many kinds of parse errors
-        raise TipkgError(f"{path}: not valid Turtle: {exc}") from None
+    if not path.exists():
+        raise TipkgError(f"{path}: shapes file missing")
+    return read_turtle(path, limits)
 
 
 def data_graph(dataset: Dataset, project_root: Path, base: str = DEFAULT_BASE) -> Graph:

@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tipkg.guard import warm_up
 from tipkg.service import pages, protocol
+from tipkg.service.addresses import CheckedAddress
 from tipkg.service.context import Context
 from tipkg.service.settings import resolve
 
@@ -105,6 +106,7 @@ def create_app(root: str | Path = ".", settings: Mapping[str, Any] | None = None
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )
     app.state.context = ctx
+    app.add_middleware(CheckedAddress)  # inside OpenReadHeaders: its 400s carry the CORS headers too
     app.add_middleware(OpenReadHeaders)
     return app
 

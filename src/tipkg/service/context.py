@@ -53,12 +53,16 @@ class Context:
     """The state of one running service (one per app)."""
 
     def __init__(self, root: Path, settings: dict[str, Any]) -> None:
+        from tipkg.builds import pin
         from tipkg.engines import OxigraphEngine
         from tipkg.store import open_store
 
         self.root = root
         self.settings = settings
-        self.build_dir = root / "build"
+        # the current build's folder, held while the service runs: its workers open the store
+        # again when they are replaced, and a later build must not remove it meanwhile
+        self.build = pin(root)
+        self.build_dir = self.build.path
         self.store = open_store(self.build_dir)
         manifest_path = self.build_dir / "manifest.json"
         self.manifest: dict[str, Any] = json.loads(manifest_path.read_text(encoding="utf-8"))

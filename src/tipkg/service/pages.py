@@ -17,6 +17,7 @@ from the graph is escaped (Jinja autoescape).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -51,7 +52,6 @@ QUOTE_COLUMNS = ("evidence", "quote")
 LANGS = ("en", "es")
 RESULT_FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8"}
 TRUNCATED = "X-Tipkg-Truncated"
-_IRI_OK = re.compile(r"^[^\s<>\"{}|\\^`]+$")
 _VIEW_FILE = re.compile(r"^[a-z0-9][a-z0-9._-]*\.html$")
 NAME_PROPERTIES = {SKOS.prefLabel: "name", SKOS.altLabel: "also called", RDFS.label: "label"}
 
@@ -250,6 +250,7 @@ def queries_index(request: Request) -> Response:
 
 async def _run_saved(ctx: Context, name: str, request: Request) -> tuple[Any, Result]:
     """Run a saved query with the request's parameters (empty fields take the defaults)."""
+    from tipkg.entities import check_entities
     from tipkg.savedqueries import bind
     from tipkg.service.jobs import run_saved
     from tipkg.service.settings import allowed_services
@@ -257,6 +258,7 @@ async def _run_saved(ctx: Context, name: str, request: Request) -> tuple[Any, Re
     saved = ctx.kg.queries[name]
     values = {p.name: request.query_params[p.name] for p in saved.params if request.query_params.get(p.name, "").strip()}
     bindings = bind(saved, values, ctx.base)
+    await run_in_threadpool(check_entities, ctx.kg.engine, saved, bindings, ctx.base)
     services = allowed_services(ctx.settings)
     result = await ctx.pool.run(run_saved, saved.text, bindings, ctx.settings["row_cap"], services)
     return saved, await labelled(ctx, result, lang_of(request))
@@ -362,16 +364,21 @@ async def query_graph(request: Request) -> Response:
 
 def entity(request: Request) -> Response:
     """An entity's page, or its description as RDF, chosen by ``Accept`` (or ``?format=``)."""
+    from tipkg.codepoints import shown
+    from tipkg.savedqueries import is_iri
+
     ctx = context(request)
-    iri = ctx.iri_at(request.path_params["rest"])
+    # in NFC, as every value a user gives (tipkg.codepoints; CheckedAddress refused the rest)
+    iri = ctx.iri_at(unicodedata.normalize("NFC", request.path_params["rest"]))
     if iri == ctx.graphs.dataset:
         return dataset(request)
     fmt = choose(request.headers.get("accept"), request.query_params.get("format"), (HTML, *GRAPHS))
     vary = {"Vary": "Accept"}
-    if not _IRI_OK.match(iri) or not _exists(ctx, iri):
+    if not is_iri(iri) or not _exists(ctx, iri):
+        message = f"nothing in the graph is called <{shown(iri, 300, quotes=False)}>"
         if fmt is HTML or fmt is None:
-            return error_page(request, 404, f"nothing in the graph is called <{iri}>")
-        return Response(f"nothing in the graph is called <{iri}>\n", 404, media_type="text/plain; charset=utf-8", headers=vary)
+            return error_page(request, 404, message)
+        return Response(message + "\n", 404, media_type="text/plain; charset=utf-8", headers=vary)
     if fmt is None:
         return Response("acceptable: text/html, " + ", ".join(f.media_types[0] for f in GRAPHS) + "\n", 406, headers=vary)
     if fmt is not HTML:
@@ -409,7 +416,9 @@ def entity_page(request: Request, ctx: Context, iri: str, headers: dict[str, str
     }
     names = [(NAME_PROPERTIES[kinds[k]], text, language) for k, text, language in sorted(found, key=lambda x: (x[0], x[2] != lang, x[1]))]
     same = ctx.kg.query(Q_SAME_AS, lang=lang, e=term)
-    facts_result = ctx.kg.query("entity_facts", lang=lang, entity=term)
+    # the saved query's text, not its id: the page shows anything the graph names (a named graph
+    # too), where the saved query's entity parameter takes only entities
+    facts_result = ctx.kg.query(ctx.kg.queries["entity_facts"].text, lang=lang, entity=term)
     facts = []
     related: dict[str, Cell] = {}
     for row in facts_result:

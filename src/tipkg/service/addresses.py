@@ -1,0 +1,74 @@
+"""Addresses the service reads: UTF-8, and free of the code points tipkg refuses.
+
+Starlette decodes a URL's percent-encoded bytes leniently: bytes that are not UTF-8 become U+FFFD,
+so ``/id/x%FF`` would be read as another address, and NUL, U+FFFF or a control character reach
+the pages, whose IRIs and literals the store then rejects. :class:`CheckedAddress` reads the path
+and the query string strictly, before any page: an address that is not UTF-8, or holds a code
+point :mod:`tipkg.codepoints` refuses, gets 400 with one line (an error page for a browser). The
+SPARQL text of ``/sparql?query=`` is no value: like a ``POST``'s body, it must be UTF-8, and the
+SPARQL grammar and the guard read the rest.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, unquote_to_bytes
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from tipkg.codepoints import CodePointError, clean, shown
+
+SPARQL_TEXT = ("query", "update")  # parameters of /sparql that hold SPARQL text, not values
+
+
+class CheckedAddress:
+    """ASGI middleware: 400 for an address whose path or query is not UTF-8 or holds a refused code point."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            problem = address_problem(scope.get("raw_path") or scope["path"].encode("utf-8", "surrogatepass"), scope["query_string"])
+            if problem is not None:
+                await _refuse(scope, problem)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def address_problem(raw_path: bytes, query_string: bytes) -> str | None:
+    """What is wrong with an address (its path as sent, percent-encoded; its query string), if anything."""
+    try:
+        path = unquote_to_bytes(raw_path.split(b"?", 1)[0]).decode("utf-8")
+    except UnicodeDecodeError:
+        return "the address's path is not UTF-8 once its %-escapes are decoded"
+    try:
+        clean(path)
+    except CodePointError as exc:
+        return f"the address's path: {exc}"
+    try:
+        pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        return "the address's query is not UTF-8 once its %-escapes are decoded"
+    for name, value in pairs:
+        try:
+            clean(name)
+        except CodePointError as exc:
+            return f"a parameter's name: {exc}"
+        if path == "/sparql" and name in SPARQL_TEXT:
+            continue  # SPARQL text, which its grammar and the guard read, sent as a query string or a body alike
+        try:
+            clean(value)
+        except CodePointError as exc:
+            return f"parameter {shown(name)}: {exc}"
+    return None
+
+
+def _refuse(scope: Scope, problem: str) -> Response:
+    from tipkg.service.pages import error_page, wants_html
+
+    request = Request(scope)
+    if "app" in scope and wants_html(request):
+        return error_page(request, 400, problem)
+    return Response(problem + "\n", 400, media_type="text/plain; charset=utf-8")
