@@ -271,3 +271,11 @@ def test_an_allowed_service_passes_wherever_it_is(form: str, position: str) -> N
     assert check_query(query, services=[ALLOWED]).services == {ALLOWED}
     with pytest.raises(Refused, match="not in the service allow-list"):
         check_query(query, services=["http://127.0.0.1:9/other"])
+
+
+def test_refusals_quote_iris_on_one_visible_line() -> None:
+    """A bidirectional override in an endpoint or a graph is escaped in the message, like any user text."""
+    for query in ["SELECT * WHERE { SERVICE <http://x/\u202eevil> { ?s ?p ?o } }", "SELECT * FROM <http://x/\u202eg> { ?s ?p ?o }"]:
+        with pytest.raises(Refused) as caught:
+            check_query(query, graphs=[GRAPH])
+        assert "\u202e" not in caught.value.message and "\\u202e" in caught.value.message

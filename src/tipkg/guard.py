@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from tipkg.codepoints import shown
 from tipkg.engines import SparqlError, one_line
 from tipkg.namespaces import PREFIXES
 from tipkg.sparqltext import LINE_ENDS, string_text, string_value, tokens
@@ -163,7 +164,7 @@ def check_graphs(iris: Iterable[str], graphs: Iterable[str], where: str) -> None
     known = set(graphs)
     for iri in iris:
         if iri not in known:
-            raise Refused(400, f"{where} <{iri}> is refused: not a graph of this store (its graphs: {', '.join(sorted(known))})")
+            raise Refused(400, f"{where} {_iri(iri)} is refused: not a graph of this store (its graphs: {', '.join(sorted(known))})")
 
 
 # -- 1. the canonical text -----------------------------------------------------------------------------
@@ -214,14 +215,13 @@ def _point_services(toks: list[tuple[str, str]], allowed: dict[str, str], allow_
             k += 1
         endpoint_kind, endpoint = toks[significant[k]] if k < len(significant) else ("", "")
         iri = endpoint[1:-1] if endpoint_kind == "iri" else ""
+        named = shown(endpoint, quotes=False) or "(nothing)"
         if endpoint_kind == "var":
-            problem = problem or f"SERVICE {endpoint} is refused: a query may not choose its endpoint with a variable"
+            problem = problem or f"SERVICE {named} is refused: a query may not choose its endpoint with a variable"
         elif not _ABSOLUTE.match(iri):
-            problem = (
-                problem or f"SERVICE {endpoint or '(nothing)'} is refused: name the endpoint with a full IRI <...> listed in {allow_list}"
-            )
+            problem = problem or f"SERVICE {named} is refused: name the endpoint with a full IRI <...> listed in {allow_list}"
         elif iri not in allowed:
-            problem = problem or f"SERVICE <{iri}> is refused: the endpoint is not in {allow_list}"
+            problem = problem or f"SERVICE {_iri(iri)} is refused: the endpoint is not in {allow_list}"
         else:
             toks[significant[k]] = ("iri", f"<{allowed[iri]}>")
             targets.append(allowed[iri])
@@ -256,7 +256,7 @@ def _check(text: str, graphs: frozenset[str] | None, allowed: tuple[tuple[str, s
     for term, called in reading.services:
         _check_endpoint(term, set(targets), allow_list)
         if called is not None and called != str(term):
-            raise Refused(400, f"SERVICE <{term}> is refused: rdflib's engine would call <{called}> for it")
+            raise Refused(400, f"SERVICE {_iri(term)} is refused: rdflib's engine would call {_iri(called)} for it")
     for term in reading.algebra_services:
         _check_endpoint(term, set(targets), allow_list)
     if graphs is not None:
@@ -271,7 +271,7 @@ def _check_endpoint(term: Any, targets: set[str], allow_list: str) -> None:
     if not isinstance(term, URIRef):
         raise Refused(400, f"SERVICE {_show(term)} is refused: a query may not choose its endpoint with a variable")
     if str(term) not in targets:
-        raise Refused(400, f"SERVICE <{term}> is refused: the endpoint is not in {allow_list}")
+        raise Refused(400, f"SERVICE {_iri(term)} is refused: the endpoint is not in {allow_list}")
 
 
 @lru_cache(maxsize=256)
@@ -357,7 +357,12 @@ def _show(term: Any) -> str:
     from rdflib import URIRef, Variable
 
     if isinstance(term, URIRef):
-        return f"<{term}>"
+        return _iri(term)
     if isinstance(term, Variable):
         return f"?{term}"
-    return str(term)
+    return shown(str(term), quotes=False)
+
+
+def _iri(iri: str) -> str:
+    """An IRI as a one-line message quotes it: bidirectional and invisible marks escaped, cut."""
+    return f"<{shown(str(iri), 200, quotes=False)}>"
