@@ -10,6 +10,7 @@ run that stops still leaves them.
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 import shutil
 import subprocess
@@ -73,6 +74,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "template": TEMPLATE,
         "sizes": {},
     }
+    previous = args.out / "benchmarks.json"
+    if previous.exists():  # the soak's figures (python -m benchmarks.soak) are its own: kept
+        data["soak"] = json.loads(previous.read_text(encoding="utf-8")).get("soak")
     check_up_to = parse_size(args.check_up_to)
     try:
         for label in _labels(args.sizes):

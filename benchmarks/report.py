@@ -186,6 +186,7 @@ def markdown(data: dict[str, Any]) -> str:
     lines += ["", "## Build", "", *_build_table(data), ""]
     lines += _queries_section(data)
     lines += _service_section(data.get("service"))
+    lines += _soak_section(data.get("soak"))
     lines += _views_section(data.get("views"))
     lines += _startup_section(data.get("startup"))
     if FINDINGS.exists():
@@ -304,6 +305,38 @@ def _service_section(service: dict[str, Any] | None) -> list[str]:
         p95 = f"{r['p95_s'] * 1000:.1f}" if r["p95_s"] is not None else "—"
         cells = [f"`{r['query']}`", r["connection"], str(r["clients"]), str(r["requests"]), rps, p50, p95, ", ".join(r["errors"]) or "—"]
         lines.append("| " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
+def _soak_section(soak: dict[str, Any] | None) -> list[str]:
+    """``python -m benchmarks.soak``'s figures (written by it, kept by the other runs)."""
+    lines = ["## Soak", ""]
+    if not soak:
+        return [*lines, "Not run (`python -m benchmarks.soak`).", ""]
+    m = soak["machine"]
+    settings = ", ".join(f"`{k}` {v}" for k, v in soak["settings"].items()) or "default settings"
+    start, end = soak["rss_start"], soak["rss_end"]
+    lines += [
+        f"`{soak['command']}` on {soak['date']} ({m['cores']} cores, {m['memory_gib']} GiB): `tipkg serve` ({settings}) on",
+        f"the project's build ({soak['triples']:,} triples), {soak['clients']} clients on loopback (one address) for",
+        f"{soak['duration_s']:.0f} s, each sending one request after another: saved queries as JSON, cheap ad-hoc SPARQL,",
+        "pages, and now and then a query over the time limit or over the memory limit, whose 503s are expected.",
+        "An error is any other answer than the expected one.",
+        "",
+        f"**{soak['requests']:,} requests, {soak['errors']} errors**, {soak['refused_as_expected']} expected refusals;"
+        f" {soak['leftover_processes']} processes left after the server was stopped.",
+        f"Resident memory, server + workers: {start['server_mb']:.0f} + {start['workers_mb']:.0f} MB"
+        f" ({start['workers']:.0f} workers) at the start, {end['server_mb']:.0f} + {end['workers_mb']:.0f} MB"
+        f" ({end['workers']:.0f} workers) at the end, {soak['rss_peak_mb']:.0f} MB at most.",
+        "",
+        "| kind | requests | errors | expected 503 | p50 ms | p99 ms | max ms |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for kind, k in soak["kinds"].items():
+        ms = [f"{k[key]:,.1f}" if k[key] is not None else "—" for key in ("p50_ms", "p99_ms", "max_ms")]
+        lines.append(f"| {kind} | {k['requests']:,} | {k['errors']} | {k['refused_as_expected']} | " + " | ".join(ms) + " |")
+    if soak["error_samples"]:
+        lines += ["", "Errors (the first ones):", "", *(f"- {e}" for e in soak["error_samples"])]
     return [*lines, ""]
 
 

@@ -1,9 +1,11 @@
 """The benchmark (``python -m benchmarks``): its generated reports load, and a run at a tiny size
-reports every saved query with positive figures. A smoke test: it times nothing against a target."""
+reports every saved query with positive figures; the soak (``python -m benchmarks.soak``) runs for
+a few seconds. Smoke tests: they time nothing against a target."""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -48,3 +50,31 @@ def test_a_tiny_run_reports_every_saved_query(tmp_path: Path) -> None:
     text = (tmp_path / "benchmarks.md").read_text(encoding="utf-8")
     assert all(f"`{name}`" in text for name in QUERIES)
     assert "## Targets" in text and data["targets"]
+
+
+def test_a_short_soak_reports_every_kind_and_keeps_the_other_figures(built_real: Path, tmp_path: Path) -> None:
+    """``python -m benchmarks.soak`` for a few seconds, with limits small enough that the over-limit
+    queries come back at once; the report written again keeps the figures that were there."""
+    (tmp_path / "benchmarks.json").write_bytes((ROOT / "docs" / "benchmarks.json").read_bytes())
+    args = ["--root", str(built_real), "--duration", "3", "--over-every", "1.5", "--bomb-every", "1.5", "--out", str(tmp_path)]
+    args += ["--setting", "query_time_limit", "1", "--setting", "worker_memory_mb", "160"]
+    done = subprocess.run([sys.executable, "-m", "benchmarks.soak", *args], cwd=ROOT, timeout=180, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    data = json.loads((tmp_path / "benchmarks.json").read_text(encoding="utf-8"))
+    soak = data.pop("soak")
+    before = json.loads((ROOT / "docs" / "benchmarks.json").read_text(encoding="utf-8"))
+    before.pop("soak", None)
+    assert data == {**before, "targets": data["targets"]}
+    assert soak["errors"] == 0 and soak["error_samples"] == [] and soak["leftover_processes"] == 0, soak
+    for kind, figures in soak["kinds"].items():
+        assert figures["requests"] > 0 and figures["p99_ms"] >= figures["p50_ms"] > 0, kind
+    assert soak["kinds"]["over_time"]["refused_as_expected"] == soak["kinds"]["over_time"]["requests"]
+    assert soak["kinds"]["over_memory"]["refused_as_expected"] == soak["kinds"]["over_memory"]["requests"]
+    assert soak["rss_start"]["workers"] == soak["rss_end"]["workers"] == 2 and soak["rss_end"]["total_mb"] > 0
+    text = (tmp_path / "benchmarks.md").read_text(encoding="utf-8")
+    assert " requests, 0 errors**" in text[text.index("## Soak") : text.index("## Views")]
+    assert without_soak(text) == without_soak((ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8"))
+
+
+def without_soak(report: str) -> str:
+    return re.sub(r"^## Soak\n.*?(?=^## )", "", report, flags=re.S | re.M)

@@ -343,8 +343,13 @@ def env(tmp_path_factory: pytest.TempPathFactory, trap: Listener, allowed: Liste
 
 
 def _attempt(trap: Listener, run: Callable[[], Outcome]) -> tuple[Outcome, list[str]]:
+    """What a path answered, and the connections the trap saw meanwhile. The service's workers and
+    the CLI also run queries where no socket can be opened (tipkg.sandbox): a refusal must be the
+    guard's, not a connection the lock stopped ("Permission denied"), or this test would not see the
+    guard fail on those paths."""
     before = len(trap.connections)
     outcome = run()
+    assert "Permission denied" not in outcome.said and "query failed" not in outcome.said, outcome.said
     return outcome, trap.connections[before:]
 
 

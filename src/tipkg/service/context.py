@@ -70,7 +70,7 @@ class Context:
         self.base: str = self.manifest.get("base", DEFAULT_BASE)
         self.graphs = Graphs(self.base)
         self.kg = KnowledgeGraph(root, OxigraphEngine(self.store), self.base)
-        self.pool = WorkerPool(self.build_dir / "store", settings["workers"], settings["query_time_limit"])
+        self.pool = WorkerPool(self.build_dir / "store", settings)
         self.view_pages: dict[tuple[str, str], str] = {}  # (file, lang) -> a network page
         self._memo: dict[Any, Any] = {}
         self._lock = threading.Lock()

@@ -34,7 +34,7 @@ from tipkg.namespaces import WD
 from tipkg.results import SEPARATOR, Result
 from tipkg.service.context import Context
 from tipkg.service.formats import GRAPHS, HTML, Format, choose
-from tipkg.service.workers import QueryTimeout, WorkerError
+from tipkg.service.workers import Lane, QueryTimeout, WorkerError, route
 
 PAGE_CSP = "; ".join(
     (
@@ -259,8 +259,8 @@ async def _run_saved(ctx: Context, name: str, request: Request) -> tuple[Any, Re
     values = {p.name: request.query_params[p.name] for p in saved.params if request.query_params.get(p.name, "").strip()}
     bindings = bind(saved, values, ctx.base)
     await run_in_threadpool(check_entities, ctx.kg.engine, saved, bindings, ctx.base)
-    services = allowed_services(ctx.settings)
-    result = await ctx.pool.run(run_saved, saved.text, bindings, ctx.settings["row_cap"], services)
+    lane = await route(saved.text, ctx.settings, Lane.SAVED)
+    result = await ctx.pool.run(run_saved, saved.text, bindings, ctx.settings["row_cap"], allowed_services(ctx.settings), lane=lane)
     return saved, await labelled(ctx, result, lang_of(request))
 
 

@@ -28,7 +28,7 @@ from tipkg.guard import Refused
 from tipkg.service.formats import GRAPHS, HTML, RESULTS, Format, choose
 from tipkg.service.jobs import TABLE, Answer, SparqlRequest, answer_sparql
 from tipkg.service.settings import allowed_services
-from tipkg.service.workers import QueryTimeout, WorkerError
+from tipkg.service.workers import Lane, QueryTimeout, WorkerError, route
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
@@ -152,7 +152,8 @@ async def endpoint(request: Request) -> Response:
         max_bytes=settings["max_query_bytes"],
     )
     try:
-        answer: Answer = await ctx.pool.run(answer_sparql, job)
+        lane = await route(proto.query, settings, Lane.SPARQL)
+        answer: Answer = await ctx.pool.run(answer_sparql, job, lane=lane, client=request.client.host if request.client else "")
     except QueryTimeout as exc:
         return _refusal(request, Refused(503, str(exc)), proto.query if html else None)
     except WorkerError as exc:

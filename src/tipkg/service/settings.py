@@ -28,12 +28,33 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("query_time_limit", 10.0, "Seconds a query may run; then its worker process is stopped and the answer is 503."),
     Setting("row_cap", 10_000, "Most rows (or triples) in one answer; a cut answer says so in the X-Tipkg-Truncated header."),
     Setting("max_query_bytes", 65_536, "Largest query accepted, in bytes of UTF-8; larger ones get 413."),
-    Setting("workers", 2, "Worker processes that run queries, each with the store open read-only."),
+    Setting("workers", 2, "Worker processes that run queries, each with the store open read-only and no network access."),
+    Setting(
+        "saved_query_workers",
+        1,
+        "Of the workers, how many run only saved queries and the pages that show them, so these never wait for ad-hoc /sparql queries.",
+    ),
+    Setting(
+        "client_queries",
+        1,
+        "Ad-hoc /sparql queries one client address may have running at once; more wait for its earlier ones, addresses taking turns.",
+    ),
+    Setting(
+        "queue_time_limit",
+        30.0,
+        "Seconds a query may wait for a free worker (not counted in query_time_limit); then the answer is 503 (busy).",
+    ),
+    Setting(
+        "worker_memory_mb",
+        2048,
+        "Resident memory a worker may use, in MB; a query that takes more is stopped, its worker replaced, and the answer is 503.",
+    ),
     Setting("service_allow_list", "", "SPARQL endpoints a query may call with SERVICE, separated by spaces; none by default."),
     Setting("licence", "https://creativecommons.org/licenses/by/4.0/", "Licence IRI of the data, given in the VoID and DCAT descriptions."),
     Setting("lang", "en", "Language of the labels in pages (en or es); ?lang= chooses per request."),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
+MIN_WORKER_MEMORY_MB = 128
 
 
 def resolve(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -46,9 +67,17 @@ def resolve(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         values[name] = _convert(setting, raw)
     if values["lang"] not in ("en", "es"):
         raise SettingError(f"setting lang: expected en or es, got {values['lang']!r}")
-    for name in ("query_time_limit", "row_cap", "max_query_bytes", "workers"):
+    for name in ("query_time_limit", "row_cap", "max_query_bytes", "workers", "client_queries", "queue_time_limit"):
         if values[name] <= 0:
             raise SettingError(f"setting {name}: expected a positive number, got {values[name]}")
+    if not 0 <= values["saved_query_workers"] < values["workers"]:
+        most = values["workers"] - 1
+        raise SettingError(f"setting saved_query_workers: expected 0 to {most} (fewer than workers), got {values['saved_query_workers']}")
+    if values["worker_memory_mb"] < MIN_WORKER_MEMORY_MB:
+        raise SettingError(
+            f"setting worker_memory_mb: expected at least {MIN_WORKER_MEMORY_MB} (a worker with the store open uses about 60), "
+            f"got {values['worker_memory_mb']}"
+        )
     return values
 
 
