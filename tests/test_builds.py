@@ -114,10 +114,11 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(RE
 
 
 def test_a_server_keeps_serving_its_build_while_later_ones_are_switched_in(mini_project: Path, tmp_path: Path) -> None:
-    """Its one worker, stopped by a slow query, is replaced by one that opens the same store again."""
+    """Its one worker (shared by saved and ad-hoc queries), stopped by a slow query, is replaced by one
+    that opens the same store again."""
     build(Project(mini_project, A), check=False)
     served = current(mini_project)
-    with serve(mini_project, tmp_path, ("workers", "1"), ("query_time_limit", "1")) as server:
+    with serve(mini_project, tmp_path, ("workers", "1"), ("saved_query_workers", "0"), ("query_time_limit", "1")) as server:
         before = server.get("/queries/counts_by_class.json").json()
         build(Project(mini_project, B), check=False)
         build(Project(mini_project, B), check=False)

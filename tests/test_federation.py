@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 
 import tipkg
-from tipkg.federation import SERVICES_ENV, allowed_services, prepare
-from tipkg.savedqueries import QueryError, parse_saved_query
+from tipkg.federation import SERVICES_ENV, allowed_services
+from tipkg.guard import Refused, check_query
+from tipkg.savedqueries import parse_saved_query
 
 FEDERATED = Path(__file__).resolve().parent / "fixtures" / "federated" / "wikidata_names.rq"
 WDQS = "https://query.wikidata.org/sparql"
@@ -27,28 +28,43 @@ WDQS = "https://query.wikidata.org/sparql"
 
 def test_an_endpoint_not_on_the_list_is_refused(built_real: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(SERVICES_ENV, raising=False)
-    with pytest.raises(QueryError, match="not allowed: add the endpoint to TIPKG_SERVICES"):
+    with pytest.raises(Refused, match="is not in TIPKG_SERVICES"):
         tipkg.open(built_real).query(FEDERATED.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize(
     ("query", "says"),
     [
-        ("SELECT * WHERE { SERVICE ?where { ?s ?p ?o } }", "full IRI"),
-        ("SELECT * WHERE { SERVICE SILENT <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "not allowed"),
-        ("SELECT * WHERE { service <file:///etc/passwd> { ?s ?p ?o } }", "not allowed"),
+        ("SELECT * WHERE { SERVICE ?where { ?s ?p ?o } }", "with a variable"),
+        ("SELECT * WHERE { SERVICE wd:sparql { ?s ?p ?o } }", "full IRI"),
+        ("SELECT * WHERE { SERVICE SILENT <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "not in TIPKG_SERVICES"),
+        ("SELECT * WHERE { service <file:///etc/passwd> { ?s ?p ?o } }", "not in TIPKG_SERVICES"),
+        (f"SELECT * WHERE {{ # {WDQS}\r SERVICE <http://127.0.0.1:9/sparql> {{ ?s ?p ?o }}\n}}", "not in TIPKG_SERVICES"),
     ],
 )
 def test_services_outside_the_list(query: str, says: str) -> None:
-    with pytest.raises(QueryError, match=says):
-        prepare(query, allowed_services(WDQS))
+    with pytest.raises(Refused, match=says):
+        check_query(query, services=allowed_services(WDQS), allow_list=SERVICES_ENV)
 
 
 def test_allowed_endpoints_are_kept_or_mapped() -> None:
     query = f'SELECT * WHERE {{ SERVICE SILENT <{WDQS}> {{ ?s ?p "SERVICE <http://other/>" }} }} # SERVICE <http://x/>'
-    assert prepare(query, allowed_services(WDQS)) == query
-    mapped = prepare(query, allowed_services(f"{WDQS}=http://127.0.0.1:8890/sparql"))
-    assert "SERVICE SILENT <http://127.0.0.1:8890/sparql>" in mapped and '"SERVICE <http://other/>"' in mapped
+    kept = check_query(query, services=allowed_services(WDQS))
+    assert kept.text == query.split("#")[0] and kept.services == {WDQS}  # the comment dropped
+    mapped = check_query(query, services=allowed_services(f"{WDQS}=http://127.0.0.1:8890/sparql"))
+    assert "SERVICE SILENT <http://127.0.0.1:8890/sparql>" in mapped.text and '"SERVICE <http://other/>"' in mapped.text
+    assert mapped.services == {"http://127.0.0.1:8890/sparql"}
+
+
+def test_two_endpoints_are_refused_rather_than_called_wrongly() -> None:
+    """rdflib's engine takes a SERVICE's endpoint from the first SERVICE text of the query (even one in
+    a string): when that is not the pattern's own, the query is refused."""
+    other = "http://127.0.0.1:9/other"
+    allowed = allowed_services(f"{WDQS} {other}")
+    decoy = f'SELECT * WHERE {{ ?s ?p "SERVICE <{other}> {{ ?a ?b ?c }}" . SERVICE <{WDQS}> {{ ?s ?p ?o }} }}'
+    with pytest.raises(Refused, match=f"rdflib's engine would call <{other}>"):
+        check_query(decoy, services=allowed)
+    assert check_query(f"SELECT * WHERE {{ SERVICE <{WDQS}> {{ ?s ?p ?o }} }}", services=allowed).services == {WDQS}
 
 
 def test_a_federated_saved_query_joins_the_local_graph_and_the_endpoint(

@@ -229,6 +229,7 @@ TRICKY = [
     "'single' \"double\"",
     "Peña ü 中",
     r"\U00000022",
+    "line\u2028and paragraph\u2029separators\x85\x0b\x1c",
 ]
 
 

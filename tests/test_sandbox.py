@@ -147,8 +147,8 @@ def test_call_locked_locks_its_thread_only(trap: Listener) -> None:
 # behind it, this child disables the guard as a parser bug would. If the guard's entry point
 # moves, the CLI says the guard's refusal, not the engine's, and these tests fail: update BYPASS.
 BYPASS = """
-import tipkg.federation
-tipkg.federation.prepare = lambda text, allowed=None: text
+import tipkg.guard
+tipkg.guard.check_query = lambda text, **kw: tipkg.guard.CheckedQuery(text, "SELECT")
 from tipkg.cli import main
 main()
 """
@@ -206,10 +206,13 @@ def test_the_cli_in_process_leaves_the_network_of_its_caller(built_real: Path, t
         ("SELECT * WHERE { SERVICE <http://b/sparql> { ?s ?p ?o } }", ["http://a/sparql"], False),
         ("SELECT * WHERE { BIND(<http://a/sparql> AS ?e) SERVICE ?e { ?s ?p ?o } }", ["http://a/sparql"], False),
         ('SELECT * WHERE { ?s ?p "SERVICE <http://a/sparql>" }', ["http://a/sparql"], False),
-        ("SELECT * WHERE { SERVICE <http://a/sparql> { ?s ?p ?o }", ["http://a/sparql"], False),  # does not parse
+        # read from the tokens, not parsed: the guard, in the unlocked worker, then refuses the text
+        ("SELECT * WHERE { SERVICE <http://a/sparql> { ?s ?p ?o }", ["http://a/sparql"], True),
+        ("SELECT * WHERE { # x\rSERVICE <http://a/sparql> { ?s ?p ?o }\n}", ["http://a/sparql"], True),  # CR ends a comment
+        ("SELECT * WHERE { SERVICE <http://a/sparql> { ?s ?p ?o } }", {"http://a/sparql": "http://127.0.0.1:9/s"}, True),
     ],
 )
-def test_needs_network_only_for_an_allowed_endpoint(text: str, allowed: list[str], expected: bool) -> None:
+def test_needs_network_only_for_an_allowed_endpoint(text: str, allowed: list[str] | dict[str, str], expected: bool) -> None:
     assert needs_network(text, allowed) is expected
 
 

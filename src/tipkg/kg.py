@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,6 @@ from typing import Any
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from tipkg import federation
 from tipkg.builds import Pin, pin
 from tipkg.engines import Engine, OxigraphEngine, RdflibEngine
 from tipkg.entities import check_entities
@@ -32,10 +32,11 @@ class KnowledgeGraph:
 
     build: Pin | None = None  # the build folder read, kept from removal by later builds while this lives
 
-    def __init__(self, root: Path, engine: Engine, base: str = DEFAULT_BASE) -> None:
+    def __init__(self, root: Path, engine: Engine, base: str = DEFAULT_BASE, graphs: Iterable[str] | None = None) -> None:
         self.root = root
         self.engine = engine
         self.base = base
+        self.graphs = None if graphs is None else frozenset(graphs)  # what FROM may name (None: not known)
         self._queries: dict[str, SavedQuery] | None = None
 
     def _repr_html_(self) -> str:
@@ -58,7 +59,15 @@ class KnowledgeGraph:
         return self._queries
 
     def query(self, query: str, *, lang: str = "en", **params: Any) -> Result:
-        """Run a saved query by id, or SPARQL text; ``params`` are bound as typed RDF terms."""
+        """Run a saved query by id, or SPARQL text; ``params`` are bound as typed RDF terms.
+
+        The query is checked and canonicalized by :func:`tipkg.guard.check_query` (SERVICE only to
+        the endpoints of ``TIPKG_SERVICES``, FROM only graphs of the build), and its canonical text
+        is what the engine runs. A refusal raises :class:`tipkg.guard.Refused`.
+        """
+        from tipkg.federation import SERVICES_ENV, allowed_services
+        from tipkg.guard import check_query
+
         saved = find(self.queries, query) if _SAVED_NAME.match(query) else None
         text = saved.text if saved else query
         if saved is None:
@@ -67,7 +76,8 @@ class KnowledgeGraph:
         else:
             bindings = bind(saved, params, self.base)
             check_entities(self.engine, saved, bindings, self.base)  # an entity parameter must name one
-        result = self.engine.run(federation.prepare(text), bindings)  # SERVICE only to allow-listed endpoints
+        checked = check_query(text, graphs=self.graphs, services=allowed_services(), allow_list=SERVICES_ENV)
+        result = self.engine.run(checked.text, bindings)  # the text the guard read, parameters bound by the engine
         result.defer_labels(partial(self.labels_of, result.rows, lang))
         return result
 
@@ -77,10 +87,17 @@ class KnowledgeGraph:
 
     def labels_of(self, rows: list[tuple[Node | None, ...]], lang: str) -> dict[URIRef, str]:
         """The name in ``lang`` (then English, then any) of each IRI in ``rows``."""
-        iris = {v for row in rows for v in row if isinstance(v, URIRef)}
-        if not iris:
+        from tipkg.sparqltext import TermError, iri_text
+
+        written = {}
+        for iri in {v for row in rows for v in row if isinstance(v, URIRef)}:
+            try:
+                written[iri] = iri_text(str(iri))
+            except TermError:  # an IRI that could end the VALUES block (a remote store's answer) has no label here
+                continue
+        if not written:
             return {}
-        values = " ".join(f"<{i}>" for i in sorted(iris))
+        values = " ".join(written[i] for i in sorted(written))
         found = self.engine.run(LABELS_QUERY % values, {})
         best: dict[URIRef, tuple[int, str]] = {}
         for s, label in found.rows:
@@ -110,18 +127,20 @@ def open(path: str | Path = ".", *, engine: str = "oxigraph") -> KnowledgeGraph:
         from tipkg.remote import open_engine
 
         info = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else None
-        return KnowledgeGraph(root, open_engine(engine, info), (info or {}).get("base", DEFAULT_BASE))
+        graphs = info.get("graphs") if info else None
+        return KnowledgeGraph(root, open_engine(engine, info), (info or {}).get("base", DEFAULT_BASE), graphs)
     held = pin(root)  # one build throughout, even if another is switched in meanwhile
     build, manifest = held.path, held.path / "manifest.json"
     if not manifest.exists():
         raise NotBuiltError(f"no built graph in {root / 'build'}: run 'tipkg build' first")
-    base = json.loads(manifest.read_text(encoding="utf-8")).get("base", DEFAULT_BASE)
+    info = json.loads(manifest.read_text(encoding="utf-8"))
+    base, graphs = info.get("base", DEFAULT_BASE), info.get("graphs")
     if engine == "oxigraph":
         from tipkg.store import open_store
 
-        kg = KnowledgeGraph(root, OxigraphEngine(open_store(build)), base)
+        kg = KnowledgeGraph(root, OxigraphEngine(open_store(build)), base, graphs)
     elif engine == "rdflib":
-        kg = KnowledgeGraph(root, RdflibEngine(build / "graph.nq"), base)
+        kg = KnowledgeGraph(root, RdflibEngine(build / "graph.nq"), base, graphs)
     else:
         raise NotBuiltError(f"unknown engine {engine!r}: expected oxigraph, rdflib or an http(s) SPARQL endpoint URL")
     kg.build = held

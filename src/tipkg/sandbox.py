@@ -32,7 +32,7 @@ import platform
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from tipkg.errors import TipkgError
@@ -145,40 +145,15 @@ def _clear_frames(exc: BaseException | None) -> None:
         exc = exc.__cause__ or exc.__context__
 
 
-def needs_network(text: str, allowed: Iterable[str]) -> bool:
-    """Whether the query ``text`` calls one of the ``allowed`` SERVICE endpoints, so its process
-    must keep the network. Conservative: any doubt (no allow-list, a query that does not parse) is
-    ``False``, and the query runs locked, where the guard refuses it or it fails to connect.
+def needs_network(text: str, allowed: Mapping[str, str] | Iterable[str]) -> bool:
+    """Whether the query ``text`` may call one of the ``allowed`` SERVICE endpoints, so its process
+    must keep the network: :func:`tipkg.guard.may_call`, from the query's canonical tokens, without
+    parsing it here. The guard, where the query then runs, lets it call nothing more; a query
+    without such a token runs locked, where the guard lets it call nothing at all.
     """
-    endpoints = frozenset(allowed)
-    if not endpoints:
-        return False
-    from tipkg.service.guard import Refused, expand_escapes
+    from tipkg.guard import may_call
 
-    try:
-        expanded = expand_escapes(text)
-    except Refused:
-        return False
-    if "service" not in expanded.lower():
-        return False
-    return bool(_services(expanded) & endpoints)
-
-
-def _services(text: str) -> frozenset[str]:
-    """The IRIs of the SERVICE calls in the query ``text``, as rdflib's parser reads it (none if it does not parse)."""
-    from rdflib import URIRef
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    from tipkg.namespaces import PREFIXES
-    from tipkg.service.guard import _walk
-
-    try:
-        nodes = list(_walk(translateQuery(parseQuery(text), initNs=PREFIXES).algebra))
-    except Exception:  # a syntax error, an unknown prefix, nesting too deep: the worker's guard says which
-        return frozenset()
-    terms = (dict.get(n, "term") for n in nodes if getattr(n, "name", None) == "ServiceGraphPattern")
-    return frozenset(str(t) for t in terms if isinstance(t, URIRef))
+    return bool(may_call(text, allowed))
 
 
 def _install(all_threads: bool) -> None:

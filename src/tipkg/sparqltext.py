@@ -1,14 +1,21 @@
-"""SPARQL text for stores that have no substitution API: RDF terms written safely, parameters put in.
+"""SPARQL text: the terminals of the grammar, RDF terms written safely, parameters put in.
+
+:func:`tokens` splits a query into the terminals of SPARQL 1.1 (section 19.8 of the
+recommendation): strings in both quote styles, short and long; IRIs; prefixed names with their
+``%hh`` and ``\\#``-style escapes (``ex:a\\#b`` is one name, not a name and a comment); comments,
+which end at the first line end of any kind. :mod:`tipkg.guard` re-emits every query from these
+tokens, and :func:`substitute` reads them.
 
 A remote SPARQL endpoint receives text, so a parameter must become text too. It is written as an
 RDF term (an IRI checked character by character, a literal escaped so that no quote can end it,
 even where a server expands ``\\u`` escapes before it reads the query) and put in place of each
-``$name`` token of the query, found by a tokenizer that skips strings, IRIs and comments.
+``$name`` token of the query.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from rdflib import Literal, URIRef
@@ -27,32 +34,64 @@ _IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _LANG = re.compile(r"^[A-Za-z]+(?:-[A-Za-z0-9]+)*$")
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_ECHAR_VALUE = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 # a backslash followed by u or U is a \u escape to a server that expands them before parsing:
 # after an escaped backslash, u and U are written as 8-digit code points (a reader that takes 8 hex
 # digits after \u when it can, as rdflib does, would misread a 4-digit one followed by digits),
 # which any reading turns back into the letter, never into a quote
 _AFTER_BACKSLASH = {"u": "\\U00000075", "U": "\\U00000055"}
 
-_TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$]\w+)
-  | (?P<word>[A-Za-z_][\w-]*(?::(?:[\w%:-]|\.(?=[\w%:-]))*)?|:(?:[\w%:-]|\.(?=[\w%:-]))*)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
+# Every character some reader takes for the end of a line (the set of str.splitlines). SPARQL's
+# own are CR and LF, and its readers disagree even on those: Oxigraph ends a comment at either,
+# rdflib at LF only.
+LINE_ENDS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 )
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_PN_LOCAL = f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
+_ECHAR_RE = r"""\\[tbnrf"'\\]"""
+_EXPONENT = "[eE][+-]?[0-9]+"
+_STRINGS = [
+    f"'''(?:(?:'|'')?(?:[^'\\\\]|{_ECHAR_RE}))*'''",
+    f'"""(?:(?:"|"")?(?:[^"\\\\]|{_ECHAR_RE}))*"""',
+    f"'(?:[^'\\\\\\n\\r]|{_ECHAR_RE})*'",
+    f'"(?:[^"\\\\\\n\\r]|{_ECHAR_RE})*"',
+]
+_TERMINALS = [
+    ("ws", f"[ \\t{LINE_ENDS}]+"),
+    ("comment", f"#[^{LINE_ENDS}]*"),
+    ("string", "|".join(_STRINGS)),
+    ("iri", '<[^<>"{}|^`\\\\\\x00-\\x20]*>'),
+    ("var", f"[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"),
+    ("word", f"(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?|_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?|[A-Za-z_][A-Za-z0-9_]*"),
+    ("langtag", "@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*"),
+    ("number", f"[0-9]+\\.[0-9]*{_EXPONENT}|\\.[0-9]+{_EXPONENT}|[0-9]+{_EXPONENT}|[0-9]*\\.[0-9]+|[0-9]+"),
+    ("other", r"\^\^|&&|\|\||!=|<=|>=|[{}()\[\];,.+\-*/!=<>?^|]"),
+    ("bad", "."),
+]
+_TOKEN = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _TERMINALS), re.DOTALL)
+_ECHAR_IN = re.compile(_ECHAR_RE)
 
 
 def tokens(text: str) -> Iterator[tuple[str, str]]:
-    """``(kind, text)`` pairs: ws, comment, string, iri, var, word (keyword or prefixed name), other."""
+    """``(kind, text)`` pairs that cover ``text``: ws, comment, string, iri, var, word (a keyword, a
+    prefixed name or a blank node label), langtag, number, other (punctuation and operators), and
+    bad (a character that starts no terminal, such as an unclosed quote)."""
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         assert kind is not None
         yield kind, m.group()
+
+
+def string_value(token: str) -> str:
+    """The value of a string token: its quotes taken off and its escapes read."""
+    quotes = 3 if token[:3] in ("'''", '"""') else 1
+    return _ECHAR_IN.sub(lambda m: _ECHAR_VALUE[m.group()[1]], token[quotes:-quotes])
 
 
 def iri_text(iri: str) -> str:
@@ -62,14 +101,30 @@ def iri_text(iri: str) -> str:
     return f"<{iri}>"
 
 
-def string_text(value: str) -> str:
-    """A quoted SPARQL string whose content reads back as ``value`` whatever the server's reading."""
+def string_text(value: str, long: bool = False) -> str:
+    """A quoted SPARQL string whose content reads back as ``value`` whatever the server's reading.
+
+    Control characters and line or paragraph separators are written as ``\\U`` escapes, so that
+    the text holds no line end which one reader could take for the end of a comment and another
+    not. ``long`` writes a long string (three quotes) that keeps the value's LFs as they are, so a
+    query keeps its line numbers.
+    """
     out = []
     after_backslash = False
     for ch in value:
-        out.append(_AFTER_BACKSLASH[ch] if after_backslash and ch in _AFTER_BACKSLASH else _ECHAR.get(ch, ch))
+        if after_backslash and ch in _AFTER_BACKSLASH:
+            out.append(_AFTER_BACKSLASH[ch])
+        elif ch == "\n" and long:
+            out.append(ch)
+        elif ch in _ECHAR:
+            out.append(_ECHAR[ch])
+        elif ch in LINE_ENDS or unicodedata.category(ch) == "Cc":
+            out.append(f"\\U{ord(ch):08X}")
+        else:
+            out.append(ch)
         after_backslash = ch == "\\"
-    return '"' + "".join(out) + '"'
+    quote = '"""' if long else '"'
+    return quote + "".join(out) + quote
 
 
 def sparql_term(term: Node) -> str:

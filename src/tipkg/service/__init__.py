@@ -5,8 +5,9 @@
 - :mod:`~tipkg.service.settings`: the settings, declared as data with safe defaults
 - :mod:`~tipkg.service.app`: the ASGI app factory, its routes, CORS and security headers
 - :mod:`~tipkg.service.context`: what a running service holds (graph, worker pool, caches)
-- :mod:`~tipkg.service.guard`: what a query may do, decided by parsing it (no SERVICE outside an
-  allow-list, no LOAD, no FROM naming a graph the store does not hold, no update)
+- :mod:`tipkg.guard` (re-exported as :mod:`~tipkg.service.guard`): what a query may do, decided on
+  the parse of the canonical text that then runs (no SERVICE outside an allow-list, no LOAD, no
+  FROM naming a graph the store does not hold, no update)
 - :mod:`~tipkg.service.workers`: worker processes that run queries, killed at the time limit
 - :mod:`~tipkg.service.jobs`: what the workers run (a protocol request, a saved query)
 - :mod:`~tipkg.service.formats`: answer formats and content negotiation

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -22,6 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tipkg.guard import warm_up
 from tipkg.service import pages, protocol, sourcepages
 from tipkg.service.addresses import CheckedAddress
 from tipkg.service.context import Context
@@ -78,6 +80,8 @@ def create_app(root: str | Path = ".", settings: Mapping[str, Any] | None = None
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await ctx.pool.start()
         try:
+            # the home and entity pages run these saved queries in this process: read them now, not on a visitor's time
+            await run_in_threadpool(warm_up, [q.text for name, q in ctx.kg.queries.items() if name in pages.IN_PROCESS])
             yield
         finally:
             await ctx.pool.stop()

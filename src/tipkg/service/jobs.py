@@ -1,9 +1,10 @@
 """What the worker processes run (see :mod:`tipkg.service.workers`): module-level functions whose
 first argument is the worker's read-only pyoxigraph store.
 
-- :func:`answer_sparql`: a SPARQL Protocol request: checked by :mod:`tipkg.service.guard`, run on
-  the requested dataset, cut at the row cap, serialized by pyoxigraph's serializers
-- :func:`run_saved`: a saved query (or the editor's query) with its parameters bound by the
+- :func:`answer_sparql`: a SPARQL Protocol request (or the editor's query): checked by
+  :mod:`tipkg.guard`, its canonical text run on the requested dataset, cut at the row cap,
+  serialized by pyoxigraph's serializers
+- :func:`run_saved`: a saved query, checked the same way, with its parameters bound by the
   engine, as a :class:`tipkg.results.Result` cut at the row cap
 """
 
@@ -14,9 +15,9 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+from tipkg.guard import Refused, check_graphs, check_query
 from tipkg.namespaces import PREFIXES
 from tipkg.service.formats import BY_NAME
-from tipkg.service.guard import Refused, check_graphs, check_query
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -170,11 +171,16 @@ def term_json(term: Any) -> dict[str, Any]:
     raise TypeError(f"unexpected term {term!r}")
 
 
-def run_saved(store: Any, text: str, bindings: dict[str, Any], row_cap: int) -> Any:
-    """A query with parameters bound as RDF terms by the engine, as a Result cut at ``row_cap``."""
+def run_saved(store: Any, text: str, bindings: dict[str, Any], row_cap: int, services: frozenset[str] = frozenset()) -> Any:
+    """A saved query, checked like any other, with parameters bound as RDF terms by the engine, as a
+    Result cut at ``row_cap``."""
+    import pyoxigraph as ox
+
     from tipkg.engines import OxigraphEngine
 
-    result = OxigraphEngine(store).run(text, bindings)
+    graphs = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+    checked = check_query(text, graphs=graphs, services=services)
+    result = OxigraphEngine(store).run(checked.text, bindings)
     if len(result.rows) > row_cap:
         result.rows = result.rows[:row_cap]
         result.truncated = True

@@ -55,6 +55,7 @@ TRUNCATED = "X-Tipkg-Truncated"
 _VIEW_FILE = re.compile(r"^[a-z0-9][a-z0-9._-]*\.html$")
 NAME_PROPERTIES = {SKOS.prefLabel: "name", SKOS.altLabel: "also called", RDFS.label: "label"}
 
+IN_PROCESS = ("counts_by_class", "entity_facts")  # saved queries these pages run in the server, not in a worker
 Q_NAMES = "SELECT $e ?p ?name WHERE { VALUES ?p { skos:prefLabel skos:altLabel rdfs:label } $e ?p ?name }"
 Q_SAME_AS = "SELECT $e ?other WHERE { $e owl:sameAs ?other }"
 STATEMENTS_SHOWN = 500  # an entity page lists at most this many statements each way, and says so
@@ -260,13 +261,14 @@ async def _run_saved(ctx: Context, name: str, request: Request) -> tuple[Any, Re
     from tipkg.entities import check_entities
     from tipkg.savedqueries import bind
     from tipkg.service.jobs import run_saved
+    from tipkg.service.settings import allowed_services
 
     saved = ctx.kg.queries[name]
     values = {p.name: request.query_params[p.name] for p in saved.params if request.query_params.get(p.name, "").strip()}
     bindings = bind(saved, values, ctx.base)
     await run_in_threadpool(check_entities, ctx.kg.engine, saved, bindings, ctx.base)
     lane = await route(saved.text, ctx.settings, Lane.SAVED)
-    result = await ctx.pool.run(run_saved, saved.text, bindings, ctx.settings["row_cap"], lane=lane)
+    result = await ctx.pool.run(run_saved, saved.text, bindings, ctx.settings["row_cap"], allowed_services(ctx.settings), lane=lane)
     return saved, await labelled(ctx, result, lang_of(request))
 
 

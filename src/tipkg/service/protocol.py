@@ -24,8 +24,8 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import Response
 
+from tipkg.guard import Refused
 from tipkg.service.formats import GRAPHS, HTML, RESULTS, Format, choose
-from tipkg.service.guard import Refused
 from tipkg.service.jobs import TABLE, Answer, SparqlRequest, answer_sparql
 from tipkg.service.settings import allowed_services
 from tipkg.service.workers import Lane, QueryTimeout, WorkerError, route

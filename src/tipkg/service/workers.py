@@ -83,7 +83,7 @@ FEDERATION = (Lane.NETWORK,)
 
 async def route(text: str, settings: Mapping[str, Any], lane: Lane) -> Lane:
     """``lane``, or :data:`Lane.NETWORK` for a query that calls an endpoint of ``service_allow_list``
-    (decided by :func:`tipkg.sandbox.needs_network`, off the event loop: it may parse the query)."""
+    (decided by :func:`tipkg.sandbox.needs_network` from the query's tokens, off the event loop)."""
     from tipkg.sandbox import needs_network
     from tipkg.service.settings import allowed_services
 
