@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import permutations
 from typing import TYPE_CHECKING
 
 from rdflib import URIRef
@@ -41,10 +42,11 @@ Q_PAIRS = """SELECT ?a ?b ?verdict (COUNT(DISTINCT ?c) AS ?n) WHERE {
   ?stA dcterms:source ?a . ?stB dcterms:source ?b . FILTER(?a != ?b)
 } GROUP BY ?a ?b ?verdict"""
 Q_COUNTS = "SELECT ?source (COUNT(?st) AS ?n) WHERE { ?st dcterms:source ?source ; rdf:predicate ?p } GROUP BY ?source"
-Q_SHARED = """SELECT ?a ?b (COUNT(*) AS ?n) WHERE {
-  ?sa dcterms:source ?a ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-  ?sb rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; dcterms:source ?b . FILTER(?a != ?b && ?p != rdfs:label)
-} GROUP BY ?a ?b"""
+# the sources of each triple that several state (one row per such triple: a self-join of the
+# statements would pair every source with every other for each shared triple, in the store)
+Q_SHARED = """SELECT (GROUP_CONCAT(DISTINCT STR(?source); separator=" ") AS ?sources) WHERE {
+  ?st dcterms:source ?source ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . FILTER(?p != rdfs:label)
+} GROUP BY ?s ?p ?o HAVING (COUNT(DISTINCT ?source) > 1)"""
 
 
 class UnknownSource(TipkgError):
@@ -160,8 +162,9 @@ class PairSummary:
 def source_overview(kg: KnowledgeGraph) -> dict[URIRef, list[PairSummary]]:
     """For each source, each other source it shares or disputes statements with, with the counts."""
     counts: dict[tuple[URIRef, URIRef], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for a, b, n in kg.query(Q_SHARED).rows:
-        counts[(a, b)]["both"] = int(str(n))  # type: ignore[index]
+    for (sources,) in kg.query(Q_SHARED).rows:
+        for a, b in permutations(sorted(set(str(sources).split())), 2):
+            counts[(URIRef(a), URIRef(b))]["both"] += 1
     for a, b, verdict, n in kg.query(Q_PAIRS).rows:
         counts[(a, b)][str(verdict)] += int(str(n))  # type: ignore[index]
     out: dict[URIRef, list[PairSummary]] = defaultdict(list)
