@@ -106,6 +106,16 @@ def test_one_node_per_shared_entity(graphs: dict[str, KnowledgeGraph]) -> None:
         assert [r[0] for r in rows] == [iri(local)], name
 
 
+def test_a_fact_both_state_is_one_triple_of_the_default_graph(graphs: dict[str, KnowledgeGraph]) -> None:
+    """The default graph is the RDF merge of the reports' graphs: a triple two reports state matches
+    once, on both engines (Oxigraph's own union of named graphs would match it once per graph)."""
+    for kg in graphs.values():
+        rows = kg.query("SELECT ?date WHERE { $s tipkg:foundingDate ?date }", s=iri("agency/fevimtra")).rows
+        assert [str(d) for (d,) in rows] == ["2008-01"]
+        (count,) = kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?s tipkg:unitOf ?o }").rows[0]
+        assert int(str(count)) == 2  # FEVIMTRA's, stated by both reports, and one other
+
+
 def test_a_fact_both_state_has_a_statement_per_source(graphs: dict[str, KnowledgeGraph], texts: dict[str, str]) -> None:
     rows = (
         graphs["oxigraph"]

@@ -21,7 +21,6 @@ import yaml
 from rdflib import Literal, URIRef
 
 import tipkg
-from tipkg.build import Project, build
 from tipkg.kg import KnowledgeGraph
 from tipkg.results import SEPARATOR, Result
 from tipkg.savedqueries import PARAM_TYPES, VIEWS, SavedQuery, parameter_names, parse_saved_query
@@ -277,26 +276,6 @@ def test_engines_agree(name: str, engines: dict[str, KnowledgeGraph]) -> None:
         b = engines["rdflib"].query(name, **params)
         assert a.variables == b.variables
         assert engine_rows(a) == engine_rows(b), f"engines differ with parameters {params}"
-
-
-@pytest.fixture(scope="module")
-def two_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, KnowledgeGraph]:
-    """Two reports that restate the facts of the entities they share (places, UN bodies, consulates…)."""
-    from benchmarks.generate import write_project
-
-    root = write_project(tmp_path_factory.mktemp("two") / "project", 2, ROOT)
-    build(Project(root))
-    return {name: tipkg.open(root, engine=name) for name in ("oxigraph", "rdflib")}
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_engines_agree_when_reports_restate_facts(name: str, two_reports: dict[str, KnowledgeGraph]) -> None:
-    """A triple in two named graphs is one triple of the default graph (an RDF merge): it must match
-    once, on both engines, and count once in every total."""
-    a = two_reports["oxigraph"].query(name)
-    b = two_reports["rdflib"].query(name)
-    assert a.variables == b.variables
-    assert engine_rows(a) == engine_rows(b)
 
 
 @pytest.mark.parametrize("name", NAMES)
