@@ -163,10 +163,10 @@ def source_overview(kg: KnowledgeGraph) -> dict[URIRef, list[PairSummary]]:
     """For each source, each other source it shares or disputes statements with, with the counts."""
     counts: dict[tuple[URIRef, URIRef], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for (sources,) in kg.query(Q_SHARED).rows:
-        for a, b in permutations(sorted(set(str(sources).split())), 2):
-            counts[(URIRef(a), URIRef(b))]["both"] += 1
+        for first, second in permutations(sorted(set(str(sources).split())), 2):
+            counts[(URIRef(first), URIRef(second))]["both"] += 1
     for a, b, verdict, n in kg.query(Q_PAIRS).rows:
-        counts[(a, b)][str(verdict)] += int(str(n))  # type: ignore[index]
+        counts[(URIRef(str(a)), URIRef(str(b)))][str(verdict)] += int(str(n))
     out: dict[URIRef, list[PairSummary]] = defaultdict(list)
     for (a, b), c in sorted(counts.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
         out[a].append(PairSummary(b, c.get("both", 0), c.get("refines", 0), c.get("differs", 0)))
