@@ -40,11 +40,11 @@ ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)+$")
 # Triples that a build of the template holds with no report (ontology and its closure), and that
 # each further report adds: measured on builds of 1 and 2 reports; used only to pick a number of
 # reports for a wanted size (the benchmark reports the built size from the manifest).
-BASE_TRIPLES = 2_200
-REPORT_TRIPLES = 6_700
+BASE_TRIPLES = 2_400
+REPORT_TRIPLES = 9_500
 # A project smaller than one report: the places and actors of report 1 only (they cite no others).
 TINY_FILES = ("places.yaml", "actors.yaml")
-TINY_TRIPLES = 4_000
+TINY_TRIPLES = 2_800
 DISAGREE_EVERY = 10
 FIGURES = ("observedValue", "observedMoreThan")
 
