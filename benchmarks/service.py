@@ -37,7 +37,7 @@ def time_service(root: Path, requests: int = 40, limit: float = 60.0, queries: t
             return {"error": "tipkg serve did not say where it listens"}
         where = urlsplit(found.group(1))
         host, port = where.hostname or "127.0.0.1", where.port or 80
-        _wait_until_up(host, port, 60)
+        wait_until_up(host, port, 60)
         out = []
         for name in queries:
             path = f"/queries/{name}.json"
@@ -57,12 +57,13 @@ def time_service(root: Path, requests: int = 40, limit: float = 60.0, queries: t
             process.wait()
 
 
-def _wait_until_up(host: str, port: int, limit: float) -> None:
+def wait_until_up(host: str, port: int, limit: float, path: str = "/") -> None:
+    """Until the server at ``host:port`` answers ``GET path``, or ``limit`` seconds have passed."""
     deadline = time.monotonic() + limit
     while True:
         try:
             conn = http.client.HTTPConnection(host, port, timeout=5)
-            conn.request("GET", "/")
+            conn.request("GET", path)
             conn.getresponse().read()
             conn.close()
             return

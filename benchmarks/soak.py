@@ -40,6 +40,7 @@ from typing import IO, Any
 from urllib.parse import quote, urlencode
 
 from benchmarks import report
+from benchmarks.service import wait_until_up
 from benchmarks.startup import tipkg_command
 from benchmarks.timing import percentile
 
@@ -176,7 +177,7 @@ def _soak(root: Path, requests: dict[str, list[Request]], args: argparse.Namespa
             log.seek(0)
             raise SystemExit(f"tipkg serve did not say where it listens: {log.read()[-2000:]}")
         host, port = found.group(1), int(found.group(2))
-        _wait_until_up(host, port, 60)
+        wait_until_up(host, port, 60, "/static/site.css")
         tally = Tally()
         for kind, items in requests.items():  # warm-up, not counted: each kind answers once
             unexpected = _send(host, port, items[0], 60)[1] if items else None
@@ -246,21 +247,6 @@ def _send(
     if request.says is not None and request.says.encode() not in body:
         return conn, f"{response.status} without {request.says!r}: {body[:160].decode('utf-8', 'replace').strip()}"
     return conn, None
-
-
-def _wait_until_up(host: str, port: int, limit: float) -> None:
-    deadline = time.monotonic() + limit
-    while True:
-        try:
-            conn = http.client.HTTPConnection(host, port, timeout=5)
-            conn.request("GET", "/static/site.css")
-            conn.getresponse().read()
-            conn.close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 def memory(pid: int) -> dict[str, float]:
