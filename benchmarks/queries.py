@@ -26,7 +26,7 @@ from benchmarks.timing import Timing, measure
 
 
 def query_names(root: Path) -> list[str]:
-    from tipkg.savedqueries import load_saved_queries
+    from tipkg.sparql.saved import load_saved_queries
 
     return sorted(load_saved_queries(root / "queries"))
 
@@ -55,9 +55,9 @@ def floor_path(root: Path, name: str) -> Callable[[], Callable[[], int]]:
     def make() -> Callable[[], int]:
         import pyoxigraph as ox
 
+        from tipkg.build.rdfio import to_ox
         from tipkg.namespaces import DEFAULT_BASE, PREFIXES
-        from tipkg.rdfio import to_ox
-        from tipkg.savedqueries import bind, load_saved_queries
+        from tipkg.sparql.saved import bind, load_saved_queries
 
         saved = load_saved_queries(root / "queries")[name]
         base = json.loads((root / "build" / "manifest.json").read_text(encoding="utf-8")).get("base", DEFAULT_BASE)

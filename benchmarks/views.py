@@ -1,7 +1,7 @@
 """Network pages: time to write one, and time until it is interactive in Chromium.
 
 As ``tests/test_views_browser.py`` does for 5,000 nodes: a synthetic network (a random tree plus
-n/4 random edges, each edge with a quote), written by ``tipkg.views``, opened offline in Debian's
+n/4 random edges, each edge with a quote), written by ``tipkg.viz.views``, opened offline in Debian's
 Chromium (``/usr/bin/chromium``, driven by Playwright; no browser is downloaded). Interactive is
 when the page marks itself ready (``body[data-ready]``: the layout is done and a click works).
 """
@@ -15,15 +15,15 @@ from typing import Any
 
 import networkx as nx
 
-from tipkg.chromium import CHROMIUM, launch
+from tipkg.viz.chromium import CHROMIUM, launch
 
 BASE = "https://w3id.org/tipkg/id/"
-DRAWN = "() => [window.tipkg.nodes.length, window.tipkg.network.body.nodeIndices.length]"
+DRAWN = "() => [window.tipkg.nodes.length, window.tipkg.network.graph.body.nodeIndices.length]"
 
 
 def synthetic(n: int, seed: int = 0) -> nx.MultiDiGraph:
     """A random tree of ``n`` nodes plus n/4 random edges (deterministic)."""
-    from tipkg.subgraphs import plain_node
+    from tipkg.network.subgraphs import plain_node
 
     rng = random.Random(seed)
     g = nx.MultiDiGraph(base=BASE)
@@ -41,7 +41,7 @@ def time_views(folder: Path, sizes: tuple[int, ...] = (100, 1_000, 5_000), limit
         return []
     from playwright.sync_api import sync_playwright
 
-    import tipkg.views as views
+    import tipkg.viz.views as views
 
     out = []
     with sync_playwright() as p:

@@ -2,7 +2,7 @@
 
 Usage (after `tipkg build`): .venv/bin/python scripts/screenshots.py [BUILD_DIR] [OUT_DIR]
 
-Writes the standard pages into BUILD_DIR/views (see tipkg.views.write_standard_views), opens each
+Writes the standard pages into BUILD_DIR/views (see tipkg.viz.views.write_standard_views), opens each
 in Debian's Chromium (no network, through Playwright), selects a node so the side panel shows its
 facts and quotes, and saves a PNG.
 """
@@ -14,9 +14,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tipkg import views
-from tipkg.chromium import launch
-from tipkg.network import load_network, resolve
+from tipkg.network.graph import load_network, resolve
+from tipkg.viz import views
+from tipkg.viz.chromium import launch
 
 ROOT = Path(__file__).resolve().parents[1]
 SEARCH = {"graph.html": "fevimtra"}  # typed into the search box before the shot
@@ -42,7 +42,7 @@ def main(build_dir: Path, out_dir: Path) -> list[Path]:
                 node = max(entities, key=lambda n: (view.degree(n), n)) if entities else None
             if node is not None:
                 page.evaluate("(id) => window.tipkg.select(id)", node)
-                page.evaluate("() => window.tipkg.network.fit({animation: false})")
+                page.evaluate("() => window.tipkg.network.graph.fit({animation: false})")
             target = out_dir / f"view-{file.removesuffix('.html')}.png"
             page.screenshot(path=str(target))
             written.append(target)

@@ -92,16 +92,16 @@ Tamper = Callable[[Dataset], None]
 
 def tamper_after_loading(monkeypatch: pytest.MonkeyPatch, change: Tamper) -> None:
     """Make ``tipkg check`` see the dataset changed by ``change`` after the loader built it."""
-    import tipkg.build
+    import tipkg.build.pipeline
 
-    assemble = tipkg.build.assemble
+    assemble = tipkg.build.pipeline.assemble
 
     def tampered(*args, **kwargs):  # type: ignore[no-untyped-def]
         dataset, loaded = assemble(*args, **kwargs)
         change(dataset)
         return dataset, loaded
 
-    monkeypatch.setattr(tipkg.build, "assemble", tampered)
+    monkeypatch.setattr(tipkg.build.pipeline, "assemble", tampered)
 
 
 def replace_object(dataset: Dataset, s: Node, p: Node, new: Node, old: Node | None = None) -> None:

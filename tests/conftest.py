@@ -12,7 +12,7 @@ import pytest
 from virtuoso_support import DBA, Virtuoso, start_virtuoso
 
 if TYPE_CHECKING:
-    from tipkg.publish import Published
+    from tipkg.remote.publish import Published
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
@@ -36,7 +36,7 @@ def mini_project(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_real(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real project, built once per session in a temporary folder."""
-    from tipkg.build import Project, build
+    from tipkg.build.pipeline import Project, build
 
     root = copy_project(tmp_path_factory.mktemp("real") / "project")
     build(Project(root))
@@ -49,7 +49,7 @@ NETWORK = Path(__file__).resolve().parent / "fixtures" / "network"
 @pytest.fixture(scope="session")
 def built_network(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The network fixture (a committee, funding flows, partners, labels that try to inject HTML), built once."""
-    from tipkg.build import Project, build
+    from tipkg.build.pipeline import Project, build
 
     root = copy_project(tmp_path_factory.mktemp("network") / "project", NETWORK / "graph_data")
     build(Project(root))
@@ -69,8 +69,8 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
 @pytest.fixture(scope="session")
 def published(virtuoso: Virtuoso, built_real: Path) -> Published:
     """The real build, published to the Virtuoso fixture (as dba, through /sparql-auth)."""
-    from tipkg.publish import publish
-    from tipkg.remote import Endpoint
+    from tipkg.remote.endpoint import Endpoint
+    from tipkg.remote.publish import publish
 
     with pytest.MonkeyPatch.context() as env:
         for name, value in DBA.items():
@@ -86,8 +86,8 @@ def wikidata_endpoint(virtuoso: Virtuoso) -> str:
     """The Virtuoso fixture with a few Wikidata-shaped items loaded: its SPARQL endpoint URL."""
     from rdflib import Graph
 
-    from tipkg.publish import insert_data
-    from tipkg.remote import Endpoint
+    from tipkg.remote.endpoint import Endpoint
+    from tipkg.remote.publish import insert_data
 
     items = Graph().parse(WIKIDATA_FIXTURE, format="turtle")
     with pytest.MonkeyPatch.context() as env:
@@ -112,7 +112,7 @@ class Opened:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Debian's Chromium through Playwright: a failure, never a skip, when it is missing."""
-    from tipkg.chromium import CHROMIUM, launch
+    from tipkg.viz.chromium import CHROMIUM, launch
 
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/system-deps.sh (apt-get install chromium); no browser is downloaded")

@@ -1,9 +1,9 @@
 """A process that prepares two versions of a project once, then forks builds of them to kill.
 
-``python tests/kill_support.py ROOT BASE_A BASE_B`` prepares in memory (``tipkg.build.prepare``)
+``python tests/kill_support.py ROOT BASE_A BASE_B`` prepares in memory (``tipkg.build.pipeline.prepare``)
 the project at ROOT with each base IRI, prints ``ready``, and then for each line of its standard
 input forks a child that runs the write and swap phases of ``tipkg build``
-(``tipkg.build.write_build``) for one version:
+(``tipkg.build.pipeline.write_build``) for one version:
 
     VERSION PHASE DELAY   SIGKILL the child DELAY seconds after it announced PHASE
     VERSION - -           let it finish
@@ -28,9 +28,7 @@ import sys
 import time
 from pathlib import Path
 
-import tipkg.builds  # imported here, once, rather than in every child
-import tipkg.store  # noqa: F401
-from tipkg.build import Prepared, Project, prepare, write_build
+from tipkg.build.pipeline import Prepared, Project, prepare, write_build
 
 
 def fork_build(project: Project, prepared: Prepared, phase: str, delay: float) -> dict[str, object]:

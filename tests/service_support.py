@@ -11,10 +11,12 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -157,3 +159,18 @@ def pid_alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+HTML_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def client_for(root: Path, **settings: Any) -> Iterator[Any]:
+    """The app over ``root``'s build in-process (Starlette's TestClient), its workers started and stopped."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # starlette's notice about httpx
+        from starlette.testclient import TestClient
+
+    from tipkg.service.app import create_app
+
+    with TestClient(create_app(root, settings), headers={"accept": HTML_ACCEPT}) as client:
+        yield client

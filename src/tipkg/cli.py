@@ -60,9 +60,9 @@ MAX_TEXT_MB = click.option(
 
 
 def _project(root: Path, base: str | None, max_file_mb: float | None = None, max_text_mb: float | None = None):  # type: ignore[no-untyped-def]
-    from tipkg.build import Project
+    from tipkg.build.pipeline import Project
+    from tipkg.curation.records import Limits
     from tipkg.namespaces import DEFAULT_BASE
-    from tipkg.records import Limits
 
     return Project(root.resolve(), base or DEFAULT_BASE, Limits.from_env(max_file_mb, max_text_mb))
 
@@ -76,7 +76,7 @@ def _project(root: Path, base: str | None, max_file_mb: float | None = None, max
 @MAX_TEXT_MB
 def build(root: Path, base: str | None, quiet: bool, no_check: bool, max_file_mb: float | None, max_text_mb: float | None) -> None:
     """Build the graph from ontology/ and graph_data/ into build/."""
-    from tipkg.build import build as run_build
+    from tipkg.build.pipeline import build as run_build
 
     def progress(msg: str) -> None:
         if not quiet:
@@ -132,8 +132,8 @@ def _guarded(engine: str, text: str, run: Callable[[], str]) -> str:
     """``run()`` where no network connection can be opened (:mod:`tipkg.sandbox`), unless the engine
     is a remote store or the query calls an endpoint of ``TIPKG_SERVICES``."""
     from tipkg.engines import SparqlError, one_line
-    from tipkg.federation import allowed_services
     from tipkg.sandbox import call_locked, needs_network
+    from tipkg.sparql.federation import allowed_services
 
     try:
         allowed = allowed_services()
@@ -157,7 +157,7 @@ def query() -> None:
 @click.option("--tag", default=None, help="Only queries with this tag.")
 def query_list(root: Path, tag: str | None) -> None:
     """List the saved queries with their titles."""
-    from tipkg.savedqueries import load_saved_queries
+    from tipkg.sparql.saved import load_saved_queries
 
     for q in load_saved_queries(root / "queries").values():
         if tag is None or tag in q.tags:
@@ -170,7 +170,7 @@ def query_list(root: Path, tag: str | None) -> None:
 @click.argument("name")
 def query_show(root: Path, name: str) -> None:
     """Show a saved query: its description, parameters and SPARQL."""
-    from tipkg.savedqueries import find, load_saved_queries
+    from tipkg.sparql.saved import find, load_saved_queries
 
     q = find(load_saved_queries(root / "queries"), name)
     click.echo(q.text.rstrip())
@@ -230,7 +230,7 @@ def sparql(root: Path, text: str | None, file: Path | None, params: tuple[str, .
 def compare(root: Path, source_a: str, source_b: str, lang: str, engine: str) -> None:
     """Two sources side by side: what both state, where they differ, what only one states."""
     import tipkg
-    from tipkg.agreement import compare_sources, report_lines
+    from tipkg.compare.agreement import compare_sources, report_lines
 
     kg = tipkg.open(root, engine=engine)
     click.echo("\n".join(report_lines(kg, compare_sources(kg, source_a, source_b), lang)))
@@ -243,9 +243,9 @@ def compare(root: Path, source_a: str, source_b: str, lang: str, engine: str) ->
 @MAX_TEXT_MB
 def coverage(root: Path, show_all: bool, max_file_mb: float | None, max_text_mb: float | None) -> None:
     """How much of each source the evidence cites; lists sentences no fact cites."""
-    from tipkg import coverage as cov
-    from tipkg.build import load_project
-    from tipkg.sources import load_sources
+    from tipkg.build.pipeline import load_project
+    from tipkg.curation import coverage as cov
+    from tipkg.curation.sources import load_sources
 
     project = _project(root, None, max_file_mb, max_text_mb)
     loaded = load_project(project)
@@ -284,8 +284,8 @@ def viz_command(root: Path, view: str, entity: str | None, depth: int, view_lang
 
     ``tipkg viz standard`` writes all of them (and pages for the best-connected entities) under build/views/.
     """
-    from tipkg.builds import pin
-    from tipkg.views import write_standard_views, write_view
+    from tipkg.build.swap import pin
+    from tipkg.viz.views import write_standard_views, write_view
 
     build, link = pin(root.resolve()), _project(root, None).build_dir
 
@@ -308,10 +308,10 @@ def viz_command(root: Path, view: str, entity: str | None, depth: int, view_lang
 @VIEW_LANG
 def analyze_command(root: Path, what: str, ends: tuple[str, ...], top: int, places: bool, view_lang: str) -> None:
     """Network analysis: tipkg analyze [centrality|components|bridges|path A B] (A, B: IRI, id or name)."""
-    from tipkg import analysis
-    from tipkg.builds import pin
+    from tipkg.build.swap import pin
     from tipkg.errors import NetworkError
-    from tipkg.network import label, load_network, resolve
+    from tipkg.network import analysis
+    from tipkg.network.graph import label, load_network, resolve
 
     if what not in ("centrality", "components", "bridges", "path"):
         raise NetworkError(f"unknown analysis {what!r}: expected centrality, components, bridges or path A B")
@@ -349,8 +349,8 @@ def check_command(root: Path, base: str | None, timeout: float, max_file_mb: flo
     Exit code 0: conforms (warnings allowed); 1: violations; 2: could not check (bad curated data,
     no Java, reasoner time-out).
     """
-    from tipkg.check import check_project
-    from tipkg.findings import SEVERITIES
+    from tipkg.check.findings import SEVERITIES
+    from tipkg.check.report import check_project
 
     report = check_project(_project(root, base, max_file_mb, max_text_mb), timeout=timeout)
     for severity in SEVERITIES:
@@ -385,9 +385,9 @@ def publish_command(root: Path, endpoint: str, update_endpoint: str | None, grap
     Credentials come from TIPKG_ENDPOINT_USER and TIPKG_ENDPOINT_PASSWORD (TIPKG_ENDPOINT_AUTH=digest
     for Virtuoso's /sparql-auth); see docs/remote.md.
     """
-    from tipkg.builds import pin
-    from tipkg.publish import publish
-    from tipkg.remote import Endpoint
+    from tipkg.build.swap import pin
+    from tipkg.remote.endpoint import Endpoint
+    from tipkg.remote.publish import publish
 
     store = Endpoint(endpoint, update_url=update_endpoint, timeout=timeout)
     build = pin(root.resolve())
@@ -406,8 +406,8 @@ def link_command(root: Path, endpoint: str | None, timeout: float) -> None:
 
     A curator marks rows accepted (or rejected); the next build links the accepted ones.
     """
-    from tipkg.linking import WIKIDATA_SPARQL, link
-    from tipkg.remote import Endpoint
+    from tipkg.remote.endpoint import Endpoint
+    from tipkg.remote.wikidata import WIKIDATA_SPARQL, link
 
     report = link(root, Endpoint(endpoint or WIKIDATA_SPARQL, timeout=timeout), lambda msg: click.echo(f"  … {msg}", err=True))
     click.echo(f"{report.entities} entities looked up; {report.proposed} proposed candidates to review in {report.path}")

@@ -11,13 +11,13 @@ from typing import Any
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from tipkg.builds import Pin, pin
-from tipkg.engines import Engine, OxigraphEngine, RdflibEngine
-from tipkg.entities import check_entities
+from tipkg.build.swap import Pin, pin
+from tipkg.engines import Engine
 from tipkg.errors import NotBuiltError
 from tipkg.namespaces import DEFAULT_BASE
-from tipkg.results import Result
-from tipkg.savedqueries import SavedQuery, bind, find, load_saved_queries, parameter_names
+from tipkg.sparql.entities import check_entities
+from tipkg.sparql.results import Result
+from tipkg.sparql.saved import SavedQuery, bind, find, load_saved_queries, parameter_names
 
 _SAVED_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 LABELS_QUERY = """
@@ -61,12 +61,12 @@ class KnowledgeGraph:
     def query(self, query: str, *, lang: str = "en", **params: Any) -> Result:
         """Run a saved query by id, or SPARQL text; ``params`` are bound as typed RDF terms.
 
-        The query is checked and canonicalized by :func:`tipkg.guard.check_query` (SERVICE only to
+        The query is checked and canonicalized by :func:`tipkg.sparql.guard.check_query` (SERVICE only to
         the endpoints of ``TIPKG_SERVICES``, FROM only graphs of the build), and its canonical text
-        is what the engine runs. A refusal raises :class:`tipkg.guard.Refused`.
+        is what the engine runs. A refusal raises :class:`tipkg.sparql.guard.Refused`.
         """
-        from tipkg.federation import SERVICES_ENV, allowed_services
-        from tipkg.guard import check_query
+        from tipkg.sparql.federation import SERVICES_ENV, allowed_services
+        from tipkg.sparql.guard import check_query
 
         saved = find(self.queries, query) if _SAVED_NAME.match(query) else None
         text = saved.text if saved else query
@@ -87,7 +87,7 @@ class KnowledgeGraph:
 
     def labels_of(self, rows: list[tuple[Node | None, ...]], lang: str) -> dict[URIRef, str]:
         """The name in ``lang`` (then English, then any) of each IRI in ``rows``."""
-        from tipkg.sparqltext import TermError, iri_text
+        from tipkg.sparql.text import TermError, iri_text
 
         written = {}
         for iri in {v for row in rows for v in row if isinstance(v, URIRef)}:
@@ -124,7 +124,7 @@ def open(path: str | Path = ".", *, engine: str = "oxigraph") -> KnowledgeGraph:
     manifest = build / "manifest.json"
     if engine.startswith(("http://", "https://")):
         # a remote SPARQL endpoint; a local build, if any, names the graphs to query as the default graph
-        from tipkg.remote import open_engine
+        from tipkg.remote.endpoint import open_engine
 
         info = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else None
         graphs = info.get("graphs") if info else None
@@ -136,10 +136,13 @@ def open(path: str | Path = ".", *, engine: str = "oxigraph") -> KnowledgeGraph:
     info = json.loads(manifest.read_text(encoding="utf-8"))
     base, graphs = info.get("base", DEFAULT_BASE), info.get("graphs")
     if engine == "oxigraph":
-        from tipkg.store import open_store
+        from tipkg.build.store import open_store
+        from tipkg.engines.oxigraph import OxigraphEngine
 
         kg = KnowledgeGraph(root, OxigraphEngine(open_store(build)), base, graphs)
     elif engine == "rdflib":
+        from tipkg.engines.rdflib import RdflibEngine
+
         kg = KnowledgeGraph(root, RdflibEngine(build / "graph.nq"), base, graphs)
     else:
         raise NotBuiltError(f"unknown engine {engine!r}: expected oxigraph, rdflib or an http(s) SPARQL endpoint URL")

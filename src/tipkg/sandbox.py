@@ -147,11 +147,11 @@ def _clear_frames(exc: BaseException | None) -> None:
 
 def needs_network(text: str, allowed: Mapping[str, str] | Iterable[str]) -> bool:
     """Whether the query ``text`` may call one of the ``allowed`` SERVICE endpoints, so its process
-    must keep the network: :func:`tipkg.guard.may_call`, from the query's canonical tokens, without
+    must keep the network: :func:`tipkg.sparql.guard.may_call`, from the query's canonical tokens, without
     parsing it here. The guard, where the query then runs, lets it call nothing more; a query
     without such a token runs locked, where the guard lets it call nothing at all.
     """
-    from tipkg.guard import may_call
+    from tipkg.sparql.guard import may_call
 
     return bool(may_call(text, allowed))
 

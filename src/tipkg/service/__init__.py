@@ -5,7 +5,7 @@
 - :mod:`~tipkg.service.settings`: the settings, declared as data with safe defaults
 - :mod:`~tipkg.service.app`: the ASGI app factory, its routes, CORS and security headers
 - :mod:`~tipkg.service.context`: what a running service holds (graph, worker pool, caches)
-- :mod:`tipkg.guard` (re-exported as :mod:`~tipkg.service.guard`): what a query may do, decided on
+- :mod:`tipkg.sparql.guard` (re-exported as :mod:`~tipkg.service.guard`): what a query may do, decided on
   the parse of the canonical text that then runs (no SERVICE outside an allow-list, no LOAD, no
   FROM naming a graph the store does not hold, no update)
 - :mod:`~tipkg.service.workers`: worker processes that run queries, killed at the time limit

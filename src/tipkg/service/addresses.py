@@ -4,7 +4,7 @@ Starlette decodes a URL's percent-encoded bytes leniently: bytes that are not UT
 so ``/id/x%FF`` would be read as another address, and NUL, U+FFFF or a control character reach
 the pages, whose IRIs and literals the store then rejects. :class:`CheckedAddress` reads the path
 and the query string strictly, before any page: an address that is not UTF-8, or holds a code
-point :mod:`tipkg.codepoints` refuses, gets 400 with one line (an error page for a browser). The
+point :mod:`tipkg.sparql.codepoints` refuses, gets 400 with one line (an error page for a browser). The
 SPARQL text of ``/sparql?query=`` is no value: like a ``POST``'s body, it must be UTF-8, and the
 SPARQL grammar and the guard read the rest.
 """
@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from tipkg.codepoints import CodePointError, clean, shown
+from tipkg.sparql.codepoints import CodePointError, clean, shown
 
 SPARQL_TEXT = ("query", "update")  # parameters of /sparql that hold SPARQL text, not values
 

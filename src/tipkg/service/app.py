@@ -23,11 +23,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tipkg.guard import warm_up
 from tipkg.service import pages, protocol, sourcepages
 from tipkg.service.addresses import CheckedAddress
 from tipkg.service.context import Context
 from tipkg.service.settings import resolve
+from tipkg.sparql.guard import warm_up
 
 ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 

@@ -14,7 +14,7 @@ from html import escape
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from tipkg.results import Result
+from tipkg.sparql.results import Result
 
 NUMERIC = {
     XSD.integer,

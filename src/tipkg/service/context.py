@@ -23,11 +23,11 @@ from urllib.parse import quote
 import networkx as nx
 from rdflib import URIRef
 
+from tipkg.curation.sources import Source
 from tipkg.kg import KnowledgeGraph
 from tipkg.namespaces import DEFAULT_BASE, Graphs
-from tipkg.results import Result
 from tipkg.service.workers import WorkerPool
-from tipkg.sources import Source
+from tipkg.sparql.results import Result
 
 T = TypeVar("T")
 MOUNT = "/id/"  # entity pages: /id/<rest> is the entity <base><rest>
@@ -53,9 +53,9 @@ class Context:
     """The state of one running service (one per app)."""
 
     def __init__(self, root: Path, settings: dict[str, Any]) -> None:
-        from tipkg.builds import pin
-        from tipkg.engines import OxigraphEngine
-        from tipkg.store import open_store
+        from tipkg.build.store import open_store
+        from tipkg.build.swap import pin
+        from tipkg.engines.oxigraph import OxigraphEngine
 
         self.root = root
         self.settings = settings
@@ -100,7 +100,7 @@ class Context:
 
     @cached_property
     def network(self) -> nx.MultiDiGraph:
-        from tipkg.network import from_store
+        from tipkg.network.graph import from_store
 
         with self._lock:
             return from_store(self.store, self.base)
@@ -108,7 +108,7 @@ class Context:
     @cached_property
     def entity_files(self) -> dict[str, str]:
         """Each entity's neighbourhood page file (``entity-agency-fevimtra.html``) -> the entity."""
-        from tipkg.views import entity_file
+        from tipkg.viz.views import entity_file
 
         g = self.network
         files: dict[str, str] = {}
@@ -129,7 +129,7 @@ class Context:
     @cached_property
     def sources(self) -> dict[str, Source]:
         """The source reports with their text and metadata (from graph_data/sources)."""
-        from tipkg.sources import load_sources
+        from tipkg.curation.sources import load_sources
 
         with self._lock:
             return load_sources(self.root / "graph_data" / "sources", self.root)
@@ -151,7 +151,7 @@ class Context:
     @cached_property
     def sentence_starts(self) -> dict[str, list[tuple[int, int]]]:
         """Each source's sentence spans, for finding the sentence a quote starts in."""
-        from tipkg.coverage import split_sentences
+        from tipkg.curation.coverage import split_sentences
 
         return {sid: split_sentences(s.text) for sid, s in self.sources.items()}
 
@@ -172,7 +172,7 @@ class Context:
 
     def search(self, text: str, lang: str, limit: int = 50) -> list[dict[str, str]]:
         """Entities whose names (any language) or id contain ``text``, accents and case aside."""
-        from tipkg.network import fold, label, pick
+        from tipkg.network.graph import fold, label, pick
 
         wanted = fold(text)
         if not wanted:
@@ -201,7 +201,7 @@ class Context:
         ]
 
     def label(self, iri: str, lang: str) -> str:
-        from tipkg.network import label
+        from tipkg.network.graph import label
 
         if iri in self.network:
             return label(self.network, iri, lang)

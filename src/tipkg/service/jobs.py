@@ -2,10 +2,10 @@
 first argument is the worker's read-only pyoxigraph store.
 
 - :func:`answer_sparql`: a SPARQL Protocol request (or the editor's query): checked by
-  :mod:`tipkg.guard`, its canonical text run on the requested dataset, cut at the row cap,
+  :mod:`tipkg.sparql.guard`, its canonical text run on the requested dataset, cut at the row cap,
   serialized by pyoxigraph's serializers
 - :func:`run_saved`: a saved query, checked the same way, with its parameters bound by the
-  engine, as a :class:`tipkg.results.Result` cut at the row cap
+  engine, as a :class:`tipkg.sparql.results.Result` cut at the row cap
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from tipkg.guard import Refused, check_graphs, check_query
 from tipkg.namespaces import PREFIXES
 from tipkg.service.formats import BY_NAME
+from tipkg.sparql.guard import Refused, check_graphs, check_query
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -64,7 +64,7 @@ def answer_sparql(store: Any, request: SparqlRequest) -> Answer:
         # the protocol's dataset replaces the query's FROM / FROM NAMED
         options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
         options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
-    # otherwise the store's default graph: the union of the named graphs, each triple once (tipkg.store)
+    # otherwise the store's default graph: the union of the named graphs, each triple once (tipkg.build.store)
     try:
         answer = store.query(checked.text, prefixes=PREFIXES, **options)
         if isinstance(answer, ox.QueryBoolean):
@@ -176,7 +176,7 @@ def run_saved(store: Any, text: str, bindings: dict[str, Any], row_cap: int, ser
     Result cut at ``row_cap``."""
     import pyoxigraph as ox
 
-    from tipkg.engines import OxigraphEngine
+    from tipkg.engines.oxigraph import OxigraphEngine
 
     graphs = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
     checked = check_query(text, graphs=graphs, services=services)

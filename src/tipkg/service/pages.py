@@ -7,7 +7,7 @@
 - ``/id/...``: an entity at its own IRI's path: HTML, or Turtle / N-Triples / JSON-LD / RDF/XML
   by ``Accept`` (Linked Data)
 - ``/sources/ID``: a source's full text, each cited sentence marked and linked to its facts
-- ``/views/FILE``: the interactive network pages of :mod:`tipkg.views`
+- ``/views/FILE``: the interactive network pages of :mod:`tipkg.viz.views`
 - ``/dataset``, ``/.well-known/void``: the VoID and DCAT description; ``/downloads/FILE``: dumps
 
 Pages load nothing from the network and need no JavaScript, except the network views. Every text
@@ -31,10 +31,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 
 from tipkg.namespaces import WD
-from tipkg.results import SEPARATOR, Result
 from tipkg.service.context import Context
 from tipkg.service.formats import GRAPHS, HTML, Format, choose
 from tipkg.service.workers import Lane, QueryTimeout, WorkerError, route
+from tipkg.sparql.results import SEPARATOR, Result
 
 PAGE_CSP = "; ".join(
     (
@@ -234,7 +234,7 @@ def home(request: Request) -> Response:
 
 
 def _coverage(ctx: Context, source_id: str) -> float | None:
-    from tipkg.coverage import Coverage
+    from tipkg.curation.coverage import Coverage
 
     sentences = _sentences(ctx, source_id)
     return Coverage(source_id, sentences).percent if sentences else None
@@ -258,10 +258,10 @@ def queries_index(request: Request) -> Response:
 
 async def _run_saved(ctx: Context, name: str, request: Request) -> tuple[Any, Result]:
     """Run a saved query with the request's parameters (empty fields take the defaults)."""
-    from tipkg.entities import check_entities
-    from tipkg.savedqueries import bind
     from tipkg.service.jobs import run_saved
     from tipkg.service.settings import allowed_services
+    from tipkg.sparql.entities import check_entities
+    from tipkg.sparql.saved import bind
 
     saved = ctx.kg.queries[name]
     values = {p.name: request.query_params[p.name] for p in saved.params if request.query_params.get(p.name, "").strip()}
@@ -280,8 +280,8 @@ def _split_name(name: str) -> tuple[str, str | None]:
 
 
 async def query_page(request: Request) -> Response:
-    from tipkg.savedqueries import QueryError
     from tipkg.service import charts
+    from tipkg.sparql.saved import QueryError
 
     ctx = context(request)
     name, fmt = _split_name(request.path_params["name"])
@@ -335,7 +335,7 @@ async def query_graph(request: Request) -> Response:
     import networkx as nx
 
     from tipkg.errors import NetworkError, TipkgError
-    from tipkg.views import render, rows_view
+    from tipkg.viz.views import render, rows_view
 
     ctx = context(request)
     name = request.path_params["name"]
@@ -372,11 +372,11 @@ async def query_graph(request: Request) -> Response:
 
 def entity(request: Request) -> Response:
     """An entity's page, or its description as RDF, chosen by ``Accept`` (or ``?format=``)."""
-    from tipkg.codepoints import shown
-    from tipkg.savedqueries import is_iri
+    from tipkg.sparql.codepoints import shown
+    from tipkg.sparql.saved import is_iri
 
     ctx = context(request)
-    # in NFC, as every value a user gives (tipkg.codepoints; CheckedAddress refused the rest)
+    # in NFC, as every value a user gives (tipkg.sparql.codepoints; CheckedAddress refused the rest)
     iri = ctx.iri_at(unicodedata.normalize("NFC", request.path_params["rest"]))
     if iri == ctx.graphs.dataset:
         return dataset(request)
@@ -410,7 +410,7 @@ def describe_rdf(ctx: Context, iri: str, fmt: str) -> bytes:
 
 
 def entity_page(request: Request, ctx: Context, iri: str, headers: dict[str, str]) -> Response:
-    from tipkg.network import pick
+    from tipkg.network.graph import pick
 
     lang = lang_of(request)
     term = URIRef(iri)
@@ -457,7 +457,7 @@ def entity_page(request: Request, ctx: Context, iri: str, headers: dict[str, str
     alternates = [(f.name, f"{request.url.path}?format={f.name}", f.media_types[0]) for f in GRAPHS]
     view_href = None
     if iri in g and g.nodes[iri]["kind"] == "entity":
-        from tipkg.views import entity_file
+        from tipkg.viz.views import entity_file
 
         view_href = f"/views/{entity_file(g, iri)}?lang={lang}"
     return page(
@@ -542,7 +542,7 @@ class Fact:
 
 
 def _sentences(ctx: Context, source_id: str) -> list[Any]:
-    from tipkg.coverage import classify
+    from tipkg.curation.coverage import classify
 
     source = ctx.sources.get(source_id)
     if source is None:
@@ -566,7 +566,7 @@ def source_page(request: Request) -> Response:
 
 def _source_values(ctx: Context, sid: str, doc: dict[str, str], lang: str) -> dict[str, Any]:
     """A source's text as paragraphs of sentences, the cited ones with their quoted words and facts."""
-    from tipkg.coverage import CITED, HEADING, MISSING, NOT_A_FACT, Coverage
+    from tipkg.curation.coverage import CITED, HEADING, MISSING, NOT_A_FACT, Coverage
 
     source = ctx.sources[sid]
     sentences = _sentences(ctx, sid)
@@ -695,8 +695,8 @@ def view_page(request: Request) -> Response:
 
 def _render_view(ctx: Context, file: str, lang: str) -> str | None:
     """A standard network page, or an entity's neighbourhood page (cached: the store is read-only)."""
-    from tipkg import views
-    from tipkg.subgraphs import neighbourhood
+    from tipkg.network.subgraphs import neighbourhood
+    from tipkg.viz import views
 
     key = (file, lang)
     if key in ctx.view_pages:
@@ -725,7 +725,7 @@ def _render_view(ctx: Context, file: str, lang: str) -> str | None:
 
 
 def _description(ctx: Context, request: Request) -> list[Any]:
-    from tipkg.rdfio import to_ox
+    from tipkg.build.rdfio import to_ox
     from tipkg.service.dataset import Site, describe
 
     root = str(request.base_url)

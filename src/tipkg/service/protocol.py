@@ -24,11 +24,11 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import Response
 
-from tipkg.guard import Refused
 from tipkg.service.formats import GRAPHS, HTML, RESULTS, Format, choose
 from tipkg.service.jobs import TABLE, Answer, SparqlRequest, answer_sparql
 from tipkg.service.settings import allowed_services
 from tipkg.service.workers import Lane, QueryTimeout, WorkerError, route
+from tipkg.sparql.guard import Refused
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
@@ -195,7 +195,7 @@ def _refusal(request: Request, exc: Refused, query: str | None) -> Response:
 
 
 async def _result(ctx: Any, answer: Answer, request: Request) -> Any:
-    """An answer in SPARQL JSON as a labelled :class:`tipkg.results.Result`, for the page."""
+    """An answer in SPARQL JSON as a labelled :class:`tipkg.sparql.results.Result`, for the page."""
     from tipkg.service.pages import labelled, lang_of
 
     result = result_from_json(json.loads(answer.body))
@@ -206,7 +206,7 @@ async def _result(ctx: Any, answer: Answer, request: Request) -> Any:
 def result_from_json(data: dict[str, Any]) -> Any:
     from rdflib import BNode, Literal, URIRef
 
-    from tipkg.results import Result
+    from tipkg.sparql.results import Result
 
     if "boolean" in data:
         return Result([], [], boolean=bool(data["boolean"]))

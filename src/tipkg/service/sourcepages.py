@@ -2,7 +2,7 @@
 
 - ``/sources/``: every report: title, author, year, language, how much of it the facts cite, how
   many statements it makes, and with which other reports it agrees and differs
-- ``/sources/A/compare/B``: two reports side by side (:func:`tipkg.agreement.compare_sources`)
+- ``/sources/A/compare/B``: two reports side by side (:func:`tipkg.compare.agreement.compare_sources`)
 
 The page of one report (``/sources/ID``, its text with the cited sentences) lives in
 :mod:`tipkg.service.pages`; it links here.
@@ -16,8 +16,8 @@ from rdflib import Literal
 from starlette.requests import Request
 from starlette.responses import Response
 
-from tipkg.results import SEPARATOR, Result
 from tipkg.service.pages import cell, context, error_page, lang_of, page, source_cell
+from tipkg.sparql.results import SEPARATOR, Result
 
 Q_METADATA = """SELECT ?doc ?title ?creator ?creatorName ?publisher ?publisherName ?issued ?language ?url WHERE {
   ?doc a tipkg:SourceDocument .
@@ -33,7 +33,7 @@ Q_METADATA = """SELECT ?doc ?title ?creator ?creatorName ?publisher ?publisherNa
 
 
 def _metadata(ctx: Any, lang: str) -> list[dict[str, Any]]:
-    from tipkg.agreement import source_overview, statements_by_source
+    from tipkg.compare.agreement import source_overview, statements_by_source
     from tipkg.service.pages import _coverage
 
     meta = ctx.kg.query(Q_METADATA, lang=lang)
@@ -88,7 +88,7 @@ def others_of(ctx: Any, sid: str, lang: str) -> list[dict[str, Any]]:
 
 
 def compare_page(request: Request) -> Response:
-    from tipkg.agreement import UnknownSource, compare_sources
+    from tipkg.compare.agreement import UnknownSource, compare_sources
 
     ctx = context(request)
     lang = lang_of(request)

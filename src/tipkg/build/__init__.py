@@ -1,0 +1,1 @@
+"""From curated data to build/: the pipeline, inference, serialization, the store, the swap."""

@@ -1,0 +1,245 @@
+"""``tipkg build``: curated data + ontology -> build/ (N-Quads, N-Triples, Turtle, JSON-LD, store).
+
+The build is written to a new folder and switched in at the end (:mod:`tipkg.build.swap`), so a failed
+or killed build leaves the previous ``build/`` as it was. Every input file is read within the size
+and nesting limits of :class:`tipkg.curation.records.Limits`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import RDFS, SKOS
+
+from tipkg.curation.loader import Loaded, Loader, describe_linkset, parse_accepted_links, parse_checked_qids
+from tipkg.curation.records import CuratedFile, Limits, load_curated, read_input, shown_path
+from tipkg.curation.schema import Schema, load_schema, read_ontology
+from tipkg.curation.sources import load_sources
+from tipkg.namespaces import DEFAULT_BASE, TIPKG, Graphs
+
+Progress = Callable[[str], None]
+
+OUTPUTS = ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld", "manifest.json")
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a project's ontology, curated data and build live."""
+
+    root: Path
+    base: str = DEFAULT_BASE
+    limits: Limits = field(default_factory=Limits.from_env)
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "graph_data"
+
+    @property
+    def build_dir(self) -> Path:
+        """``build``: a link to the current build's folder under ``.builds/``."""
+        return self.root / "build"
+
+
+@dataclass
+class Summary:
+    """What a build holds."""
+
+    triples: int
+    graphs: dict[str, int]
+    entities: dict[str, int]
+    facts: int
+    statements: int
+    evidence: int
+    sources: dict[str, str]
+    seconds: float = 0.0
+    files: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "triples": self.triples,
+            "graphs": self.graphs,
+            "entities": self.entities,
+            "facts": self.facts,
+            "statements": self.statements,
+            "evidence": self.evidence,
+            "sources": self.sources,
+        }
+
+
+def curated_files(data_dir: Path) -> list[Path]:
+    """Every curated YAML file: graph_data/<folder>/**/*.yaml, except sources/ and reference/."""
+    out = []
+    for path in sorted(data_dir.rglob("*.yaml")):
+        top = path.relative_to(data_dir).parts[0]
+        if top not in ("sources", "reference") and len(path.relative_to(data_dir).parts) > 1:
+            out.append(path)
+    return out
+
+
+def load_project(project: Project) -> Loaded:
+    """Read and check the curated data of a project (no writes)."""
+    limits = project.limits
+    schema = load_schema(str(project.ontology_dir.resolve()), limits)
+    sources = load_sources(project.data_dir / "sources", project.root, limits)
+    qids_path = project.data_dir / "reference" / "wikidata_qids.csv"
+    qids = parse_checked_qids(_read(qids_path, project)) if qids_path.exists() else set()
+    files: list[CuratedFile] = [load_curated(p, project.root, limits) for p in curated_files(project.data_dir)]
+    loader = Loader(schema, sources, qids, project.base)
+    loaded = loader.load(files)
+    candidates = project.data_dir / "reference" / "wikidata_candidates.csv"  # tipkg link's review file
+    if candidates.exists():
+        loader.accepted_links(parse_accepted_links(_read(candidates, project)), str(candidates.relative_to(project.root)))
+    describe_linkset(loaded.dataset, Graphs(project.base))
+    compare_sources(loaded, schema, project.base)
+    return loaded
+
+
+def compare_sources(loaded: Loaded, schema: Schema, base: str) -> None:
+    """The comparisons graph: each observation's measure, and where sources differ or refine."""
+    from tipkg.compare.values import comparison_triples
+
+    names: dict[URIRef, str] = {}
+    declared_by = {d.iri: d.source for d in loaded.entities.values()}
+    # an entity's English name as the source that declares it gives it, else any source's
+    for claim in sorted(loaded.claims.values(), key=lambda c: (c.source != declared_by.get(c.s), c.source, str(c.o))):
+        if claim.p == SKOS.prefLabel and isinstance(claim.o, Literal) and claim.o.language == "en":
+            names.setdefault(claim.s, str(claim.o))
+    for s, o in schema.graph.subject_objects(SKOS.prefLabel):
+        if isinstance(o, Literal) and o.language == "en":
+            names.setdefault(URIRef(str(s)), str(o))
+    for s, o in schema.graph.subject_objects(RDFS.label):
+        if isinstance(o, Literal) and o.language == "en":
+            names.setdefault(URIRef(str(s)), str(o))
+
+    def label(term: URIRef | Literal) -> str:
+        return names.get(term, str(term).rsplit("/", 1)[-1]) if isinstance(term, URIRef) else str(term)
+
+    triples, _found = comparison_triples(loaded.claims.values(), schema, base, label)
+    graph = loaded.dataset.graph(URIRef(Graphs(base).comparisons))
+    for triple in triples:
+        graph.add(triple)
+
+
+def _read(path: Path, project: Project) -> str:
+    return read_input(path, shown_path(path, project.root), project.limits.file_mb)
+
+
+def assemble(project: Project, progress: Progress | None = None) -> tuple[Dataset, Loaded]:
+    """The whole dataset: curated facts, sources, links and the ontology, each in its named graph."""
+    say = progress or (lambda _msg: None)
+    say("reading curated data")
+    loaded = load_project(project)
+    say("adding the ontology")
+    from tipkg.build.rdfio import canonical
+
+    ontology = canonical(read_ontology(project.ontology_dir, project.limits))
+    graphs = Graphs(project.base)
+    og = loaded.dataset.graph(URIRef(graphs.ontology))
+    for triple in ontology:
+        og.add(triple)
+    say("computing the inferred closure")
+    from tipkg.build.inference import entailed, schema_closure
+
+    data = {(s, p, o) for s, p, o, g in loaded.dataset.quads((None, None, None, None)) if g != URIRef(graphs.ontology)}
+    inferred = loaded.dataset.graph(URIRef(graphs.inferred))
+    for triple in entailed(data, ontology) | schema_closure(ontology):
+        inferred.add(triple)
+    return loaded.dataset, loaded
+
+
+def summarize(dataset: Dataset, loaded: Loaded, graphs: Graphs) -> Summary:
+    per_graph: Counter[str] = Counter()
+    for _s, _p, _o, g in dataset.quads((None, None, None, None)):
+        per_graph[str(g)] += 1
+    entities: Counter[str] = Counter()
+    ns = str(TIPKG)
+    for declared in loaded.entities.values():
+        for t in declared.types:
+            entities[str(t)[len(ns) :]] += 1
+    union = {(s, p, o) for s, p, o, _g in dataset.quads((None, None, None, None))}
+    sources = {}
+    for s, _p, sha, _g in dataset.quads((None, TIPKG.sha256, None, None)):
+        sources[str(s)] = str(sha)
+    return Summary(
+        triples=len(union),
+        graphs=dict(sorted(per_graph.items())),
+        entities=dict(sorted(entities.items())),
+        facts=loaded.facts,
+        statements=loaded.statements,
+        evidence=len(loaded.evidence),
+        sources=dict(sorted(sources.items())),
+    )
+
+
+@dataclass
+class Prepared:
+    """A build before its first write: the sorted quads and triples, and the manifest."""
+
+    quads: list[Any]
+    triples: list[Any]
+    manifest: dict[str, Any]
+    summary: Summary
+
+
+def prepare(project: Project, progress: Progress | None = None, check: bool = True) -> Prepared:
+    """Read, check and serialize a project in memory; with ``check``, only if it passes SHACL."""
+    from tipkg.build import rdfio
+
+    say = progress or (lambda _msg: None)
+    dataset, loaded = assemble(project, say)
+    if check:
+        say("validating against ontology/shapes.ttl")
+        from tipkg.check.shacl import check_dataset, require_conformance
+
+        require_conformance(check_dataset(dataset, loaded.locations, project.root, project.base, loaded.source_locations))
+    say("serializing")
+    quads = rdfio.sorted_quads(dataset.quads((None, None, None, None)))
+    summary = summarize(dataset, loaded, Graphs(project.base))
+    return Prepared(quads, rdfio.sorted_triples(quads), {"base": project.base, **summary.as_dict()}, summary)
+
+
+def write_build(project: Project, prepared: Prepared, progress: Progress | None = None) -> Path:
+    """Write a prepared build into a new folder and switch ``build`` to it (:func:`tipkg.build.swap.install`)."""
+    from tipkg.build.swap import install
+
+    return install(project.root, lambda folder: write_outputs(folder, prepared, progress), progress)
+
+
+def build(project: Project, progress: Progress | None = None, check: bool = True) -> Summary:
+    """Build the graph into ``project.build_dir``, atomically; with ``check``, only if it passes SHACL."""
+    started = time.perf_counter()
+    prepared = prepare(project, progress, check)
+    write_build(project, prepared, progress)
+    summary = prepared.summary
+    summary.seconds = time.perf_counter() - started
+    out = project.build_dir
+    summary.files = [str(out / name) for name in OUTPUTS] + [str(out / "store")]
+    return summary
+
+
+def write_outputs(folder: Path, prepared: Prepared, progress: Progress | None = None) -> None:
+    """Write a build's files and store into an empty ``folder``."""
+    from tipkg.build import rdfio
+    from tipkg.build.store import write_store
+
+    say = progress or (lambda _msg: None)
+    quads, triples = prepared.quads, prepared.triples
+    say("writing graph.nq, graph.nt, graph.ttl, graph.jsonld, manifest.json")
+    (folder / "graph.nq").write_bytes(rdfio.nquads(quads))
+    (folder / "graph.nt").write_bytes(rdfio.ntriples(triples))
+    (folder / "graph.ttl").write_bytes(rdfio.turtle(triples))
+    (folder / "graph.jsonld").write_bytes(rdfio.jsonld(quads))
+    (folder / "manifest.json").write_text(json.dumps(prepared.manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    say(f"loading {len(quads)} quads and their union, {len(triples)} triples, into the store")
+    write_store(folder / "store", folder / "graph.nq", folder / "graph.nt")

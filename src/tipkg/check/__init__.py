@@ -1,0 +1,1 @@
+"""Checks of a project: SHACL shapes, OWL consistency, ontology lint, their findings."""

@@ -1,0 +1,1 @@
+"""Curated data: records, sources, the ontology as a schema, the loader, coverage."""

@@ -1,0 +1,1 @@
+"""The graph as a network: reading it from the store, subgraphs, analysis."""

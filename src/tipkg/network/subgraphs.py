@@ -1,0 +1,328 @@
+"""The parts of the network each view shows: a neighbourhood, funding flows, a committee, partners.
+
+Each function takes the network of :mod:`tipkg.network.graph` and returns a new ``MultiDiGraph`` with
+the same node attributes. Edges keep theirs, and may carry hints for drawing: ``caption`` (text
+drawn on the edge, by language), ``width``, ``dashes``, and ``rel`` / ``rel_labels`` (the group an
+edge belongs to in the relation filter, when it is not a single property: a committee role, a
+funding flow). N-ary nodes are collapsed into such edges where a view is about what they relate.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import networkx as nx
+from rdflib.term import URIRef
+
+from tipkg.errors import NetworkError
+from tipkg.network.graph import fold, format_money, period, pick
+
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
+_FLOW = {"en": "funds", "es": "financia"}
+_RUN_BY = {"en": "run by", "es": "a cargo de"}
+
+
+def is_a(g: nx.MultiDiGraph, node: str, cls: str) -> bool:
+    return cls in g.nodes[node]["lineage"]
+
+
+def targets(g: nx.MultiDiGraph, node: str, name: str) -> list[str]:
+    """The nodes ``node`` points to through the property with local name ``name``."""
+    return sorted(v for _u, v, k in g.out_edges(node, keys=True) if k == name)
+
+
+def codes(g: nx.MultiDiGraph, node: str, prop: str) -> list[str]:
+    return [f.code for f in g.nodes[node]["facts"] if f.prop == prop and f.code]
+
+
+def _copy_nodes(g: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
+    out = nx.MultiDiGraph(**g.graph)
+    for n in sorted(set(nodes)):
+        out.add_node(n, **g.nodes[n])
+    return out
+
+
+def _evidence(*lists: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(q for lst in lists for q in lst))
+
+
+# -- neighbourhood -----------------------------------------------------------------------------
+
+
+def neighbourhood(g: nx.MultiDiGraph, node: str, depth: int = 1) -> nx.MultiDiGraph:
+    """Every node within ``depth`` hops of ``node`` (either direction), with the edges among them.
+
+    A relation node (a membership, a funding allocation) that is reached brings the entities it
+    relates along, so a hop through it is shown whole.
+    """
+    if depth < 0:
+        raise NetworkError(f"depth {depth}: expected 0 or more")
+    nodes = set(nx.ego_graph(g, node, radius=depth, undirected=True))
+    for n in list(nodes):
+        if g.nodes[n]["kind"] == "nary":
+            nodes.update(g.successors(n))
+    return g.subgraph(nodes).copy()
+
+
+# -- funding flows -----------------------------------------------------------------------------
+
+
+def funding_flows(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Funder → program or fund → what it finances, one chain per funding allocation.
+
+    Each allocation becomes the edges of its chain, with its amount, currency and period as the
+    caption and a width that grows with the amount (log scale). Where the report names no
+    recipient the allocation itself ends the chain; where it names no funder, the chain starts at
+    the channel, and whoever runs the channel is shown with a dashed "run by" edge.
+    """
+    allocations = sorted(n for n in g if g.nodes[n]["cls"] == "FundingAllocation")
+    amounts = [float(g.nodes[a]["money"]["value"]) for a in allocations if _has_amount(g, a)]
+    low, high = (math.log10(min(amounts) + 1), math.log10(max(amounts) + 1)) if amounts else (0.0, 0.0)
+    out = _copy_nodes(g, [])
+    out.graph["layout"] = "flow"
+    for a in allocations:
+        funders = targets(g, a, "funder")
+        channels = targets(g, a, "fundingChannel")
+        ends = targets(g, a, "fundedItem") + targets(g, a, "beneficiary") or [a]
+        money = g.nodes[a]["money"]
+        when = period(g, a)
+        caption = {lang: " · ".join(x for x in (format_money(money, lang) if money else "", when) if x) for lang in ("en", "es")}
+        width = 2.0
+        if _has_amount(g, a):
+            scale = (math.log10(float(money["value"]) + 1) - low) / (high - low) if high > low else 1.0
+            width = round(2 + 7 * scale, 1)
+        role_evidence = {v: d["evidence"] for _u, v, d in g.out_edges(a, data=True)}
+        if channels:
+            hops = [(f, c) for f in funders for c in channels] + [(c, e) for c in channels for e in ends]
+        else:
+            hops = [(f, e) for f in funders for e in ends]
+        for u, v in hops:
+            for n in (u, v):
+                out.add_node(n, **g.nodes[n])
+            out.add_edge(
+                u,
+                v,
+                key=g.nodes[a]["local"],
+                prop="",
+                name="funding",
+                labels=dict(_FLOW),
+                rel="funding",
+                rel_labels=dict(_FLOW),
+                caption=caption,
+                width=width,
+                evidence=_evidence(g.nodes[a]["evidence"], role_evidence.get(u, []), role_evidence.get(v, [])),
+                areas=g.nodes[a]["areas"],
+                via=a,
+            )
+        for e in ends:
+            out.add_node(e, **g.nodes[e])
+        if ends == [a]:
+            out.nodes[a]["display"] = _what_it_finances(g, a)
+        if not funders:
+            for c in channels:
+                for name in ("organizer", "coordinatedBy", "establishedBy"):
+                    for runner in targets(g, c, name):
+                        if not out.has_edge(runner, c, key=name):
+                            out.add_node(runner, **g.nodes[runner])
+                            data = g.get_edge_data(c, runner, key=name)
+                            out.add_edge(
+                                runner, c, key=name, **{**data, "rel": "run-by", "rel_labels": dict(_RUN_BY), "dashes": True, "width": 1.0}
+                            )
+    return out
+
+
+def _what_it_finances(g: nx.MultiDiGraph, node: str) -> dict[str, str]:
+    """The purpose of an allocation (or its number of projects), to label it where it ends a flow."""
+    facts = {f.prop: f for f in g.nodes[node]["facts"]}
+    if "purpose" in facts:
+        return dict(facts["purpose"].value)
+    if "numberOfProjects" in facts:
+        n = pick(facts["numberOfProjects"].value, "en")
+        return {"en": f"{n} projects", "es": f"{n} proyectos"}
+    return dict(g.nodes[node]["labels"])
+
+
+def _has_amount(g: nx.MultiDiGraph, node: str) -> bool:
+    money = g.nodes[node]["money"]
+    try:
+        return bool(money) and float(money["value"]) >= 0
+    except ValueError:
+        return False
+
+
+# -- committee ---------------------------------------------------------------------------------
+
+
+ROLE_STYLE: dict[str, dict[str, Any]] = {
+    "coordinator": {"width": 5.0},
+    "member": {"width": 2.0},
+    "guest": {"width": 1.5, "dashes": True},
+}
+
+
+def committee(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Each inter-agency committee with its members, coordinator and guests.
+
+    A membership becomes an edge member → committee whose caption is the role; the edge's
+    evidence is the membership's quotes.
+    """
+    out = _copy_nodes(g, (n for n in g if g.nodes[n]["cls"] == "InterAgencyCommittee"))
+    for m in sorted(n for n in g if g.nodes[n]["cls"] == "Membership"):
+        orgs, members = targets(g, m, "organization"), targets(g, m, "member")
+        roles = [f for f in g.nodes[m]["facts"] if f.prop == "role"] or [None]
+        edge_evidence = [d["evidence"] for _u, _v, d in g.out_edges(m, data=True)]
+        for org in orgs:
+            for member in members:
+                for role in roles:
+                    code = role.code if role else "member"
+                    role_labels = dict(role.value) if role else {"en": "member", "es": "integrante"}
+                    out.add_node(org, **g.nodes[org])
+                    out.add_node(member, **g.nodes[member])
+                    out.add_edge(
+                        member,
+                        org,
+                        key=f"{g.nodes[m]['local']}#{code}",
+                        prop="",
+                        name="role",
+                        labels=role_labels,
+                        rel=code,
+                        rel_labels=role_labels,
+                        caption=role_labels,
+                        evidence=_evidence(g.nodes[m]["evidence"], *(role.evidence if role else [],), *edge_evidence),
+                        areas=g.nodes[m]["areas"],
+                        via=m,
+                        **ROLE_STYLE.get(code, {}),
+                    )
+    return out
+
+
+# -- partners ----------------------------------------------------------------------------------
+
+
+PARTNER_LINKS = ("cooperatesWith", "supports", "supportedBy", "subgroupOf", "unitOf")
+PLACE_LINKS = ("location", "country")
+
+
+def partners(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Consulates, NGOs and the other partners they cooperate with, and the cities they are in.
+
+    The partners are the actors of ``cooperatesWith`` facts, consulates, and groups of consulates;
+    the view adds the groups and bodies they belong to, their locations and countries, and the
+    country each city is in.
+    """
+    core = {n for u, v, k in g.edges(keys=True) if k == "cooperatesWith" for n in (u, v)}
+    core |= {n for n in g if is_a(g, n, "Consulate") or "consulate" in codes(g, n, "actorKind")}
+    for n in list(core):
+        core.update(targets(g, n, "subgroupOf") + targets(g, n, "unitOf"))
+    places = {p for n in core for name in PLACE_LINKS for p in targets(g, n, name)}
+    places |= {c for p in list(places) for name in ("country", "containedInPlace") for c in targets(g, p, name)}
+    nodes = core | places
+    out = _copy_nodes(g, nodes)
+    for u, v, k, d in g.edges(keys=True, data=True):
+        if u in nodes and v in nodes and (k in PARTNER_LINKS or k in PLACE_LINKS or k == "containedInPlace"):
+            out.add_edge(u, v, key=k, **d)
+    return out
+
+
+# -- any result with two IRI columns -----------------------------------------------------------
+
+
+def rows_graph(
+    rows: Iterable[Mapping[str, Any]], network: nx.MultiDiGraph | None = None, source: str | None = None, target: str | None = None
+) -> nx.MultiDiGraph:
+    """A graph of query result rows: an edge from the ``source`` column's IRI to the ``target``'s.
+
+    ``rows`` are dicts of column → value; a value is an rdflib or pyoxigraph IRI, a SPARQL-JSON
+    term (``{"type": "uri", "value": ...}``), a string, or ``None``. Without ``source`` and
+    ``target``, the first two columns whose values are all IRIs are used. Nodes found in
+    ``network`` keep their class, names and evidence; others are labelled from a ``<column>Label``
+    column when there is one. The other columns go into each edge's facts.
+    """
+    table = [{k: _plain(v) for k, v in row.items()} for row in rows]
+    columns = list(dict.fromkeys(k for row in table for k in row))
+    iri_columns = [c for c in columns if _all_iris(table, c)]
+    source = source or (iri_columns[0] if iri_columns else None)
+    target = target or next((c for c in iri_columns if c != source), None)
+    if source is None or target is None or source not in columns or target not in columns:
+        raise NetworkError(f"a graph needs two columns of IRIs; the result has {', '.join(columns) or 'no columns'}")
+    out = nx.MultiDiGraph(**(network.graph if network is not None else {}))
+    extra = [c for c in columns if c not in (source, target) and c not in (f"{source}Label", f"{target}Label")]
+    for i, row in enumerate(table):
+        ends = []
+        for col in (source, target):
+            iri, kind = row.get(col) or (None, "")
+            if iri is None or kind != "iri":
+                break
+            if iri not in out:
+                if network is not None and iri in network:
+                    out.add_node(iri, **network.nodes[iri])
+                else:
+                    shown = row.get(f"{col}Label")
+                    out.add_node(iri, **plain_node(iri, shown[0] if shown else None, out.graph.get("base", "")))
+            ends.append(iri)
+        if len(ends) < 2:
+            continue
+        facts = {c: cell[0] for c in extra if (cell := row.get(c))}
+        edge_label = {"": f"{source} → {target}"}
+        out.add_edge(
+            ends[0],
+            ends[1],
+            key=f"row-{i}",
+            prop="",
+            name=target,
+            labels=edge_label,
+            rel=target,
+            rel_labels=edge_label,
+            evidence=[],
+            areas=[],
+            row=facts,
+        )
+    return out
+
+
+def plain_node(iri: str, shown: str | None = None, base: str = "") -> dict[str, Any]:
+    """Node attributes for an IRI that is not in the network (only a name to show)."""
+    local = iri[len(base) :] if base and iri.startswith(base) else re.split(r"[#/]", iri.rstrip("/#"))[-1] or iri
+    name = shown or local
+    return {
+        "cls": "Resource",
+        "lineage": ["Resource"],
+        "kind": "entity",
+        "labels": {"": name},
+        "names": list(dict.fromkeys([name, local])),
+        "cls_labels": {"en": "resource", "es": "recurso"},
+        "evidence": [],
+        "areas": [],
+        "facts": [],
+        "money": None,
+        "local": local,
+    }
+
+
+def _plain(value: Any) -> tuple[str, str] | None:
+    """(text, "iri" or "literal") of a result value, whatever library produced it."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        return (str(value.get("value", "")), "iri" if value.get("type") == "uri" else "literal")
+    if isinstance(value, URIRef):
+        return (str(value), "iri")
+    if isinstance(value, str):
+        return (value, "iri" if _IRI.match(value) else "literal")
+    if type(value).__name__ == "NamedNode":  # pyoxigraph
+        return (str(value.value), "iri")
+    return (str(getattr(value, "value", value)), "literal")
+
+
+def _all_iris(table: list[dict[str, tuple[str, str] | None]], column: str) -> bool:
+    values = [row.get(column) for row in table]
+    present = [v for v in values if v is not None]
+    return bool(present) and all(kind == "iri" for _text, kind in present)
+
+
+def search_keys(data: Mapping[str, Any]) -> list[str]:
+    """What a search box matches a node against: its names, folded (the id is matched apart)."""
+    return list(dict.fromkeys(fold(x) for x in [*data["names"], *data["labels"].values()] if x))

@@ -1,0 +1,1 @@
+"""Remote SPARQL stores: querying, publishing, Wikidata links."""

@@ -1,0 +1,1 @@
+"""SPARQL text and its decisions: the guard, saved queries, results, parameters."""

@@ -1,0 +1,1 @@
+"""Interactive network pages: views, layout, style, Chromium."""

@@ -1,0 +1,358 @@
+"""The service in-process (Starlette's TestClient): pages, Linked Data, content negotiation, the
+dataset description, truncation, and labels that try to inject HTML."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib import namespace as ns
+from service_support import client_for
+
+import tipkg
+from tipkg.kg import KnowledgeGraph
+
+BASE = "https://w3id.org/tipkg/id/"
+FEVIMTRA = "Special Prosecution Unit for the Crimes of Violence against Women and Trafficking in Persons"
+
+
+@pytest.fixture(scope="module")
+def client(built_real: Path) -> Iterator[Any]:
+    yield from client_for(built_real)
+
+
+@pytest.fixture(scope="module")
+def capped(built_real: Path) -> Iterator[Any]:
+    yield from client_for(built_real, row_cap=5)
+
+
+@pytest.fixture(scope="module")
+def hostile(built_network: Path) -> Iterator[Any]:
+    yield from client_for(built_network)
+
+
+@pytest.fixture(scope="module")
+def kg(built_real: Path) -> KnowledgeGraph:
+    return tipkg.open(built_real)
+
+
+class Loads(HTMLParser):
+    """What a page loads (src of any element, href of <link>) and where its anchors go."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads: list[str] = []
+        self.anchors: list[str] = []
+        self.scripts = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "script":
+            self.scripts += 1
+        if a.get("src"):
+            self.loads.append(a["src"] or "")
+        if tag == "link" and a.get("href"):
+            self.loads.append(a["href"] or "")
+        if tag == "a" and a.get("href"):
+            self.anchors.append(a["href"] or "")
+
+
+def parsed(html: str) -> Loads:
+    p = Loads()
+    p.feed(html)
+    return p
+
+
+# -- pages ----------------------------------------------------------------------------------------
+
+PAGES = [
+    "/",
+    "/?q=fevimtra",
+    "/queries",
+    "/queries?tag=funding",
+    "/queries/ngo_consulate_partners",
+    "/queries/entity_facts?entity=agency/pgr",
+    "/queries/figures_at_least?minimum=1000",
+    "/queries/timeline",
+    "/queries/campaigns",
+    "/queries/victims_by_nationality",
+    "/queries/places",
+    "/id/agency/fevimtra",
+    "/id/source/mx-2011",
+    "/id/place/mexico",
+    "/sources/mx-2011",
+    "/sparql",
+    "/sparql?query=SELECT+%3Fs+WHERE+%7B+%3Fs+a+tipkg%3AAgency+%7D",
+    "/dataset",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_nothing_from_the_network_and_runs_no_script(client: Any, path: str) -> None:
+    r = client.get(path)
+    assert r.status_code == 200, r.text[:500]
+    assert r.headers["content-type"].startswith("text/html")
+    page = parsed(r.text)
+    assert page.scripts == 0
+    assert not [u for u in page.loads if re.match(r"(?i)^\s*(https?:)?//", u)], page.loads
+    external = [u for u in page.anchors if re.match(r"(?i)^\s*(https?:)?//", u)]
+    assert all(u.startswith("http://www.wikidata.org/entity/") for u in external), external
+    assert "default-src 'none'" in r.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("path", ["/views/graph.html", "/views/funding.html", "/views/entity-agency-fevimtra.html"])
+def test_network_views_are_self_contained(client: Any, path: str) -> None:
+    r = client.get(path)
+    assert r.status_code == 200
+    assert not [u for u in parsed(r.text).loads if re.match(r"(?i)^\s*(https?:)?//", u)]
+    assert "Content-Security-Policy" in r.text  # the page's own script policy
+
+
+def test_home_counts_sources_and_build_time(client: Any, built_real: Path) -> None:
+    html = client.get("/").text
+    manifest = json.loads((built_real / "build" / "manifest.json").read_text())
+    assert f"{manifest['triples']:,}" in html and f"{manifest['statements']:,}" in html
+    assert 'href="/sources/mx-2011"' in html
+    assert "government unit" in html and "<svg" in html
+    from datetime import UTC, datetime
+
+    built = datetime.fromtimestamp((built_real / "build" / "manifest.json").stat().st_mtime, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
+    assert built in html
+
+
+@pytest.mark.parametrize(
+    ("text", "href"), [("fevimtra", "/id/agency/fevimtra"), ("FEVIMTRA", "/id/agency/fevimtra"), ("nuevo leon", "/id/place/")]
+)
+def test_search_links_to_entity_pages(client: Any, text: str, href: str) -> None:
+    html = client.get("/", params={"q": text}).text
+    found = html.split('id="search-results"', 1)[1]
+    assert f'href="{href}' in found
+
+
+def test_search_is_accent_insensitive(hostile: Any) -> None:
+    found = hostile.get("/", params={"q": "pena"}).text.split('id="search-results"', 1)[1]
+    assert 'href="/id/place/ciudad-pena"' in found and "Ciudad Peña" in found
+
+
+def test_saved_query_form_has_the_parameters_with_defaults_and_examples(client: Any) -> None:
+    html = client.get("/queries/figures_at_least").text
+    assert 'name="minimum" value="100" placeholder="1000"' in html
+    assert 'href="/queries/figures_at_least.json?lang=en"' in html
+
+
+def test_saved_query_table_has_labels_and_linked_evidence(client: Any) -> None:
+    html = client.get("/queries/entity_facts", params={"entity": "agency/fevimtra"}).text
+    assert FEVIMTRA in html
+    assert 'href="/id/agency/fevimtra"' in html
+    assert re.search(r'<q>in January 2008 Mexico created[^<]*</q> <a href="/sources/mx-2011#s-\d+"', html)
+
+
+@pytest.mark.parametrize("view", ["graph", "bar", "timeline"])
+def test_saved_query_views(client: Any, kg: KnowledgeGraph, view: str) -> None:
+    name = next(q.name for q in kg.queries.values() if q.view == view and not q.params)
+    html = client.get(f"/queries/{name}").text
+    if view == "graph":
+        assert f'<iframe class="view" src="/queries/{name}/graph?lang=en"' in html
+        assert client.get(f"/queries/{name}/graph").status_code == 200
+    else:
+        assert "<svg" in html and "<script" not in html
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "tsv"])
+def test_saved_query_as_data_matches_the_library(client: Any, kg: KnowledgeGraph, fmt: str) -> None:
+    r = client.get(f"/queries/figures_at_least.{fmt}", params={"minimum": "1000", "lang": "es"})
+    assert r.status_code == 200
+    expected = kg.query("figures_at_least", lang="es", minimum="1000")
+    if fmt == "json":
+        assert r.json() == expected.to_dicts()
+    else:
+        rows = list(csv.reader(io.StringIO(r.text), delimiter="," if fmt == "csv" else "\t"))
+        assert rows[0] == expected.columns() and len(rows) == len(expected) + 1
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/queries/entity_facts.json?entity=http://ex/a>%20?p%20?o%20}%20%23", 400),
+        ("/queries/figures_at_least.json?minimum=lots", 400),
+        ("/queries/no_such_query", 404),
+        ("/id/agency/no-such-agency", 404),
+        ("/sources/no-such-source", 404),
+        ("/views/no-such-view.html", 404),
+        ("/downloads/manifest.json", 404),
+        ("/nowhere", 404),
+    ],
+)
+def test_errors(client: Any, path: str, status: int) -> None:
+    assert client.get(path).status_code == status
+
+
+# -- entities as Linked Data ------------------------------------------------------------------------
+
+
+def test_entity_page(client: Any) -> None:
+    html = client.get("/id/agency/fevimtra").text
+    assert f"<h1>{FEVIMTRA}</h1>" in html
+    assert "FEVIMTRA" in html and "Office of the Prosecutor General" in html
+    assert 'href="/id/agency/pgr"' in html  # a related entity
+    assert re.search(r'<q>[^<]+</q> <a href="/sources/mx-2011#s-\d+"', html)  # evidence linked to its source
+    assert '<iframe class="view" src="/views/entity-agency-fevimtra.html?lang=en"' in html
+
+
+def test_entity_page_in_spanish(client: Any) -> None:
+    html = client.get("/id/program/pcs", params={"lang": "es"}).text
+    assert '<html lang="es">' in html and "<h1>Programa de Coinversión Social</h1>" in html
+    assert '<dd lang="en">' in html  # its names in the other language too
+
+
+def test_entity_links_to_wikidata(client: Any, kg: KnowledgeGraph) -> None:
+    iri, qid = next((str(s), str(o)) for s, o in kg.query("SELECT ?s ?o WHERE { ?s owl:sameAs ?o }").rows)
+    html = client.get("/id/" + iri[len(BASE) :]).text
+    assert f'href="{qid}"' in html
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt", "media"),
+    [
+        ("text/turtle", "turtle", "text/turtle"),
+        ("application/n-triples", "nt", "application/n-triples"),
+        ("application/ld+json", "json-ld", "application/ld+json"),
+        ("application/rdf+xml", "xml", "application/rdf+xml"),
+    ],
+)
+def test_entity_as_rdf_by_accept(client: Any, accept: str, fmt: str, media: str) -> None:
+    r = client.get("/id/agency/fevimtra", headers={"accept": accept})
+    assert r.status_code == 200 and r.headers["content-type"].startswith(media)
+    assert "Accept" in r.headers["vary"]
+    g = Graph().parse(data=r.content, format=fmt)
+    fevimtra = URIRef(BASE + "agency/fevimtra")
+    assert (fevimtra, URIRef("https://w3id.org/tipkg/ontology#unitOf"), URIRef(BASE + "agency/pgr")) in g
+    quotes = {str(o) for o in g.objects(None, URIRef("http://www.w3.org/ns/oa#exact"))}
+    assert any(q.startswith("in January 2008 Mexico created") for q in quotes)  # with its evidence
+
+
+def test_a_cut_list_of_statements_says_so(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tipkg.service import pages
+
+    assert "Truncated" not in client.get("/id/agency/fevimtra").text
+    monkeypatch.setattr(pages, "STATEMENTS_SHOWN", 5)
+    html = client.get("/id/agency/fevimtra").text
+    assert "Truncated: only the first 5 statements each way are listed" in html
+    assert html.split("<summary>", 1)[1].startswith("5 statements")
+
+
+def test_entity_html_varies_by_accept(client: Any) -> None:
+    r = client.get("/id/agency/fevimtra")
+    assert r.headers["content-type"].startswith("text/html") and "Accept" in r.headers["vary"]
+    assert client.get("/id/agency/fevimtra", headers={"accept": "image/png"}).status_code == 406
+
+
+# -- sources ---------------------------------------------------------------------------------------------
+
+
+def test_source_page_marks_cited_sentences_and_links_their_facts(client: Any) -> None:
+    html = client.get("/sources/mx-2011").text
+    cited = re.findall(r'<a class="sentence cited" id="s-(\d+)" href="#facts-(\d+)"', html)
+    assert cited and all(a == b for a, b in cited)
+    assert all(f'<li id="facts-{a}">' in html for a, _b in cited)
+    assert "<mark>in January 2008 Mexico created the Special Prosecution Unit" in html
+    assert 'href="/id/agency/fevimtra"' in html
+    assert 'class="sentence missing"' in html or "not cited (0)" in html
+
+
+def test_source_page_shows_the_whole_text(client: Any, built_real: Path) -> None:
+    from html import unescape
+
+    from tipkg.curation.sources import load_sources
+
+    source = load_sources(built_real / "graph_data" / "sources", built_real)["mx-2011"]
+    text = re.sub(r"<[^>]+>", "", client.get("/sources/mx-2011").text.split('<article class="source-text"', 1)[1].split("</article>")[0])
+    shown = " ".join(unescape(text).split())
+    for line in source.text.splitlines():
+        assert " ".join(line.split()) in shown
+
+
+# -- the dataset ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/.well-known/void", "/dataset"])
+def test_void_and_dcat(client: Any, built_real: Path, path: str) -> None:
+    r = client.get(path, headers={"accept": "text/turtle"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
+    g = Graph().parse(data=r.text, format="turtle")
+    ds = URIRef(BASE + "dataset")
+    manifest = json.loads((built_real / "build" / "manifest.json").read_text())
+    assert int(g.value(ds, ns.VOID.triples)) == manifest["triples"]  # type: ignore[arg-type]
+    assert int(g.value(ds, ns.VOID.classes)) > 10  # type: ignore[arg-type]
+    assert str(g.value(ds, ns.VOID.sparqlEndpoint)) == "http://testserver/sparql"
+    assert (ds, URIRef("http://purl.org/dc/terms/source"), URIRef(BASE + "source/mx-2011")) in g
+    assert g.value(ds, URIRef("http://purl.org/dc/terms/license")) is not None
+    linkset = next(g.subjects(ns.RDF.type, ns.VOID.Linkset))
+    assert g.value(linkset, ns.VOID.linkPredicate) == ns.OWL.sameAs and int(g.value(linkset, ns.VOID.triples)) > 0  # type: ignore[arg-type]
+    assert (URIRef("http://testserver/sparql"), ns.RDF.type, ns.DCAT.DataService) in g
+    for dist in g.objects(ds, ns.DCAT.distribution):
+        url = g.value(dist, ns.DCAT.downloadURL)
+        if url is not None:
+            assert client.get(str(url).replace("http://testserver", "")).status_code == 200
+
+
+def test_dataset_page_for_a_browser(client: Any) -> None:
+    r = client.get("/dataset")
+    assert r.headers["content-type"].startswith("text/html") and "void:Dataset" in r.text
+    assert client.get("/id/dataset", headers={"accept": "text/turtle"}).headers["content-type"].startswith("text/turtle")
+
+
+# -- truncation is said ----------------------------------------------------------------------------------
+
+
+def test_row_cap_is_announced_in_header_and_page(capped: Any) -> None:
+    r = capped.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"}, headers={"accept": "application/sparql-results+json"})
+    assert r.headers["x-tipkg-truncated"] == "5" and len(r.json()["results"]["bindings"]) == 5
+    page = capped.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert page.headers["x-tipkg-truncated"] == "5" and "Truncated" in page.text
+    saved = capped.get("/queries/actors")
+    assert saved.headers["x-tipkg-truncated"] == "5" and "Truncated" in saved.text
+    assert capped.get("/queries/actors.csv").headers["x-tipkg-truncated"] == "5"
+    small = capped.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 5"}, headers={"accept": "text/csv"})
+    assert "x-tipkg-truncated" not in small.headers
+
+
+# -- labels that try to inject HTML ------------------------------------------------------------------------
+
+INJECTED = re.compile(r"<img src=x|<script>window|</script><script>")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/?q=care",
+        "/?q=%3Cimg%20src=x%20onerror=alert(1)%3E",
+        "/id/agency/care",
+        "/id/ngo/nandu",
+        "/id/agency/foreign-aid",
+        "/sources/demo",
+        "/queries/actors",
+        "/queries/search_entities?text=%3Cscript%3E",
+        "/sparql?query=SELECT+%3Fx+%3Fl+WHERE+%7B+%3Fx+skos%3AprefLabel+%3Fl+%7D",
+        "/sparql?query=SELECT+%3Cimg+src%3Dx%3E",
+    ],
+)
+def test_labels_that_look_like_html_are_text(hostile: Any, path: str) -> None:
+    r = hostile.get(path)
+    assert r.status_code in (200, 400)
+    assert not INJECTED.search(r.text), INJECTED.search(r.text)
+    assert parsed(r.text).scripts == 0
+
+
+def test_an_injected_label_shows_escaped(hostile: Any) -> None:
+    html = hostile.get("/id/agency/care").text
+    assert "Ministry of Care &lt;img src=x onerror=alert(1)&gt;" in html
