@@ -18,7 +18,7 @@ import networkx as nx
 from tipkg.viz.chromium import CHROMIUM, launch
 
 BASE = "https://w3id.org/tipkg/id/"
-DRAWN = "() => [window.tipkg.nodes.length, window.tipkg.network.graph.body.nodeIndices.length]"
+DRAWN = "() => [window.tipkg.nodes.length, window.tipkg.network.body.nodeIndices.length]"
 
 
 def synthetic(n: int, seed: int = 0) -> nx.MultiDiGraph:

@@ -42,7 +42,7 @@ def main(build_dir: Path, out_dir: Path) -> list[Path]:
                 node = max(entities, key=lambda n: (view.degree(n), n)) if entities else None
             if node is not None:
                 page.evaluate("(id) => window.tipkg.select(id)", node)
-                page.evaluate("() => window.tipkg.network.graph.fit({animation: false})")
+                page.evaluate("() => window.tipkg.network.fit({animation: false})")
             target = out_dir / f"view-{file.removesuffix('.html')}.png"
             page.screenshot(path=str(target))
             written.append(target)

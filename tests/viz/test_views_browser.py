@@ -23,14 +23,14 @@ from tipkg.viz import views
 BASE = "https://w3id.org/tipkg/id/"
 
 NODE_AT = """(id) => {
-  const net = window.tipkg.network.graph;
+  const net = window.tipkg.network;
   const p = net.getPositions([id])[id];
   const d = net.canvasToDOM(p);
   const r = document.querySelector('#network canvas').getBoundingClientRect();
   const inside = d.x > 5 && d.y > 5 && d.x < r.width - 5 && d.y < r.height - 5;
   return {x: r.left + d.x, y: r.top + d.y, at: net.getNodeAt(d), inside: inside};
 }"""
-DRAWN = "() => [window.tipkg.nodes.length, window.tipkg.network.graph.body.nodeIndices.length]"
+DRAWN = "() => [window.tipkg.nodes.length, window.tipkg.network.body.nodeIndices.length]"
 INJECTED = """() => ({
   pwned: window.__pwned === undefined ? null : window.__pwned,
   elements: document.querySelectorAll('img, iframe, object, embed, body script:not([id]) ~ script ~ script ~ script').length,
@@ -207,7 +207,7 @@ def test_clicking_an_edge_shows_its_evidence(open_view: Callable[..., Opened], f
     opened = open_view(folder / "committee.html")
     edge = opened.page.evaluate(
         """() => {
-      const net = window.tipkg.network.graph;
+      const net = window.tipkg.network;
       const id = window.tipkg.edges.getIds().find((e) => window.tipkg.data.edgeInfo[e].label === 'guest');
       const e = window.tipkg.edges.get(id);
       const p = net.getPositions([e.from, e.to]);
