@@ -68,7 +68,7 @@ def timed_build(root: Path, check: bool) -> BuildRun:
 
 
 def load_rates(build_dir: Path, scratch: Path) -> dict[str, Any]:
-    """Load the build into a new store at ``scratch`` as the build does (``tipkg.build.store.write_store``:
+    """Load the build into a new store at ``scratch`` as the build does (``tipkg.engines.oxigraph.write_store``:
     graph.nq's named graphs and graph.nt's union into the default graph, one bulk load). In a child."""
 
     def load() -> dict[str, Any]:
@@ -76,7 +76,7 @@ def load_rates(build_dir: Path, scratch: Path) -> dict[str, Any]:
 
         import pyoxigraph as ox
 
-        from tipkg.build.store import write_store
+        from tipkg.engines.oxigraph import write_store
 
         if scratch.exists():
             shutil.rmtree(scratch)

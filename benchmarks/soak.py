@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
 def ordinary_requests(root: Path) -> dict[str, list[Request]]:
     """The requests of each kind of the mix, from the project's saved queries and its graph."""
-    from tipkg.build.store import open_store
+    from tipkg.engines.oxigraph import open_store
     from tipkg.namespaces import DEFAULT_BASE, PREFIXES
     from tipkg.sparql.saved import load_saved_queries
 

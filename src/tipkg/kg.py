@@ -136,8 +136,7 @@ def open(path: str | Path = ".", *, engine: str = "oxigraph") -> KnowledgeGraph:
     info = json.loads(manifest.read_text(encoding="utf-8"))
     base, graphs = info.get("base", DEFAULT_BASE), info.get("graphs")
     if engine == "oxigraph":
-        from tipkg.build.store import open_store
-        from tipkg.engines.oxigraph import OxigraphEngine
+        from tipkg.engines.oxigraph import OxigraphEngine, open_store
 
         kg = KnowledgeGraph(root, OxigraphEngine(open_store(build)), base, graphs)
     elif engine == "rdflib":

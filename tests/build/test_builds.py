@@ -27,8 +27,8 @@ from service_support import serve
 
 import tipkg
 from tipkg.build.pipeline import OUTPUTS, Project, build
-from tipkg.build.store import has_union
 from tipkg.build.swap import pin
+from tipkg.engines.oxigraph import has_union
 from tipkg.errors import TipkgError
 
 A, B = "https://example.org/a/", "https://example.org/b/"

@@ -231,7 +231,7 @@ def build(project: Project, progress: Progress | None = None, check: bool = True
 def write_outputs(folder: Path, prepared: Prepared, progress: Progress | None = None) -> None:
     """Write a build's files and store into an empty ``folder``."""
     from tipkg.build import rdfio
-    from tipkg.build.store import write_store
+    from tipkg.engines.oxigraph import write_store
 
     say = progress or (lambda _msg: None)
     quads, triples = prepared.quads, prepared.triples

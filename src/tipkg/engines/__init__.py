@@ -2,7 +2,7 @@
 engine (for comparison, :mod:`tipkg.engines.rdflib`), or a remote SPARQL store (:mod:`tipkg.remote`).
 
 Each sees the union of all named graphs (asserted facts, links, ontology and inferred closure) as
-the default graph, each triple once (the store keeps it so: ``tipkg.build.store``), and binds
+the default graph, each triple once (the store keeps it so: ``tipkg.engines.oxigraph``), and binds
 parameters as RDF terms.
 """
 

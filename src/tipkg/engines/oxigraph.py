@@ -1,15 +1,32 @@
-"""The embedded Oxigraph store as a query engine: parameters bound by substitution, terms converted once."""
+"""The embedded Oxigraph store: the one module (with :mod:`tipkg.build.rdfio`, which writes the
+canonical files) that imports pyoxigraph. The rest of tipkg sees rdflib terms.
+
+- the build's store: :func:`write_store` (one bulk load), :func:`open_store` (read-only),
+  :func:`add_union` / :func:`has_union`
+- terms: :func:`from_ox`, :func:`is_iri`, :func:`named_graph_triples` (a build's N-Quads)
+- queries: :class:`OxigraphEngine`, parameters bound by substitution, terms converted once
+
+The store holds every named graph of the build, and in its default graph their union, each
+triple once. Readers query the default graph; none uses ``use_default_graph_as_union``: Oxigraph's
+union default graph is the multiset of the named graphs' quads, so a fact that k reports state
+would match k times (k⁴ rows for a join over its reification), where SPARQL's default graph, an
+RDF merge, holds it once, as rdflib's does.
+"""
 
 from __future__ import annotations
 
+import io
 import re
+from collections import defaultdict
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from tipkg.engines import SparqlError, one_line
+from tipkg.errors import NotBuiltError
 from tipkg.namespaces import PREFIXES
 from tipkg.sparql.results import Result, normalize
 
@@ -19,6 +36,91 @@ _SELECT = re.compile(
 )
 _NOT_PROJECTED = re.compile(r"variable \?([A-Za-z_][A-Za-z0-9_]*) in its SELECT projection")
 _SYNTAX_AT = re.compile(r"^error at (\d+):(\d+):\s*")
+
+
+def open_store(build_dir: Path) -> Any:
+    """Open ``build_dir/store`` read-only (several processes may read it at once)."""
+    import pyoxigraph as ox
+
+    path = build_dir / "store"
+    if not path.is_dir():
+        raise NotBuiltError(f"no built graph in {build_dir}: run 'tipkg build' first")
+    store = ox.Store.read_only(str(path))
+    if not has_union(store):
+        raise NotBuiltError(f"the store in {build_dir} has no union default graph (built by an older tipkg): run 'tipkg build' again")
+    return store
+
+
+def write_store(path: Path, nquads: Path, ntriples: Path) -> None:
+    """Create the store at ``path`` from the build's N-Quads (the named graphs) and N-Triples (their
+    union, into the default graph), in one bulk load: one pass is about 1.5× faster than two."""
+    import pyoxigraph as ox
+
+    store = ox.Store(str(path))
+    with _Concatenated([nquads, ntriples]) as files:
+        # lenient: the build wrote both files from pyoxigraph terms, whose IRIs and language tags
+        # were checked when they were made
+        store.bulk_load(input=io.BufferedReader(files, 1 << 20), format=ox.RdfFormat.N_QUADS, lenient=True)
+    store.flush()
+
+
+def add_union(store: Any) -> None:
+    """Copy the union of ``store``'s named graphs into its default graph (a store made in memory)."""
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+
+def has_union(store: Any) -> bool:
+    """Whether ``store``'s default graph holds something, or it has no named graph to unite."""
+    import pyoxigraph as ox
+
+    default = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None)
+    return default is not None or next(iter(store.named_graphs()), None) is None
+
+
+class _Concatenated(io.RawIOBase):
+    """Files read one after another, as one binary stream."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        self._files: list[io.BufferedReader] = [p.open("rb") for p in paths]
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while self._files:
+            n = self._files[0].readinto(buffer)
+            if n:
+                return n
+            self._files.pop(0).close()
+        return 0
+
+    def close(self) -> None:
+        for f in self._files:
+            f.close()
+        self._files = []
+        super().close()
+
+
+def is_iri(text: str) -> bool:
+    """Whether ``text`` is an absolute IRI by RFC 3987, read as the Oxigraph engine reads it."""
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
+def named_graph_triples(nquads: Path) -> dict[str, list[tuple[Node, Node, Node]]]:
+    """The triples of each named graph of the N-Quads file ``nquads`` (those of the default graph left out)."""
+    import pyoxigraph as ox
+
+    graphs: dict[str, list[tuple[Node, Node, Node]]] = defaultdict(list)
+    for quad in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS):
+        if isinstance(quad.graph_name, ox.NamedNode):
+            graphs[quad.graph_name.value].append((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))  # type: ignore[arg-type]
+    return dict(graphs)
 
 
 def from_ox(term: Any) -> Node | None:
@@ -53,6 +155,22 @@ def term_converter() -> Callable[[Any], Node | None]:
             return node
 
     return convert
+
+
+def term_json(term: Any) -> dict[str, Any]:
+    """A pyoxigraph term's SPARQL JSON binding, by the rules of :mod:`tipkg.sparql.codec` (a literal
+    read without making an rdflib term: the service writes every row this way)."""
+    import pyoxigraph as ox
+
+    from tipkg.sparql import codec
+
+    if isinstance(term, ox.Literal):
+        return codec.literal_json(term.value, term.language, term.datatype.value)
+    if isinstance(term, ox.Triple):
+        return codec.triple_json(term_json(term.subject), term_json(term.predicate), term_json(term.object))
+    node = from_ox(term)
+    assert node is not None
+    return codec.term_json(node)
 
 
 class OxigraphEngine:

@@ -100,7 +100,7 @@ class _Quote:
 
 def load_network(build_dir: Path) -> nx.MultiDiGraph:
     """The network of the graph built in ``build_dir`` (its Oxigraph store)."""
-    from tipkg.build.store import open_store
+    from tipkg.engines.oxigraph import open_store
 
     store = open_store(build_dir)
     base = DEFAULT_BASE
@@ -114,7 +114,7 @@ def from_rdf(graph: Any, base: str | None = None) -> nx.MultiDiGraph:
     """The network of an rdflib ``Graph`` or ``Dataset`` (all its named graphs together)."""
     import pyoxigraph as ox
 
-    from tipkg.build.store import add_union
+    from tipkg.engines.oxigraph import add_union
 
     store = ox.Store()
     is_dataset = hasattr(graph, "quads") and hasattr(graph, "graphs")

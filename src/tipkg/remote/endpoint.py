@@ -20,13 +20,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import XSD
-from rdflib.term import Node
+from rdflib import Literal, URIRef
 
 from tipkg.engines import SparqlError, one_line
 from tipkg.errors import TipkgError
-from tipkg.sparql.results import Result, normalize
+from tipkg.sparql.codec import json_result
+from tipkg.sparql.results import Result
 from tipkg.sparql.text import substitute, with_prefixes
 
 USER_ENV = "TIPKG_ENDPOINT_USER"
@@ -252,31 +251,6 @@ def _reason(reason: object) -> str:
 # -- results -----------------------------------------------------------------------------------------
 
 
-def json_term(value: dict[str, str] | None) -> Node | None:
-    """An rdflib term from a SPARQL JSON binding (``typed-literal`` too, as Virtuoso writes it)."""
-    if value is None:
-        return None
-    kind, text = value.get("type"), value.get("value", "")
-    if kind == "uri":
-        return URIRef(text)
-    if kind == "bnode":
-        return BNode(text)
-    if kind in ("literal", "typed-literal"):
-        if value.get("xml:lang"):
-            return Literal(text, lang=value["xml:lang"].lower())
-        datatype = value.get("datatype")
-        return Literal(text, datatype=None if datatype in (None, str(XSD.string)) else URIRef(datatype))
-    raise RemoteError(f"unexpected term in a SPARQL result: {value!r}")
-
-
-def json_result(data: dict[str, Any]) -> Result:
-    if "boolean" in data:
-        return Result([], [], boolean=bool(data["boolean"]))
-    variables = list(data.get("head", {}).get("vars", []))
-    rows = [tuple(normalize(json_term(b.get(v))) for v in variables) for b in data.get("results", {}).get("bindings", [])]
-    return Result(variables, rows)
-
-
 def query_form(text: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE, read by a SPARQL query parser: an update never passes."""
     from pyparsing import ParseException
@@ -303,7 +277,7 @@ class RemoteEngine:
         form = query_form(text)
         text = with_prefixes(text)
         if form in ("SELECT", "ASK"):
-            return json_result(self.endpoint.select(text, self.graphs).body)
+            return json_result(self.endpoint.select(text, self.graphs).body, normalized=True)
         from rdflib import Graph
 
         data = self.endpoint.construct(text, self.graphs).body

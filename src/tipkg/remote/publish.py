@@ -46,18 +46,12 @@ class Published:
 
 def read_build(build_dir: Path) -> dict[str, list[Triple]]:
     """The triples of each named graph of ``build_dir/graph.nq``."""
-    import pyoxigraph as ox
-
-    from tipkg.engines.oxigraph import from_ox
+    from tipkg.engines.oxigraph import named_graph_triples
 
     path = build_dir / "graph.nq"
     if not path.exists():
         raise NotBuiltError(f"no built graph in {build_dir}: run 'tipkg build' first")
-    graphs: dict[str, list[Triple]] = defaultdict(list)
-    for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
-        if isinstance(quad.graph_name, ox.NamedNode):
-            graphs[quad.graph_name.value].append((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))  # type: ignore[arg-type]
-    return dict(graphs)
+    return named_graph_triples(path)
 
 
 def batches(triples: Iterable[Triple], size: int) -> list[list[Triple]]:

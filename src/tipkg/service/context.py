@@ -53,9 +53,8 @@ class Context:
     """The state of one running service (one per app)."""
 
     def __init__(self, root: Path, settings: dict[str, Any]) -> None:
-        from tipkg.build.store import open_store
         from tipkg.build.swap import pin
-        from tipkg.engines.oxigraph import OxigraphEngine
+        from tipkg.engines.oxigraph import OxigraphEngine, open_store
 
         self.root = root
         self.settings = settings

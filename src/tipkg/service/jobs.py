@@ -11,6 +11,7 @@ first argument is the worker's read-only pyoxigraph store.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -19,8 +20,6 @@ from tipkg.namespaces import PREFIXES
 from tipkg.service.formats import BY_NAME
 from tipkg.sparql.guard import Refused, check_graphs, check_query
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 TABLE = "table"  # a graph answer as a SELECT-like table of ?subject ?predicate ?object, for pages
 
 
@@ -34,7 +33,7 @@ class SparqlRequest:
     results_format: str | None = "json"  # SELECT / ASK; None: the client accepts none
     graph_format: str | None = "turtle"  # CONSTRUCT / DESCRIBE; or TABLE
     row_cap: int = 10_000
-    services: frozenset[str] = field(default_factory=frozenset)
+    services: Mapping[str, str] = field(default_factory=dict)  # endpoint IRI -> URL called
     max_bytes: int | None = None
 
 
@@ -64,7 +63,7 @@ def answer_sparql(store: Any, request: SparqlRequest) -> Answer:
         # the protocol's dataset replaces the query's FROM / FROM NAMED
         options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
         options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
-    # otherwise the store's default graph: the union of the named graphs, each triple once (tipkg.build.store)
+    # otherwise the store's default graph: the union of the named graphs, each triple once (tipkg.engines.oxigraph)
     try:
         answer = store.query(checked.text, prefixes=PREFIXES, **options)
         if isinstance(answer, ox.QueryBoolean):
@@ -88,6 +87,8 @@ def _boolean(answer: Any, fmt: str) -> bytes:
 
 
 def _solutions(kind: str, answer: Any, fmt: str, cap: int) -> Answer:
+    from tipkg.engines.oxigraph import term_json
+
     variables = [v.value for v in answer.variables]
     rows = list(islice(answer, cap + 1))
     truncated = cap if len(rows) > cap else None
@@ -98,6 +99,7 @@ def _solutions(kind: str, answer: Any, fmt: str, cap: int) -> Answer:
 
 
 def _triples(kind: str, answer: Any, fmt: str, cap: int) -> Answer:
+    from tipkg.engines.oxigraph import term_json
 
     triples = list(dict.fromkeys(islice(answer, cap + 1)))
     truncated = cap if len(triples) > cap else None
@@ -148,30 +150,7 @@ def _results_format(fmt: str) -> Any:
     return {"xml": ox.QueryResultsFormat.XML, "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}.get(fmt)
 
 
-def term_json(term: Any) -> dict[str, Any]:
-    """A pyoxigraph term in SPARQL 1.1 JSON results."""
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value not in (_XSD_STRING, _LANG_STRING):
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, ox.Triple):
-        return {
-            "type": "triple",
-            "value": {"subject": term_json(term.subject), "predicate": term_json(term.predicate), "object": term_json(term.object)},
-        }
-    raise TypeError(f"unexpected term {term!r}")
-
-
-def run_saved(store: Any, text: str, bindings: dict[str, Any], row_cap: int, services: frozenset[str] = frozenset()) -> Any:
+def run_saved(store: Any, text: str, bindings: dict[str, Any], row_cap: int, services: Mapping[str, str] | None = None) -> Any:
     """A saved query, checked like any other, with parameters bound as RDF terms by the engine, as a
     Result cut at ``row_cap``."""
     import pyoxigraph as ox
@@ -179,7 +158,7 @@ def run_saved(store: Any, text: str, bindings: dict[str, Any], row_cap: int, ser
     from tipkg.engines.oxigraph import OxigraphEngine
 
     graphs = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
-    checked = check_query(text, graphs=graphs, services=services)
+    checked = check_query(text, graphs=graphs, services=services or {})
     result = OxigraphEngine(store).run(checked.text, bindings)
     if len(result.rows) > row_cap:
         result.rows = result.rows[:row_cap]

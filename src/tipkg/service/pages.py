@@ -372,8 +372,8 @@ async def query_graph(request: Request) -> Response:
 
 def entity(request: Request) -> Response:
     """An entity's page, or its description as RDF, chosen by ``Accept`` (or ``?format=``)."""
+    from tipkg.engines.oxigraph import is_iri
     from tipkg.sparql.codepoints import shown
-    from tipkg.sparql.saved import is_iri
 
     ctx = context(request)
     # in NFC, as every value a user gives (tipkg.sparql.codepoints; CheckedAddress refused the rest)

@@ -197,33 +197,8 @@ def _refusal(request: Request, exc: Refused, query: str | None) -> Response:
 async def _result(ctx: Any, answer: Answer, request: Request) -> Any:
     """An answer in SPARQL JSON as a labelled :class:`tipkg.sparql.results.Result`, for the page."""
     from tipkg.service.pages import labelled, lang_of
+    from tipkg.sparql.codec import json_result
 
-    result = result_from_json(json.loads(answer.body))
+    result = json_result(json.loads(answer.body))
     result.truncated = answer.truncated is not None
     return await labelled(ctx, result, lang_of(request))
-
-
-def result_from_json(data: dict[str, Any]) -> Any:
-    from rdflib import BNode, Literal, URIRef
-
-    from tipkg.sparql.results import Result
-
-    if "boolean" in data:
-        return Result([], [], boolean=bool(data["boolean"]))
-
-    def term(value: dict[str, Any] | None) -> Any:
-        if value is None:
-            return None
-        kind = value.get("type")
-        if kind == "uri":
-            return URIRef(value["value"])
-        if kind == "bnode":
-            return BNode(value["value"])
-        if kind in ("literal", "typed-literal"):
-            datatype = value.get("datatype")
-            return Literal(value["value"], lang=value.get("xml:lang"), datatype=URIRef(datatype) if datatype else None)
-        return Literal(json.dumps(value.get("value")))
-
-    variables = list(data["head"].get("vars", []))
-    rows = [tuple(term(b.get(v)) for v in variables) for b in data["results"]["bindings"]]
-    return Result(variables, rows)

@@ -6,6 +6,7 @@ values into the type of their defaults.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -49,7 +50,11 @@ SETTINGS: tuple[Setting, ...] = (
         2048,
         "Resident memory a worker may use, in MB; a query that takes more is stopped, its worker replaced, and the answer is 503.",
     ),
-    Setting("service_allow_list", "", "SPARQL endpoints a query may call with SERVICE, separated by spaces; none by default."),
+    Setting(
+        "service_allow_list",
+        "",
+        "Endpoints SERVICE may call (IRI, or IRI=URL), separated by spaces; by default TIPKG_SERVICES's, none if unset.",
+    ),
     Setting("licence", "https://creativecommons.org/licenses/by/4.0/", "Licence IRI of the data, given in the VoID and DCAT descriptions."),
     Setting("lang", "en", "Language of the labels in pages (en or es); ?lang= chooses per request."),
 )
@@ -59,12 +64,19 @@ MIN_WORKER_MEMORY_MB = 128
 
 def resolve(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Every setting's value: its default, or the override converted to the default's type."""
+    from tipkg.sparql.federation import SERVICES_ENV
+
     values = {s.name: s.default for s in SETTINGS}
+    values["service_allow_list"] = os.environ.get(SERVICES_ENV, "")  # one allow-list, the CLI's, unless set here
     for name, raw in (overrides or {}).items():
         setting = BY_NAME.get(name)
         if setting is None:
             raise SettingError(f"unknown setting {name!r}: expected one of {', '.join(BY_NAME)}")
         values[name] = _convert(setting, raw)
+    try:
+        allowed_services(values)
+    except TipkgError as exc:
+        raise SettingError(f"setting service_allow_list: {exc}") from None
     if values["lang"] not in ("en", "es"):
         raise SettingError(f"setting lang: expected en or es, got {values['lang']!r}")
     for name in ("query_time_limit", "row_cap", "max_query_bytes", "workers", "client_queries", "queue_time_limit"):
@@ -91,5 +103,8 @@ def _convert(setting: Setting, raw: Any) -> Any:
         raise SettingError(f"setting {setting.name}: expected {kind.__name__}, got {raw!r}") from None
 
 
-def allowed_services(settings: Mapping[str, Any]) -> frozenset[str]:
-    return frozenset(str(settings["service_allow_list"]).split())
+def allowed_services(settings: Mapping[str, Any]) -> dict[str, str]:
+    """Endpoint IRI -> URL called, read from ``service_allow_list`` as ``TIPKG_SERVICES`` is read."""
+    from tipkg.sparql.federation import allowed_services as parse
+
+    return parse(str(settings["service_allow_list"]))

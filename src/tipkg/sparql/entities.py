@@ -20,9 +20,10 @@ from weakref import WeakKeyDictionary
 
 from rdflib import Literal, URIRef
 
+from tipkg.engines.oxigraph import is_iri
 from tipkg.errors import TipkgError
 from tipkg.sparql.codepoints import fold, shown
-from tipkg.sparql.saved import QueryError, SavedQuery, is_iri
+from tipkg.sparql.saved import QueryError, SavedQuery
 
 Q_IS_ENTITY = "ASK { $entity a ?class }"
 # the candidates for suggestions: the entities with a name under the base IRI (written in as an

@@ -5,7 +5,8 @@ lines. An entry is an endpoint IRI (``https://query.wikidata.org/sparql``), or `
 what a query asks of IRI to URL instead (a mirror, or a local test endpoint). The CLI and the
 Python API hand it to :func:`tipkg.sparql.guard.check_query`, which maps the endpoints in the canonical
 text of the query and refuses a ``SERVICE`` to any other endpoint, or to a variable, before any
-engine sees the query.
+engine sees the query. The service reads its ``service_allow_list`` setting with the same function,
+and takes ``TIPKG_SERVICES`` as that setting's default: one list, read one way.
 """
 
 from __future__ import annotations

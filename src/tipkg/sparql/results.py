@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, overload
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 SEPARATOR = " | "  # GROUP_CONCAT separator of the saved queries; parts are sorted for stable output
@@ -156,6 +156,8 @@ class Result:
 
     def sparql_json(self) -> dict[str, Any]:
         """W3C SPARQL 1.1 JSON results, with a ``<var>Label`` binding for each IRI (as WDQS does)."""
+        from tipkg.sparql.codec import term_json
+
         cols = self.columns()
         bindings = []
         for row in self:
@@ -170,20 +172,6 @@ class Result:
                     b[c] = term_json(value)
             bindings.append(b)
         return {"head": {"vars": cols}, "results": {"bindings": bindings}}
-
-
-def term_json(term: Node) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    assert isinstance(term, Literal)
-    out = {"type": "literal", "value": str(term)}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype:
-        out["datatype"] = str(term.datatype)
-    return out
 
 
 def _local(iri: URIRef) -> str:

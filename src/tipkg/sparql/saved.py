@@ -183,6 +183,8 @@ def to_term(param: Param, raw: Any, base: str) -> URIRef | Literal:
     Text is checked for refused code points and read in NFC; a year or a number also in NFKC, so
     that full-width digits are digits. An IRI must be one by RFC 3987, as the engines read it.
     """
+    from tipkg.engines.oxigraph import is_iri
+
     what = f"parameter {param.name!r}"
     if isinstance(raw, URIRef | Literal):
         # a term made by the caller: checked, never changed
@@ -219,14 +221,3 @@ def _clean(name: str, text: str) -> str:
         return clean(text)
     except CodePointError as exc:
         raise QueryError(f"parameter {name!r}: {exc}") from None
-
-
-def is_iri(text: str) -> bool:
-    """Whether ``text`` is an absolute IRI by RFC 3987, read as the Oxigraph engine reads it."""
-    import pyoxigraph as ox
-
-    try:
-        ox.NamedNode(text)
-    except ValueError:
-        return False
-    return True
