@@ -37,7 +37,20 @@ def test_copies_declare_their_own_entities_and_restate_the_shared_ones(tmp_path:
 
 
 def test_a_tiny_run_reports_every_saved_query(tmp_path: Path) -> None:
-    args = ["--sizes", "2k", "--repeat", "1", "--skip", "startup,service,views", "--out", str(tmp_path), "--work", str(tmp_path / "work")]
+    args = [
+        "--sizes",
+        "2k",
+        "--repeat",
+        "1",
+        "--check-up-to",
+        "0",
+        "--skip",
+        "startup,service,views",
+        "--out",
+        str(tmp_path),
+        "--work",
+        str(tmp_path / "work"),
+    ]
     subprocess.run([sys.executable, "-m", "benchmarks", *args], cwd=ROOT, check=True, timeout=300, capture_output=True)
     data = json.loads((tmp_path / "benchmarks.json").read_text(encoding="utf-8"))
     size = data["sizes"]["2k"]
