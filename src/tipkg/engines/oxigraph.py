@@ -100,3 +100,133 @@ class OxigraphEngine:
             return Result([variables[i] for i in keep], rows)
         triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in answer]
         return Result([], [], triples=triples)  # type: ignore[arg-type]
+
+
+# --- for the service
+# The service's workers and pages answer from the store itself, in pyoxigraph's own formats; these
+# keep pyoxigraph's objects behind plain names (results formats, graph formats, SPARQL JSON).
+
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")  # what serialize_triples writes
+RESULTS_FORMATS = ("xml", "csv", "tsv")  # what serialize_results writes, besides SPARQL JSON
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def named_graphs(store: Any) -> set[str]:
+    """The IRIs of the store's named graphs."""
+    import pyoxigraph as ox
+
+    return {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+
+
+def query_store(
+    store: Any,
+    text: str,
+    bindings: dict[str, URIRef] | None = None,
+    default_graphs: tuple[str, ...] = (),
+    named_graphs: tuple[str, ...] = (),
+) -> Any:
+    """pyoxigraph's own answer to ``text`` (with the usual prefixes): ``bindings`` substituted, and
+    the dataset given by ``default_graphs`` / ``named_graphs`` when either is (the SPARQL
+    Protocol's, which replaces the query's ``FROM``); read it with :func:`answer_kind`."""
+    import pyoxigraph as ox
+
+    options: dict[str, Any] = {}
+    if bindings:
+        options["substitutions"] = {ox.Variable(k): ox.NamedNode(str(v)) for k, v in bindings.items()}
+    if default_graphs or named_graphs:
+        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    return store.query(text, prefixes=PREFIXES, **options)
+
+
+def answer_kind(answer: Any) -> str:
+    """``boolean`` (an ASK's), ``solutions`` (a SELECT's: rows of terms, with ``variables``) or ``triples``."""
+    import pyoxigraph as ox
+
+    if isinstance(answer, ox.QueryBoolean):
+        return "boolean"
+    return "solutions" if isinstance(answer, ox.QuerySolutions) else "triples"
+
+
+def variables(answer: Any) -> list[str]:
+    """The variable names of a SELECT's answer."""
+    return [v.value for v in answer.variables]
+
+
+def term_json(term: Any) -> dict[str, Any]:
+    """A pyoxigraph term in SPARQL 1.1 JSON results."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value not in (_XSD_STRING, _LANG_STRING):
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {"subject": term_json(term.subject), "predicate": term_json(term.predicate), "object": term_json(term.object)},
+        }
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def serialize_results(answer: Any, fmt: str) -> bytes:
+    """An ASK's answer in one of :data:`RESULTS_FORMATS` (or in SPARQL JSON for any other name)."""
+    out: bytes = answer.serialize(format=_results_format(fmt))
+    return out
+
+
+def reserialize_results(sparql_json: bytes, fmt: str) -> bytes:
+    """SPARQL JSON results in one of :data:`RESULTS_FORMATS`, through pyoxigraph's parser and serializer."""
+    import pyoxigraph as ox
+
+    out = ox.parse_query_results(sparql_json, format=ox.QueryResultsFormat.JSON).serialize(format=_results_format(fmt))
+    assert out is not None  # no output file given: the bytes are returned
+    return out
+
+
+def _results_format(fmt: str) -> Any:
+    import pyoxigraph as ox
+
+    return {"xml": ox.QueryResultsFormat.XML, "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}.get(
+        fmt, ox.QueryResultsFormat.JSON
+    )
+
+
+def store_triples(triples: list[tuple[Node, Node, Node]]) -> list[Any]:
+    """rdflib triples as pyoxigraph ones, each once, in a stable order: ready for :func:`serialize_triples`."""
+    import pyoxigraph as ox
+
+    from tipkg.build.rdfio import to_ox
+
+    return sorted({ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples}, key=str)
+
+
+def serialize_triples(triples: list[Any], fmt: str) -> bytes:
+    """pyoxigraph triples in one of :data:`GRAPH_FORMATS` (Turtle and RDF/XML with the usual prefixes)."""
+    import pyoxigraph as ox
+
+    formats = {
+        "turtle": ox.RdfFormat.TURTLE,
+        "ntriples": ox.RdfFormat.N_TRIPLES,
+        "jsonld": ox.RdfFormat.JSON_LD,
+        "rdfxml": ox.RdfFormat.RDF_XML,
+    }
+    used = PREFIXES if fmt in ("turtle", "rdfxml") else None
+    out = ox.serialize(triples, format=formats[fmt], prefixes=used or None)
+    assert out is not None  # no output file given: the bytes are returned
+    return out
+
+
+def open_read_only(path: str) -> Any:
+    """The store at ``path``, read-only: several processes (the server, its workers) read it at once."""
+    import pyoxigraph as ox
+
+    return ox.Store.read_only(path)
