@@ -15,10 +15,10 @@ from tipkg.service.context import Context
 from tipkg.service.formats import GRAPHS, HTML, choose
 from tipkg.service.views.cells import Cell, cell, source_cell
 from tipkg.service.views.dataset import dataset
-from tipkg.service.views.plumbing import context, error_page, lang_of, page
+from tipkg.service.views.plumbing import context, error_page, lang_of, page, words
 from tipkg.sparql.results import SEPARATOR, Result
 
-NAME_PROPERTIES = {SKOS.prefLabel: "name", SKOS.altLabel: "also called", RDFS.label: "label"}
+NAME_PROPERTIES = {SKOS.prefLabel: "site.entity.name", SKOS.altLabel: "site.entity.also_called", RDFS.label: "site.entity.label"}
 STATEMENTS_SHOWN = 500  # an entity page lists at most this many statements each way, and says so
 # the page's own lookups, bounded, run in the server process (the saved query entity_facts too)
 Q_NAMES = "SELECT $e ?p ?name WHERE { VALUES ?p { skos:prefLabel skos:altLabel rdfs:label } $e ?p ?name }"
@@ -99,7 +99,8 @@ def entity_page(request: Request, ctx: Context, iri: str, headers: dict[str, str
         for _e, p, n in names_result.rows
         if isinstance(p, URIRef) and p in kinds and isinstance(n, Literal)
     }
-    names = [(NAME_PROPERTIES[kinds[k]], text, language) for k, text, language in sorted(found, key=lambda x: (x[0], x[2] != lang, x[1]))]
+    ordered = sorted(found, key=lambda x: (x[0], x[2] != lang, x[1]))
+    names = [(words(request, NAME_PROPERTIES[kinds[k]]), text, language) for k, text, language in ordered]
     same = ctx.kg.query(Q_SAME_AS, lang=lang, e=term)
     # the saved query's text, not its id: the page shows anything the graph names (a named graph
     # too), where the saved query's entity parameter takes only entities

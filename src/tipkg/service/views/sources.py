@@ -93,7 +93,10 @@ def _source_values(ctx: Context, sid: str, doc: dict[str, str], lang: str) -> di
     spans.sort(key=lambda x: (x[0], x[1]))
     marks = merge(covered)
     css = {CITED: "cited", MISSING: "missing", HEADING: "heading", NOT_A_FACT: "not-a-fact"}
-    titles = {MISSING: "not cited by any fact", HEADING: "a heading", NOT_A_FACT: "declared to state no fact"}
+    from tipkg.messages import text
+
+    keys = {MISSING: "site.source.missing", HEADING: "site.source.heading", NOT_A_FACT: "site.source.not_a_fact"}
+    titles = {status: text(key, lang) for status, key in keys.items()}
     shown = []
     for s in found_sentences:
         title = titles.get(s.status, "")
