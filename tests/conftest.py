@@ -1,4 +1,5 @@
-"""Shared fixtures: copies of the project (or of the mini fixture) in temporary folders."""
+"""Shared fixtures: copies of the project (or of the mini fixture) in temporary folders, built once;
+the servers over them; the Virtuoso and browser fixtures."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from service_support import Server, serve
 from virtuoso_support import DBA, Virtuoso, start_virtuoso
 
 if TYPE_CHECKING:
@@ -54,6 +56,25 @@ def built_network(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("network") / "project", NETWORK / "graph_data")
     build(Project(root))
     return root
+
+
+# One real server per session for each build, with the default settings: starting ``tipkg serve``
+# and its workers takes seconds, and the tests that read it only send requests. A module that needs
+# other settings (limits, an allow-list) overrides ``server`` with its own.
+
+
+@pytest.fixture(scope="session")
+def server(built_real: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``tipkg serve`` with the default settings on the real build, shared by the whole session."""
+    with serve(built_real, tmp_path_factory.mktemp("serve")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def hostile_server(built_network: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``tipkg serve`` with the default settings on the network fixture (labels that try to inject HTML)."""
+    with serve(built_network, tmp_path_factory.mktemp("serve-hostile")) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

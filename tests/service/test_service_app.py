@@ -240,10 +240,10 @@ def test_entity_as_rdf_by_accept(client: Any, accept: str, fmt: str, media: str)
 
 
 def test_a_cut_list_of_statements_says_so(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tipkg.service import pages
+    from tipkg.service.views import entities
 
     assert "Truncated" not in client.get("/id/agency/fevimtra").text
-    monkeypatch.setattr(pages, "STATEMENTS_SHOWN", 5)
+    monkeypatch.setattr(entities, "STATEMENTS_SHOWN", 5)
     html = client.get("/id/agency/fevimtra").text
     assert "Truncated: only the first 5 statements each way are listed" in html
     assert html.split("<summary>", 1)[1].startswith("5 statements")

@@ -16,24 +16,12 @@ from typing import Any
 
 import pytest
 from conftest import Opened
-from service_support import Server, serve
+from service_support import Server
 
 import tipkg
 
 ROOT = Path(__file__).resolve().parents[2]
 FEVIMTRA = "Special Prosecution Unit for the Crimes of Violence against Women and Trafficking in Persons"
-
-
-@pytest.fixture(scope="module")
-def server(built_real: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with serve(built_real, tmp_path_factory.mktemp("browser")) as s:
-        yield s
-
-
-@pytest.fixture(scope="module")
-def hostile_server(built_network: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with serve(built_network, tmp_path_factory.mktemp("browser-hostile")) as s:
-        yield s
 
 
 @pytest.fixture

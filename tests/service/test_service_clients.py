@@ -16,7 +16,6 @@ import re
 import warnings
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef, namespace
-from service_support import Server, serve
+from service_support import Server
 
 import tipkg
 from tipkg.kg import KnowledgeGraph
@@ -34,12 +33,6 @@ from tipkg.sparql.saved import bind, load_saved_queries
 ROOT = Path(__file__).resolve().parents[2]
 SAVED = load_saved_queries(ROOT / "queries")
 NUMERIC = {namespace.XSD[n] for n in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger")}
-
-
-@pytest.fixture(scope="module")
-def server(built_real: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with serve(built_real, tmp_path_factory.mktemp("clients")) as s:
-        yield s
 
 
 @pytest.fixture(scope="module")

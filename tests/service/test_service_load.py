@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from service_support import Server, serve
+from service_support import Server
 
 CLIENTS = 8
 SECONDS = 3.0
@@ -19,12 +17,6 @@ QUERIES = {
     "figures_at_least": {"minimum": "1000"},
     "entity_facts": {"entity": "agency/fevimtra"},
 }
-
-
-@pytest.fixture(scope="module")
-def server(built_real: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with serve(built_real, tmp_path_factory.mktemp("load")) as s:
-        yield s
 
 
 def measure(server: Server, name: str, params: dict[str, str]) -> tuple[float, int, list[int]]:

@@ -11,14 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
 import pytest
 from rdflib import Graph
-from service_support import Server, serve
+from service_support import Server
 
 BASE = "https://w3id.org/tipkg/id/"
 LINKS = BASE + "graph/links"  # owl:sameAs links to Wikidata
@@ -29,12 +28,6 @@ DIRECT = "application/sparql-query"
 SRJ = "application/sparql-results+json"
 SRX = "application/sparql-results+xml"
 SRX_NS = "{http://www.w3.org/2005/sparql-results#}"
-
-
-@pytest.fixture(scope="module")
-def server(built_real: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with serve(built_real, tmp_path_factory.mktemp("protocol")) as s:
-        yield s
 
 
 def boolean(expected: bool) -> Callable[[httpx.Response], None]:

@@ -83,12 +83,6 @@ def server(built_real: Path, tmp_path_factory: pytest.TempPathFactory, allowed_e
         yield s
 
 
-@pytest.fixture(scope="module")
-def hostile_server(built_network: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with serve(built_network, tmp_path_factory.mktemp("hostile")) as s:
-        yield s
-
-
 @pytest.fixture
 def trap() -> Iterator[Listener]:
     with listener() as found:

@@ -31,7 +31,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rdflib import URIRef
-from service_support import TIPKG, Server, serve
+from service_support import TIPKG, Server
 
 import tipkg
 from tipkg.cli import main
@@ -341,12 +341,6 @@ def test_a_query_file_that_is_not_utf8_exits_2_with_one_line(built_real: Path, t
 
 
 # -- the site, address by address: a real server with its worker processes ---------------------------
-
-
-@pytest.fixture(scope="module")
-def server(built_real: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with serve(built_real, tmp_path_factory.mktemp("odd-serve")) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

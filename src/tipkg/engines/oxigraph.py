@@ -40,12 +40,10 @@ _SYNTAX_AT = re.compile(r"^error at (\d+):(\d+):\s*")
 
 def open_store(build_dir: Path) -> Any:
     """Open ``build_dir/store`` read-only (several processes may read it at once)."""
-    import pyoxigraph as ox
-
     path = build_dir / "store"
     if not path.is_dir():
         raise NotBuiltError(f"no built graph in {build_dir}: run 'tipkg build' first")
-    store = ox.Store.read_only(str(path))
+    store = open_read_only(str(path))
     if not has_union(store):
         raise NotBuiltError(f"the store in {build_dir} has no union default graph (built by an older tipkg): run 'tipkg build' again")
     return store
@@ -218,3 +216,108 @@ class OxigraphEngine:
             return Result([variables[i] for i in keep], rows)
         triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in answer]
         return Result([], [], triples=triples)  # type: ignore[arg-type]
+
+
+# --- for the service
+# The service's workers and pages answer from the store itself, in pyoxigraph's own formats; these
+# keep pyoxigraph's objects behind plain names (results formats, graph formats, SPARQL JSON).
+
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")  # what serialize_triples writes
+RESULTS_FORMATS = ("xml", "csv", "tsv")  # what serialize_results writes, besides SPARQL JSON
+
+
+def named_graphs(store: Any) -> set[str]:
+    """The IRIs of the store's named graphs."""
+    import pyoxigraph as ox
+
+    return {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+
+
+def query_store(
+    store: Any,
+    text: str,
+    bindings: dict[str, URIRef] | None = None,
+    default_graphs: tuple[str, ...] = (),
+    named_graphs: tuple[str, ...] = (),
+) -> Any:
+    """pyoxigraph's own answer to ``text`` (with the usual prefixes): ``bindings`` substituted, and
+    the dataset given by ``default_graphs`` / ``named_graphs`` when either is (the SPARQL
+    Protocol's, which replaces the query's ``FROM``); read it with :func:`answer_kind`."""
+    import pyoxigraph as ox
+
+    options: dict[str, Any] = {}
+    if bindings:
+        options["substitutions"] = {ox.Variable(k): ox.NamedNode(str(v)) for k, v in bindings.items()}
+    if default_graphs or named_graphs:
+        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    return store.query(text, prefixes=PREFIXES, **options)
+
+
+def answer_kind(answer: Any) -> str:
+    """``boolean`` (an ASK's), ``solutions`` (a SELECT's: rows of terms, with ``variables``) or ``triples``."""
+    import pyoxigraph as ox
+
+    if isinstance(answer, ox.QueryBoolean):
+        return "boolean"
+    return "solutions" if isinstance(answer, ox.QuerySolutions) else "triples"
+
+
+def variables(answer: Any) -> list[str]:
+    """The variable names of a SELECT's answer."""
+    return [v.value for v in answer.variables]
+
+
+def serialize_results(answer: Any, fmt: str) -> bytes:
+    """An ASK's answer in one of :data:`RESULTS_FORMATS` (or in SPARQL JSON for any other name)."""
+    out: bytes = answer.serialize(format=_results_format(fmt))
+    return out
+
+
+def reserialize_results(sparql_json: bytes, fmt: str) -> bytes:
+    """SPARQL JSON results in one of :data:`RESULTS_FORMATS`, through pyoxigraph's parser and serializer."""
+    import pyoxigraph as ox
+
+    out = ox.parse_query_results(sparql_json, format=ox.QueryResultsFormat.JSON).serialize(format=_results_format(fmt))
+    assert out is not None  # no output file given: the bytes are returned
+    return out
+
+
+def _results_format(fmt: str) -> Any:
+    import pyoxigraph as ox
+
+    return {"xml": ox.QueryResultsFormat.XML, "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}.get(
+        fmt, ox.QueryResultsFormat.JSON
+    )
+
+
+def store_triples(triples: list[tuple[Node, Node, Node]]) -> list[Any]:
+    """rdflib triples as pyoxigraph ones, each once, in a stable order: ready for :func:`serialize_triples`."""
+    import pyoxigraph as ox
+
+    from tipkg.build.rdfio import to_ox
+
+    return sorted({ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples}, key=str)
+
+
+def serialize_triples(triples: list[Any], fmt: str) -> bytes:
+    """pyoxigraph triples in one of :data:`GRAPH_FORMATS` (Turtle and RDF/XML with the usual prefixes)."""
+    import pyoxigraph as ox
+
+    formats = {
+        "turtle": ox.RdfFormat.TURTLE,
+        "ntriples": ox.RdfFormat.N_TRIPLES,
+        "jsonld": ox.RdfFormat.JSON_LD,
+        "rdfxml": ox.RdfFormat.RDF_XML,
+    }
+    used = PREFIXES if fmt in ("turtle", "rdfxml") else None
+    out = ox.serialize(triples, format=formats[fmt], prefixes=used or None)
+    assert out is not None  # no output file given: the bytes are returned
+    return out
+
+
+def open_read_only(path: str) -> Any:
+    """The store at ``path``, read-only: several processes (the server, its workers) read it at once."""
+    import pyoxigraph as ox
+
+    return ox.Store.read_only(path)

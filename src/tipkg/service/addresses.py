@@ -66,7 +66,7 @@ def address_problem(raw_path: bytes, query_string: bytes) -> str | None:
 
 
 def _refuse(scope: Scope, problem: str) -> Response:
-    from tipkg.service.pages import error_page, wants_html
+    from tipkg.service.views.plumbing import error_page, wants_html
 
     request = Request(scope)
     if "app" in scope and wants_html(request):

@@ -23,10 +23,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tipkg.service import pages, protocol, sourcepages
+from tipkg.service import protocol
 from tipkg.service.addresses import CheckedAddress
 from tipkg.service.context import Context
 from tipkg.service.settings import resolve
+from tipkg.service.views import comparisons, dataset, entities, home, network, queries, sources
+from tipkg.service.views.plumbing import error_page, stylesheet, wants_html
 from tipkg.sparql.guard import warm_up
 
 ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
@@ -81,27 +83,27 @@ def create_app(root: str | Path = ".", settings: Mapping[str, Any] | None = None
         await ctx.pool.start()
         try:
             # the home and entity pages run these saved queries in this process: read them now, not on a visitor's time
-            await run_in_threadpool(warm_up, [q.text for name, q in ctx.kg.queries.items() if name in pages.IN_PROCESS])
+            await run_in_threadpool(warm_up, [q.text for name, q in ctx.kg.queries.items() if name in queries.IN_PROCESS])
             yield
         finally:
             await ctx.pool.stop()
 
     routes = [
-        Route("/", pages.home, name="home"),
-        Route("/queries", pages.queries_index, name="queries"),
-        Route("/queries/{name}", pages.query_page, name="query"),
-        Route("/queries/{name}/graph", pages.query_graph, name="query_graph"),
+        Route("/", home.home, name="home"),
+        Route("/queries", queries.queries_index, name="queries"),
+        Route("/queries/{name}", queries.query_page, name="query"),
+        Route("/queries/{name}/graph", network.query_graph, name="query_graph"),
         Route("/sparql", protocol.endpoint, methods=["GET", "POST"], name="sparql"),
-        Route("/id/{rest:path}", pages.entity, name="entity"),
-        Route("/sources", sourcepages.sources_index, name="sources"),
-        Route("/sources/", sourcepages.sources_index, name="sources_slash"),
-        Route("/sources/{source}/compare/{other}", sourcepages.compare_page, name="compare"),
-        Route("/sources/{source}", pages.source_page, name="source"),
-        Route("/views/{file}", pages.view_page, name="view"),
-        Route("/dataset", pages.dataset, name="dataset"),
-        Route("/.well-known/void", pages.void, name="void"),
-        Route("/downloads/{file}", pages.download, name="download"),
-        Route("/static/site.css", pages.stylesheet, name="stylesheet"),
+        Route("/id/{rest:path}", entities.entity, name="entity"),
+        Route("/sources", comparisons.sources_index, name="sources"),
+        Route("/sources/", comparisons.sources_index, name="sources_slash"),
+        Route("/sources/{source}/compare/{other}", comparisons.compare_page, name="compare"),
+        Route("/sources/{source}", sources.source_page, name="source"),
+        Route("/views/{file}", network.view_page, name="view"),
+        Route("/dataset", dataset.dataset, name="dataset"),
+        Route("/.well-known/void", dataset.void, name="void"),
+        Route("/downloads/{file}", dataset.download, name="download"),
+        Route("/static/site.css", stylesheet, name="stylesheet"),
     ]
     app = Starlette(
         routes=routes,
@@ -118,8 +120,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 405:
         return Response("method not allowed\n", 405, headers=exc.headers, media_type="text/plain; charset=utf-8")
-    if pages.wants_html(request):
-        return pages.error_page(request, exc.status_code, exc.detail)
+    if wants_html(request):
+        return error_page(request, exc.status_code, exc.detail)
     return Response(f"{exc.detail}\n", exc.status_code, media_type="text/plain; charset=utf-8")
 
 

@@ -3,6 +3,7 @@
 The dataset is ``<base>dataset``: its named graphs are VoID subsets with their triple counts, the
 Wikidata links a ``void:Linkset``, each class a class partition; the DCAT side gives its
 distributions (the SPARQL endpoint and the built files) and the endpoint as a ``dcat:DataService``.
+Its titles are the site's, in each language of :mod:`tipkg.messages` (its description in English).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
 
+from tipkg.messages import languages, text
 from tipkg.namespaces import ONTOLOGY_IRI, TIPKG, WD, Graphs
 
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
@@ -50,17 +52,8 @@ def describe(kg: Any, manifest: dict[str, Any], site: Site, licence: str, modifi
     t: list[tuple[Any, Any, Any]] = [
         (ds, RDF.type, VOID.Dataset),
         (ds, RDF.type, DCAT.Dataset),
-        (ds, DCTERMS.title, Literal("tipkg: government action against trafficking in persons", lang="en")),
-        (ds, DCTERMS.title, Literal("tipkg: acción gubernamental contra la trata de personas", lang="es")),
-        (
-            ds,
-            DCTERMS.description,
-            Literal(
-                "Agencies, units, committees, laws, programs, campaigns, NGOs, funding flows, services and statistics that "
-                "government reports on trafficking in persons describe, each fact traceable to the sentence it came from.",
-                lang="en",
-            ),
-        ),
+        *((ds, DCTERMS.title, Literal(text("site.dataset.title", lang), lang=lang)) for lang in languages()),
+        (ds, DCTERMS.description, Literal(text("site.dataset.description"), lang="en")),
         (ds, DCTERMS.license, URIRef(licence)),
         (ds, DCTERMS.modified, Literal(modified.isoformat(timespec="seconds"), datatype=XSD.dateTime)),
         (ds, VOID.uriSpace, Literal(base)),
@@ -106,7 +99,7 @@ def describe(kg: Any, manifest: dict[str, Any], site: Site, licence: str, modifi
         (service, DCAT.endpointURL, endpoint),
         (service, DCAT.servesDataset, ds),
         (service, DCTERMS.conformsTo, SPARQL_PROTOCOL),
-        (service, DCTERMS.title, Literal("tipkg SPARQL endpoint (read-only)", lang="en")),
+        (service, DCTERMS.title, Literal(text("site.dataset.endpoint"), lang="en")),
     ]
     sparql = BNode()
     t += [

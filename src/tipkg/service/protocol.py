@@ -7,7 +7,7 @@
   is the union of all graphs
 - the answer's format by ``Accept`` (or ``?format=``): SPARQL JSON, XML, CSV or TSV for SELECT and
   ASK; Turtle, N-Triples, JSON-LD or RDF/XML for CONSTRUCT and DESCRIBE; HTML (the editor page,
-  :func:`tipkg.service.pages.sparql_page`) for a browser
+  :func:`tipkg.service.views.queries.sparql_page`) for a browser
 - an update (``update=``, ``application/sparql-update``, or an update sent as a query) gets 403;
   two queries, a bad media type or encoding, a query that does not parse: 400 / 415; a query
   larger than ``max_query_bytes``: 413; a query that outruns ``query_time_limit``: 503; an answer
@@ -123,7 +123,8 @@ async def read_request(request: Request, max_bytes: int) -> ProtocolRequest:
 
 
 async def endpoint(request: Request) -> Response:
-    from tipkg.service.pages import context, sparql_page
+    from tipkg.service.views.plumbing import context
+    from tipkg.service.views.queries import sparql_page
 
     ctx = context(request)
     settings = ctx.settings
@@ -186,7 +187,7 @@ def _text(status: int, message: str, headers: dict[str, str] | None = None) -> R
 
 def _refusal(request: Request, exc: Refused, query: str | None) -> Response:
     """A refusal as text, or as the editor page with the message when a browser sent the query."""
-    from tipkg.service.pages import sparql_page
+    from tipkg.service.views.queries import sparql_page
 
     headers = {"Retry-After": "60"} if exc.status == 503 else {}
     if query is not None:
@@ -196,7 +197,8 @@ def _refusal(request: Request, exc: Refused, query: str | None) -> Response:
 
 async def _result(ctx: Any, answer: Answer, request: Request) -> Any:
     """An answer in SPARQL JSON as a labelled :class:`tipkg.sparql.results.Result`, for the page."""
-    from tipkg.service.pages import labelled, lang_of
+    from tipkg.service.views.cells import labelled
+    from tipkg.service.views.plumbing import lang_of
     from tipkg.sparql.codec import json_result
 
     result = json_result(json.loads(answer.body))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tipkg.errors import TipkgError
+from tipkg.messages import languages
 
 
 class SettingError(TipkgError):
@@ -77,8 +78,8 @@ def resolve(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         allowed_services(values)
     except TipkgError as exc:
         raise SettingError(f"setting service_allow_list: {exc}") from None
-    if values["lang"] not in ("en", "es"):
-        raise SettingError(f"setting lang: expected en or es, got {values['lang']!r}")
+    if values["lang"] not in languages():
+        raise SettingError(f"setting lang: expected {' or '.join(languages())}, got {values['lang']!r}")
     for name in ("query_time_limit", "row_cap", "max_query_bytes", "workers", "client_queries", "queue_time_limit"):
         if values[name] <= 0:
             raise SettingError(f"setting {name}: expected a positive number, got {values[name]}")

@@ -1,9 +1,9 @@
 """Worker processes that run queries: bounded in time and memory, without network, shared fairly.
 
 Neither pyoxigraph nor rdflib can stop a running query, so queries run in worker processes. Each
-worker is a fresh Python (``python -m tipkg.service.workers``, not ``multiprocessing``, which would
+worker is a fresh Python (``python -m tipkg.service.worker``, not ``multiprocessing``, which would
 run the parent's main script again in each child), talks to the server through a socket pair,
-opens the store read-only once, and then runs jobs: a job is a module-level function and its
+opens the store read-only once, and then runs jobs (:mod:`tipkg.service.worker`): a job is a module-level function and its
 arguments, called as ``function(store, *args)`` (see :mod:`tipkg.service.jobs`), whose return value
 comes back through the socket.
 
@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import resource
 import signal
 import socket
 import subprocess
@@ -102,46 +101,6 @@ def backstop_mb(memory_mb: int) -> int:
     return max(2 * memory_mb, memory_mb + 512)
 
 
-def _main(conn: Connection, store_path: str, network: bool, data_mb: int) -> None:
-    """A worker: lock the network (unless it is the federation worker), open the store read-only,
-    then run jobs until the socket closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
-    try:
-        if not network:
-            from tipkg.sandbox import lock_network
-
-            lock_network()
-        resource.setrlimit(resource.RLIMIT_DATA, (data_mb << 20, data_mb << 20))
-        # what the jobs import, now: a replacement's first job does not wait for it
-        import pyoxigraph as ox
-        import rdflib.plugins.sparql.algebra
-        import rdflib.plugins.sparql.parser  # noqa: F401
-
-        import tipkg.service.jobs  # noqa: F401
-
-        store = ox.Store.read_only(store_path)
-    except Exception as exc:
-        conn.send(("error", 500, f"cannot start a query worker on {store_path}: {exc}"))
-        return
-    conn.send(("ready", None))
-    while True:
-        try:
-            function, args = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            reply: tuple[Any, ...] = ("ok", function(store, *args))
-        except MemoryError:
-            conn.send(("memory",))  # what the job held is garbage now, but the heap may be in pieces: start afresh
-            return
-        except RecursionError:
-            reply = ("error", 400, "input nested too deeply")
-        except Exception as exc:
-            status = getattr(exc, "status", 400 if isinstance(exc, TipkgError) else 500)
-            reply = ("error", status, str(exc) or type(exc).__name__)
-        conn.send(reply)
-
-
 class _Worker:
     def __init__(self, store_path: Path, lanes: tuple[Lane, ...], memory_mb: int) -> None:
         self.lanes = lanes
@@ -149,7 +108,7 @@ class _Worker:
         network = "network" if lanes == FEDERATION else "locked"
         parent, child = socket.socketpair()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tipkg.service.workers", str(child.fileno()), str(store_path), network, str(backstop_mb(memory_mb))],
+            [sys.executable, "-m", "tipkg.service.worker", str(child.fileno()), str(store_path), network, str(backstop_mb(memory_mb))],
             pass_fds=[child.fileno()],
             stdin=subprocess.DEVNULL,
         )
@@ -397,7 +356,3 @@ class WorkerPool:
             self._dispatch()
 
         future.add_done_callback(done)
-
-
-if __name__ == "__main__":
-    _main(Connection(int(sys.argv[1])), sys.argv[2], sys.argv[3] == "network", int(sys.argv[4]))

@@ -5,7 +5,7 @@
 - ``/sources/A/compare/B``: two reports side by side (:func:`tipkg.compare.agreement.compare_sources`)
 
 The page of one report (``/sources/ID``, its text with the cited sentences) lives in
-:mod:`tipkg.service.pages`; it links here.
+:mod:`tipkg.service.views.sources`; it links here.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from rdflib import Literal
 from starlette.requests import Request
 from starlette.responses import Response
 
-from tipkg.service.pages import cell, context, error_page, lang_of, page, source_cell
+from tipkg.service.views.cells import cell, source_cell
+from tipkg.service.views.plumbing import context, error_page, lang_of, page, words
+from tipkg.service.views.sources import coverage
 from tipkg.sparql.results import SEPARATOR, Result
 
 Q_METADATA = """SELECT ?doc ?title ?creator ?creatorName ?publisher ?publisherName ?issued ?language ?url WHERE {
@@ -34,7 +36,6 @@ Q_METADATA = """SELECT ?doc ?title ?creator ?creatorName ?publisher ?publisherNa
 
 def _metadata(ctx: Any, lang: str) -> list[dict[str, Any]]:
     from tipkg.compare.agreement import source_overview, statements_by_source
-    from tipkg.service.pages import _coverage
 
     meta = ctx.kg.query(Q_METADATA, lang=lang)
     counts = statements_by_source(ctx.kg)
@@ -55,7 +56,7 @@ def _metadata(ctx: Any, lang: str) -> list[dict[str, Any]]:
             "issued": str(row["issued"] or ""),
             "language": str(row["language"] or ""),
             "url": str(row["url"] or ""),
-            "coverage": _coverage(ctx, sid),
+            "coverage": coverage(ctx, sid),
             "statements": counts.get(doc, 0),
             "others": [
                 {
@@ -75,7 +76,7 @@ def sources_index(request: Request) -> Response:
     ctx = context(request)
     lang = lang_of(request)
     sources = ctx.memo(("sources-index", lang), lambda: _metadata(ctx, lang))
-    return page(request, "sources.html", title="Sources", sources=sources)
+    return page(request, "sources.html", title=words(request, "site.nav.sources"), sources=sources)
 
 
 def others_of(ctx: Any, sid: str, lang: str) -> list[dict[str, Any]]:
@@ -98,7 +99,7 @@ def compare_page(request: Request) -> Response:
     except UnknownSource as exc:
         return error_page(request, 404, str(exc))
     values = ctx.memo(("compare-page", a, b, lang), lambda: _compare_values(ctx, comparison, lang))
-    return page(request, "compare.html", title=f"{a} and {b}", ida=a, idb=b, **values)
+    return page(request, "compare.html", title=words(request, "site.compare.title", a=a, b=b), ida=a, idb=b, **values)
 
 
 def _compare_values(ctx: Any, cmp: Any, lang: str) -> dict[str, Any]:

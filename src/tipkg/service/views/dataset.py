@@ -1,0 +1,61 @@
+"""The dataset's description and files: ``/dataset`` (VoID + DCAT, HTML for a browser),
+``/.well-known/void`` (always RDF) and ``/downloads/FILE`` (the built dumps)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+
+from tipkg.service.context import Context
+from tipkg.service.formats import GRAPHS, HTML, Format, choose
+from tipkg.service.views.plumbing import context, error_page, page, words
+
+
+def _description(ctx: Context, request: Request) -> list[Any]:
+    """The description's triples as the store writes them, each once, in a stable order."""
+    from tipkg.engines.oxigraph import store_triples
+    from tipkg.service.dataset import Site, describe
+
+    root = str(request.base_url)
+    site = Site(root=root, endpoint=root + "sparql")
+    return store_triples(describe(ctx.kg, ctx.manifest, site, ctx.settings["licence"], ctx.built))
+
+
+def dataset(request: Request) -> Response:
+    """The VoID + DCAT description: Turtle (or another RDF format by ``Accept``), HTML for a browser."""
+    return _dataset_answer(request, (*GRAPHS, HTML))
+
+
+def void(request: Request) -> Response:
+    """The VoID + DCAT description at its well-known address: always RDF."""
+    return _dataset_answer(request, GRAPHS)
+
+
+def _dataset_answer(request: Request, offers: tuple[Format, ...]) -> Response:
+    from tipkg.engines.oxigraph import serialize_triples
+
+    ctx = context(request)
+    fmt = choose(request.headers.get("accept"), request.query_params.get("format"), offers)
+    if fmt is None and HTML not in offers and not request.query_params.get("format"):
+        fmt = GRAPHS[0]  # /.well-known/void answers in Turtle whatever the client accepts
+    vary = {"Vary": "Accept"}
+    if fmt is None:
+        return Response("acceptable: " + ", ".join(f.media_types[0] for f in offers) + "\n", 406, headers=vary)
+    triples = _description(ctx, request)
+    if fmt is HTML:
+        turtle = serialize_triples(triples, "turtle").decode("utf-8")
+        return page(request, "dataset.html", title=words(request, "site.nav.dataset"), headers=vary, turtle=turtle, triples=len(triples))
+    return Response(serialize_triples(triples, fmt.name), media_type=fmt.content_type, headers=vary)
+
+
+def download(request: Request) -> Response:
+    from tipkg.service.dataset import DOWNLOADS
+
+    ctx = context(request)
+    name = request.path_params["file"]
+    path = ctx.build_dir / name
+    if name not in DOWNLOADS or not path.is_file():
+        return error_page(request, 404, f"no download {name!r}")
+    return FileResponse(path, media_type=DOWNLOADS[name], filename=name)
