@@ -5,8 +5,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import random
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -283,6 +286,23 @@ def test_write_standard_views(built_network: Path, net: nx.MultiDiGraph) -> None
     with_pages = [i["entityPage"] for i in graph["info"].values() if i["entityPage"]]
     assert sorted(with_pages) == sorted(names[4:])
     assert not list((built_network / "build" / "views").glob(".*"))  # no temporary files left
+
+
+RENDER_ENTITY = """import sys
+from pathlib import Path
+from tipkg.network.graph import load_network
+from tipkg.viz import views
+sys.stdout.write(views.render_view(load_network(Path(sys.argv[1])), "entity", entity="fevimtra-x", depth=1)[1])
+"""
+
+
+def test_entity_pages_do_not_depend_on_the_hash_seed(built_network: Path) -> None:
+    def render(seed: str) -> bytes:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        cmd = [sys.executable, "-c", RENDER_ENTITY, str(built_network / "build")]
+        return subprocess.run(cmd, env=env, capture_output=True, check=True).stdout
+
+    assert render("1") == render("2") == render("3")
 
 
 @pytest.mark.parametrize(

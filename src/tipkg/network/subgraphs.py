@@ -64,7 +64,10 @@ def neighbourhood(g: nx.MultiDiGraph, node: str, depth: int = 1) -> nx.MultiDiGr
     for n in list(nodes):
         if g.nodes[n]["kind"] == "nary":
             nodes.update(g.successors(n))
-    return g.subgraph(nodes).copy()
+    # not g.subgraph(nodes): its nodes come in the set's order, which changes with the hash seed
+    out = _copy_nodes(g, nodes)
+    out.add_edges_from((u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True) if u in nodes and v in nodes)
+    return out
 
 
 # -- funding flows -----------------------------------------------------------------------------
