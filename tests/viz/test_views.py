@@ -22,8 +22,9 @@ from rdflib import URIRef
 from tipkg.cli import main
 from tipkg.errors import NetworkError
 from tipkg.network import subgraphs
-from tipkg.network.graph import load_network
-from tipkg.viz import views
+from tipkg.network.reading import load_network
+from tipkg.viz import files, views, vis
+from tipkg.viz.html import script_json
 
 BASE = "https://w3id.org/tipkg/id/"
 XSS = ["<img src=x onerror=alert(1)>", "<script>window.__pwned=1</script>", "</script><script>window.__pwned=2</script>"]
@@ -131,7 +132,7 @@ def test_labels_and_quotes_that_look_like_html_stay_data(pages: dict[str, str], 
 
 def test_script_json_escapes_what_could_end_a_script() -> None:
     data = {"a": "</script><!-- <b>&amp; ]]> \u2028"}
-    text = views.script_json(data)
+    text = script_json(data)
     for bad in ("</", "<!--", "<", ">", "&", "\u2028"):
         assert bad not in text
     assert json.loads(text) == data
@@ -225,7 +226,7 @@ def test_neighbourhood(net: nx.MultiDiGraph, depth: int, expected: set[str]) -> 
 
 
 def test_large_graphs_are_laid_out_in_python_with_physics_off() -> None:
-    g = synthetic(views.LARGE + 20)
+    g = synthetic(vis.LARGE + 20)
     data = page_data(views.render(g, "big"))
     assert data["large"] is True and data["physics"] is False and data["options"]["physics"]["enabled"] is False
     assert all(isinstance(n.get("x"), float) and isinstance(n.get("y"), float) for n in data["nodes"])
@@ -278,7 +279,7 @@ def test_rows_without_two_iri_columns_are_refused(rows: list[dict[str, Any]]) ->
 
 
 def test_write_standard_views(built_network: Path, net: nx.MultiDiGraph) -> None:
-    written = views.write_standard_views(built_network / "build", entity_pages=3)
+    written = files.write_standard_views(built_network / "build", entity_pages=3)
     names = [p.name for p in written]
     assert names[:4] == ["graph.html", "funding.html", "committee.html", "partners.html"]
     assert len(names) == 7 and all(n.startswith("entity-") for n in names[4:])
@@ -290,8 +291,9 @@ def test_write_standard_views(built_network: Path, net: nx.MultiDiGraph) -> None
 
 RENDER_ENTITY = """import sys
 from pathlib import Path
-from tipkg.network.graph import load_network
-from tipkg.viz import views
+from tipkg.network.reading import load_network
+from tipkg.viz import files, vis, views
+from tipkg.viz.html import script_json
 sys.stdout.write(views.render_view(load_network(Path(sys.argv[1])), "entity", entity="fevimtra-x", depth=1)[1])
 """
 

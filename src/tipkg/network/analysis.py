@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from tipkg.errors import NetworkError
-from tipkg.network.graph import label, pick
+from tipkg.network.describe import label, pick
 
 AREAS = ("prevention", "prosecution", "protection")
 

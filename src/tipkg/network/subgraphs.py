@@ -1,6 +1,6 @@
 """The parts of the network each view shows: a neighbourhood, funding flows, a committee, partners.
 
-Each function takes the network of :mod:`tipkg.network.graph` and returns a new ``MultiDiGraph`` with
+Each function takes the network of :mod:`tipkg.network.reading` and returns a new ``MultiDiGraph`` with
 the same node attributes. Edges keep theirs, and may carry hints for drawing: ``caption`` (text
 drawn on the edge, by language), ``width``, ``dashes``, and ``rel`` / ``rel_labels`` (the group an
 edge belongs to in the relation filter, when it is not a single property: a committee role, a
@@ -18,7 +18,7 @@ import networkx as nx
 from rdflib.term import URIRef
 
 from tipkg.errors import NetworkError
-from tipkg.network.graph import fold, format_money, period, pick
+from tipkg.network.describe import format_money, period, pick
 
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 _FLOW = {"en": "funds", "es": "financia"}
@@ -307,6 +307,9 @@ def plain_node(iri: str, shown: str | None = None, base: str = "") -> dict[str, 
 
 def _plain(value: Any) -> tuple[str, str] | None:
     """(text, "iri" or "literal") of a result value, whatever library produced it."""
+    from tipkg.engines.oxigraph import rdflib_term
+
+    value = rdflib_term(value)
     if value is None:
         return None
     if isinstance(value, Mapping):
@@ -315,17 +318,10 @@ def _plain(value: Any) -> tuple[str, str] | None:
         return (str(value), "iri")
     if isinstance(value, str):
         return (value, "iri" if _IRI.match(value) else "literal")
-    if type(value).__name__ == "NamedNode":  # pyoxigraph
-        return (str(value.value), "iri")
-    return (str(getattr(value, "value", value)), "literal")
+    return (str(value), "literal")
 
 
 def _all_iris(table: list[dict[str, tuple[str, str] | None]], column: str) -> bool:
     values = [row.get(column) for row in table]
     present = [v for v in values if v is not None]
     return bool(present) and all(kind == "iri" for _text, kind in present)
-
-
-def search_keys(data: Mapping[str, Any]) -> list[str]:
-    """What a search box matches a node against: its names, folded (the id is matched apart)."""
-    return list(dict.fromkeys(fold(x) for x in [*data["names"], *data["labels"].values()] if x))

@@ -1,0 +1,89 @@
+"""What the network says about a node in words: its label in a language, money, periods, and the
+labels made for the nodes the curators did not name (relation nodes, contact points)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+LANGS = ("en", "es")
+
+
+def pick(by_lang: dict[str, str], lang: str) -> str:
+    """The text in ``lang``, else English, else without language, else any."""
+    for key in (lang, "en", ""):
+        if by_lang.get(key):
+            return by_lang[key]
+    return next(iter(by_lang.values()), "")
+
+
+def label(g: nx.MultiDiGraph, node: str, lang: str = "en") -> str:
+    """A node's label in ``lang`` (falling back to another language, then to its id)."""
+    return pick(g.nodes[node].get("labels") or {}, lang) or g.nodes[node].get("local") or node
+
+
+def generated_labels(g: nx.MultiDiGraph) -> None:
+    """Labels for the nodes the curators did not name: relation nodes, contact points."""
+    for node, data in g.nodes(data=True):
+        if data["labels"]:
+            continue
+        out: dict[str, str] = {}
+        for lang in LANGS:
+            text = _describe(g, node, lang)
+            if text:
+                out[lang] = text
+        data["labels"] = out or {"": data["local"]}
+
+
+def _describe(g: nx.MultiDiGraph, node: str, lang: str) -> str:
+    data = g.nodes[node]
+    facts = {f.prop: pick(f.value, lang) for f in data["facts"]}
+    targets = {k: v for _s, v, k in g.out_edges(node, keys=True)}
+
+    def name(key: str) -> str:
+        return label(g, targets[key], lang) if key in targets else ""
+
+    cls = data["cls"]
+    if cls == "Membership":
+        return " — ".join(x for x in (name("member"), facts.get("role", ""), name("organization")) if x)
+    if cls == "FundingAllocation":
+        money = format_money(data["money"], lang) if data["money"] else ""
+        return ", ".join(x for x in (money, period(g, node)) if x)
+    if cls == "Observation":
+        what = facts.get("indicator", "")
+        if "nationality" in targets:
+            what = f"{what} ({name('nationality')})"
+        number = facts.get("observedValue") or (
+            f"{'más de' if lang == 'es' else 'more than'} {facts['observedMoreThan']}" if "observedMoreThan" in facts else ""
+        )
+        return ": ".join(x for x in (what, number) if x)
+    for key in ("telephone", "email"):
+        if key in facts:
+            return facts[key]
+    return ""
+
+
+def format_money(money: dict[str, Any], lang: str = "en") -> str:
+    """``17,926,386.00 MXN``; ``(currency inferred)`` where the report wrote only "$"."""
+    value = str(money.get("value", ""))
+    whole, _, cents = value.partition(".")
+    try:
+        shown = f"{int(whole):,}" + (f".{cents}" if cents else "")
+    except ValueError:
+        shown = value
+    if lang == "es":
+        shown = shown.replace(",", "\u00a0")
+    text = f"{shown} {money.get('currency', '')}".strip()
+    if money.get("inferred"):
+        text += " (moneda inferida)" if lang == "es" else " (currency inferred)"
+    return text
+
+
+def period(g: nx.MultiDiGraph, node: str) -> str:
+    """``2004–2009``, ``2010`` or ``""``, from a node's start, end or date facts."""
+    values = {f.prop: f.value.get("", "") for f in g.nodes[node]["facts"]}
+    start, end = values.get("startDate", ""), values.get("endDate", "")
+    if start and end and start != end:
+        return f"{start}–{end}"
+    return start or end or values.get("date", "") or values.get("asOf", "")
