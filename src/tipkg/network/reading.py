@@ -19,7 +19,14 @@ Node attributes (the node key is the entity's IRI):
 
 Edge attributes (keyed by the property's local name): ``prop`` (IRI), ``name`` (local name),
 ``labels`` (by language), ``evidence`` (quotes), ``areas``.
+
+Graph attributes: ``base`` (the IRI the ids are relative to); from the ontology, ``styles`` (class
+→ colour and shape, from ``tipkg:displayColor`` and ``tipkg:displayShape``) and ``areas`` (the
+codes of the areas of action). Which classes stand for relations (``tipkg:naryEdge``) and which are
+no nodes at all (``tipkg:notANode``) the ontology says too.
 """
+
+from __future__ import annotations
 
 import json
 import re
@@ -34,8 +41,6 @@ import networkx as nx
 from tipkg.namespaces import DEFAULT_BASE, TIPKG
 from tipkg.network.describe import format_money, generated_labels
 
-NARY = frozenset({"FundingAllocation", "Membership", "Observation"})
-NOT_NODES = frozenset({"Evidence", "Section", "SourceDocument", "Document", "MonetaryAmount"})
 _TIPKG = str(TIPKG)
 _SKOS_CONCEPT = "http://www.w3.org/2004/02/skos/core#Concept"
 
@@ -56,6 +61,11 @@ Q_STATEMENTS = """SELECT DISTINCT ?s ?p ?o ?ev WHERE {
   FILTER(?p NOT IN (rdf:type, skos:prefLabel, skos:altLabel, rdfs:label))
   OPTIONAL { ?st prov:wasDerivedFrom ?ev } }"""
 Q_SOURCES = "SELECT DISTINCT ?doc WHERE { ?doc a tipkg:SourceDocument }"
+# the display metadata the ontology gives classes (see its tipkg:displayColor … block)
+Q_DISPLAY = """SELECT DISTINCT ?c ?p ?v WHERE {
+  VALUES ?p { tipkg:displayColor tipkg:displayShape tipkg:naryEdge tipkg:notANode } ?c ?p ?v . FILTER(isIRI(?c)) }"""
+# the codes of the areas of action: the concepts in the range of tipkg:area
+Q_AREAS = "SELECT DISTINCT ?n WHERE { tipkg:area rdfs:range ?k . ?a a ?k ; skos:notation ?n }"
 
 
 @dataclass
@@ -146,13 +156,20 @@ class _Reader:
                 derived[row["x"].value].append(q)
 
         base = self.base or self._base()
-        g = nx.MultiDiGraph(base=base)
+        display: dict[str, dict[str, str]] = defaultdict(dict)  # annotation → class → value
+        for row in self.rows(Q_DISPLAY):
+            display[_local(row["p"].value)][_local(row["c"].value)] = row["v"].value
+        nary = {c for c, v in display["naryEdge"].items() if v == "true"}
+        not_nodes = {c for c, v in display["notANode"].items() if v == "true"}
+        styles = {c: (color, display["displayShape"].get(c, "dot")) for c, color in display["displayColor"].items()}
+        areas = tuple(sorted(row["n"].value for row in self.rows(Q_AREAS)))
+        g = nx.MultiDiGraph(base=base, styles=styles, areas=areas)
         money_nodes: set[str] = set()
         for iri, classes in sorted(types.items()):
             local = {c[len(_TIPKG) :] for c in classes if c.startswith(_TIPKG)}
             if "MonetaryAmount" in local:
                 money_nodes.add(iri)
-            if not local or local & NOT_NODES or any(f"{_TIPKG}{c}" in concept_classes for c in local):
+            if not local or local & not_nodes or any(f"{_TIPKG}{c}" in concept_classes for c in local):
                 continue
             cls = _most_specific(local, supers)
             lineage = _lineage(cls, supers)
@@ -161,7 +178,7 @@ class _Reader:
                 iri,
                 cls=cls,
                 lineage=lineage,
-                kind="nary" if NARY & set(lineage) else "entity",
+                kind="nary" if nary & set(lineage) else "entity",
                 labels=dict(self.labels.get(iri, {})),
                 names=list(self.names.get(iri, [])),
                 cls_labels=self._labels_of(f"{_TIPKG}{cls}", cls),

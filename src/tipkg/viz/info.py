@@ -22,10 +22,11 @@ def add_nodes(
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """Add the vis nodes; return each node's panel data and the legend's classes."""
     degree = dict(view.degree())
+    styles = full.graph.get("styles", {})
     info: dict[str, Any] = {}
     classes: dict[str, dict[str, Any]] = {}
     for node, data in view.nodes(data=True):
-        key, color, shape = style(data["lineage"])
+        key, color, shape = style(data["lineage"], styles)
         legend = classes.setdefault(key, {"key": key, "label": pick(data["cls_labels"], lang), "color": color, "shape": shape, "count": 0})
         legend["count"] += 1
         extra: dict[str, Any] = {}

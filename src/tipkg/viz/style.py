@@ -1,45 +1,10 @@
-"""How the network pages look and speak: colours and shapes by class, relation colours, and the
-pages' own words in English and Spanish (the graph's words come from its labels)."""
+"""How the network pages look and speak: the default style, relation colours, and the pages' own
+words in English and Spanish (the graph's words come from its labels; colours and shapes by class
+from the ontology)."""
 
 from __future__ import annotations
 
-# Colour and shape by class; a class not listed takes the style of its nearest listed superclass.
-CLASS_STYLES: dict[str, tuple[str, str]] = {
-    "NationalGovernment": ("#15325c", "dot"),
-    "GovernmentBody": ("#2f6fb3", "dot"),
-    "GovernmentUnit": ("#6aa5dc", "dot"),
-    "Consulate": ("#0f8fb8", "dot"),
-    "InterAgencyCommittee": ("#0b2f57", "star"),
-    "CivilSocietyOrganization": ("#2e9d5b", "dot"),
-    "NGO": ("#3cb371", "dot"),
-    "IntergovernmentalOrganization": ("#138a8a", "dot"),
-    "Company": ("#8d6e63", "dot"),
-    "ActorGroup": ("#8fa7c0", "hexagon"),
-    "LegalInstrument": ("#8e44ad", "square"),
-    "Law": ("#7d3c98", "square"),
-    "Regulation": ("#a569bd", "square"),
-    "Guideline": ("#c39bd3", "square"),
-    "InternationalInstrument": ("#5b2c6f", "square"),
-    "LegalProvision": ("#d2b4de", "square"),
-    "Program": ("#e67e22", "diamond"),
-    "NationalProgram": ("#c0550a", "diamond"),
-    "FundingProgram": ("#f39c12", "diamond"),
-    "Fund": ("#f5b041", "diamond"),
-    "LineOfAction": ("#f8c471", "diamond"),
-    "Campaign": ("#e74c3c", "triangle"),
-    "Activity": ("#f1948a", "triangle"),
-    "Training": ("#cd6155", "triangle"),
-    "Award": ("#b03a2e", "star"),
-    "Service": ("#16a085", "triangleDown"),
-    "FundingAllocation": ("#d4ac0d", "diamond"),
-    "Membership": ("#a6acaf", "dot"),
-    "Observation": ("#7f8c8d", "square"),
-    "ContactPoint": ("#76d7c4", "triangleDown"),
-    "Place": ("#a0522d", "dot"),
-    "Country": ("#7b3f14", "dot"),
-    "FederalEntity": ("#b9770e", "dot"),
-    "City": ("#dc9f6b", "dot"),
-}
+# Colour and shape of a class the ontology gives none (tipkg:displayColor, tipkg:displayShape)
 DEFAULT_STYLE = ("#95a5a6", "dot")
 RELATION_COLORS = (
     "#4e79a7",

@@ -7,7 +7,7 @@ from typing import Any
 
 import networkx as nx
 
-from tipkg.viz.style import CLASS_STYLES, DEFAULT_STYLE, RELATION_COLORS, ROLE_COLORS
+from tipkg.viz.style import DEFAULT_STYLE, RELATION_COLORS, ROLE_COLORS
 
 LARGE = 300  # above this many nodes, positions are computed in Python and physics is off
 
@@ -57,11 +57,12 @@ def positions(view: nx.MultiDiGraph, seed: int) -> dict[Any, tuple[float, float]
     return force_layout(view.nodes, ((u, v) for u, v in view.edges()), seed=seed)
 
 
-def style(lineage: list[str]) -> tuple[str, str, str]:
-    """(legend key, colour, shape) of a node: its own class's style, or its nearest superclass's."""
+def style(lineage: list[str], styles: dict[str, tuple[str, str]]) -> tuple[str, str, str]:
+    """(legend key, colour, shape) of a node: its own class's style, or its nearest superclass's
+    (``styles``: class → colour and shape, as the ontology gives them; see :mod:`tipkg.network.reading`)."""
     for cls in lineage:
-        if cls in CLASS_STYLES:
-            color, shape = CLASS_STYLES[cls]
+        if cls in styles:
+            color, shape = styles[cls]
             return lineage[0], color, shape
     return lineage[0], *DEFAULT_STYLE
 
