@@ -7,7 +7,7 @@ from typing import Any
 
 import networkx as nx
 
-LANGS = ("en", "es")
+from tipkg.messages import languages, text
 
 
 def pick(by_lang: dict[str, str], lang: str) -> str:
@@ -25,11 +25,12 @@ def label(g: nx.MultiDiGraph, node: str, lang: str = "en") -> str:
 
 def generated_labels(g: nx.MultiDiGraph) -> None:
     """Labels for the nodes the curators did not name: relation nodes, contact points."""
+    langs = languages()
     for node, data in g.nodes(data=True):
         if data["labels"]:
             continue
         out: dict[str, str] = {}
-        for lang in LANGS:
+        for lang in langs:
             text = _describe(g, node, lang)
             if text:
                 out[lang] = text
@@ -55,7 +56,7 @@ def _describe(g: nx.MultiDiGraph, node: str, lang: str) -> str:
         if "nationality" in targets:
             what = f"{what} ({name('nationality')})"
         number = facts.get("observedValue") or (
-            f"{'más de' if lang == 'es' else 'more than'} {facts['observedMoreThan']}" if "observedMoreThan" in facts else ""
+            text("network.more_than", lang, n=facts["observedMoreThan"]) if "observedMoreThan" in facts else ""
         )
         return ": ".join(x for x in (what, number) if x)
     for key in ("telephone", "email"):
@@ -72,12 +73,11 @@ def format_money(money: dict[str, Any], lang: str = "en") -> str:
         shown = f"{int(whole):,}" + (f".{cents}" if cents else "")
     except ValueError:
         shown = value
-    if lang == "es":
-        shown = shown.replace(",", "\u00a0")
-    text = f"{shown} {money.get('currency', '')}".strip()
+    shown = shown.replace(",", text("network.thousands", lang))
+    out = f"{shown} {money.get('currency', '')}".strip()
     if money.get("inferred"):
-        text += " (moneda inferida)" if lang == "es" else " (currency inferred)"
-    return text
+        out += " " + text("network.currency_inferred", lang)
+    return out
 
 
 def period(g: nx.MultiDiGraph, node: str) -> str:

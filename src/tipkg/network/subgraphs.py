@@ -18,11 +18,15 @@ import networkx as nx
 from rdflib.term import URIRef
 
 from tipkg.errors import NetworkError
+from tipkg.messages import languages, text
 from tipkg.network.describe import format_money, period, pick
 
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
-_FLOW = {"en": "funds", "es": "financia"}
-_RUN_BY = {"en": "run by", "es": "a cargo de"}
+
+
+def in_languages(key: str, **values: Any) -> dict[str, str]:
+    """The message ``key`` in every language, as the graph's labels are: ``{lang: text}``."""
+    return {lang: text(key, lang, **values) for lang in languages()}
 
 
 def is_a(g: nx.MultiDiGraph, node: str, cls: str) -> bool:
@@ -92,7 +96,7 @@ def funding_flows(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
         ends = targets(g, a, "fundedItem") + targets(g, a, "beneficiary") or [a]
         money = g.nodes[a]["money"]
         when = period(g, a)
-        caption = {lang: " · ".join(x for x in (format_money(money, lang) if money else "", when) if x) for lang in ("en", "es")}
+        caption = {lang: " · ".join(x for x in (format_money(money, lang) if money else "", when) if x) for lang in languages()}
         width = 2.0
         if _has_amount(g, a):
             scale = (math.log10(float(money["value"]) + 1) - low) / (high - low) if high > low else 1.0
@@ -111,9 +115,9 @@ def funding_flows(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
                 key=g.nodes[a]["local"],
                 prop="",
                 name="funding",
-                labels=dict(_FLOW),
+                labels=in_languages("network.funds"),
                 rel="funding",
-                rel_labels=dict(_FLOW),
+                rel_labels=in_languages("network.funds"),
                 caption=caption,
                 width=width,
                 evidence=_evidence(g.nodes[a]["evidence"], role_evidence.get(u, []), role_evidence.get(v, [])),
@@ -130,10 +134,8 @@ def funding_flows(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
                     for runner in targets(g, c, name):
                         if not out.has_edge(runner, c, key=name):
                             out.add_node(runner, **g.nodes[runner])
-                            data = g.get_edge_data(c, runner, key=name)
-                            out.add_edge(
-                                runner, c, key=name, **{**data, "rel": "run-by", "rel_labels": dict(_RUN_BY), "dashes": True, "width": 1.0}
-                            )
+                            data = {**g.get_edge_data(c, runner, key=name), "rel": "run-by", "rel_labels": in_languages("network.run_by")}
+                            out.add_edge(runner, c, key=name, **{**data, "dashes": True, "width": 1.0})
     return out
 
 
@@ -144,7 +146,7 @@ def _what_it_finances(g: nx.MultiDiGraph, node: str) -> dict[str, str]:
         return dict(facts["purpose"].value)
     if "numberOfProjects" in facts:
         n = pick(facts["numberOfProjects"].value, "en")
-        return {"en": f"{n} projects", "es": f"{n} proyectos"}
+        return in_languages("network.projects", n=n)
     return dict(g.nodes[node]["labels"])
 
 
@@ -181,7 +183,7 @@ def committee(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
             for member in members:
                 for role in roles:
                     code = role.code if role else "member"
-                    role_labels = dict(role.value) if role else {"en": "member", "es": "integrante"}
+                    role_labels = dict(role.value) if role else in_languages("network.member")
                     out.add_node(org, **g.nodes[org])
                     out.add_node(member, **g.nodes[member])
                     out.add_edge(
@@ -296,7 +298,7 @@ def plain_node(iri: str, shown: str | None = None, base: str = "") -> dict[str, 
         "kind": "entity",
         "labels": {"": name},
         "names": list(dict.fromkeys([name, local])),
-        "cls_labels": {"en": "resource", "es": "recurso"},
+        "cls_labels": in_languages("network.resource"),
         "evidence": [],
         "areas": [],
         "facts": [],

@@ -1,6 +1,5 @@
-"""How the network pages look and speak: the default style, relation colours, and the pages' own
-words in English and Spanish (the graph's words come from its labels; colours and shapes by class
-from the ontology)."""
+"""How the network pages look: the style of a class the ontology gives none, and relation colours
+(colours and shapes by class come from the ontology, the pages' words from :mod:`tipkg.messages`)."""
 
 from __future__ import annotations
 
@@ -21,68 +20,3 @@ RELATION_COLORS = (
     "#a05195",
 )
 ROLE_COLORS = {"coordinator": "#b03a2e", "member": "#2f6fb3", "guest": "#8a939b", "funding": "#c9a227", "run-by": "#9aa3ad"}
-
-UI: dict[str, dict[str, str]] = {
-    "en": {
-        "controls": "Search and filters",
-        "search": "Find",
-        "search_placeholder": "e.g. fevimtra, peña",
-        "classes": "Classes",
-        "relations": "Relations",
-        "all": "all",
-        "none": "none",
-        "hint": "Click a node or an edge to see its facts and the quotes they come from.",
-        "empty": "Nothing to show: the graph holds no facts of this kind yet.",
-        "names": "Names",
-        "facts": "Facts",
-        "links": "Relations",
-        "evidence": "Evidence",
-        "views": "Views",
-        "via": "Through",
-        "this_one": "this",
-        "neighbourhood_depth": "Neighbourhood in this page (depth {depth})",
-        "entity_page": "Neighbourhood page",
-        "focus": "Neighbourhood of {label}, depth {depth}",
-        "show_all": "Show everything",
-        "no_results": "No match",
-        "more": "… and {n} more quotes",
-        "counts": "{nodes} nodes, {edges} edges",
-        "graph": "Whole graph",
-        "funding": "Funding flows",
-        "committee": "Inter-agency committee",
-        "partners": "Partnerships",
-        "entity": "Neighbourhood of {label}",
-        "rows": "Query result",
-    },
-    "es": {
-        "controls": "Búsqueda y filtros",
-        "search": "Buscar",
-        "search_placeholder": "p. ej. fevimtra, peña",
-        "classes": "Clases",
-        "relations": "Relaciones",
-        "all": "todas",
-        "none": "ninguna",
-        "hint": "Haga clic en un nodo o una arista para ver sus datos y las citas de las que provienen.",
-        "empty": "Nada que mostrar: el grafo aún no contiene datos de este tipo.",
-        "names": "Nombres",
-        "facts": "Datos",
-        "links": "Relaciones",
-        "evidence": "Evidencia",
-        "views": "Vistas",
-        "via": "A través de",
-        "this_one": "este",
-        "neighbourhood_depth": "Vecindario en esta página (profundidad {depth})",
-        "entity_page": "Página del vecindario",
-        "focus": "Vecindario de {label}, profundidad {depth}",
-        "show_all": "Mostrar todo",
-        "no_results": "Sin resultados",
-        "more": "… y {n} citas más",
-        "counts": "{nodes} nodos, {edges} aristas",
-        "graph": "Grafo completo",
-        "funding": "Flujos de financiamiento",
-        "committee": "Comisión intersecretarial",
-        "partners": "Alianzas",
-        "entity": "Vecindario de {label}",
-        "rows": "Resultado de la consulta",
-    },
-}

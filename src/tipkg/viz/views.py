@@ -22,17 +22,22 @@ from typing import Any
 import networkx as nx
 
 from tipkg.errors import NetworkError
+from tipkg.messages import catalogue, languages, text
 from tipkg.network.describe import label
 from tipkg.viz import vis
 from tipkg.viz.html import page as html_page
 from tipkg.viz.info import add_edges, add_nodes
-from tipkg.viz.style import UI
 
-LANGS = ("en", "es")
 STANDARD = ("graph", "funding", "committee", "partners")
 FILES = {name: f"{name}.html" for name in STANDARD}
 
 _PAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*\.html$")
+
+
+def words(lang: str) -> dict[str, str]:
+    """The pages' own words in ``lang``: the catalogue's ``viz.`` messages, by id without the prefix
+    (the keys ``viewer.js`` reads from the page's data)."""
+    return {k.removeprefix("viz."): v for k, v in catalogue(lang).items() if k.startswith("viz.")}
 
 
 @dataclass
@@ -65,7 +70,7 @@ def render(
     check_lang(lang)
     full = network if network is not None else view
     links = links or Links()
-    ui = UI[lang]
+    ui = words(lang)
     large = view.number_of_nodes() > vis.LARGE
     positions = vis.positions(view, seed) if large else {}
 
@@ -96,13 +101,13 @@ def render(
 
 
 def check_lang(lang: str) -> None:
-    if lang not in UI:
-        raise NetworkError(f"language {lang!r}: expected one of {', '.join(UI)}")
+    if lang not in languages():
+        raise NetworkError(f"language {lang!r}: expected one of {', '.join(languages())}")
 
 
 def _page_title(file: str, lang: str) -> str:
     name = file.removesuffix(".html")
-    return UI[lang].get(name, name) if name in STANDARD else name
+    return words(lang).get(name, name) if name in STANDARD else name
 
 
 def entity_file(g: nx.MultiDiGraph, node: str) -> str:
@@ -125,8 +130,8 @@ def standard_views(g: nx.MultiDiGraph) -> dict[str, nx.MultiDiGraph]:
 
 def view_title(name: str, lang: str, g: nx.MultiDiGraph | None = None, node: str | None = None) -> str:
     if name == "entity" and g is not None and node is not None:
-        return UI[lang]["entity"].format(label=label(g, node, lang))
-    return UI[lang][name]
+        return text("viz.entity", lang, label=label(g, node, lang))
+    return text(f"viz.{name}", lang)
 
 
 def render_view(
@@ -163,4 +168,4 @@ def rows_view(
     from tipkg.network.subgraphs import rows_graph
 
     view = rows_graph(rows, network)
-    return render(view, title or UI[lang]["rows"], lang=lang, network=network if network is not None else view, page="result.html")
+    return render(view, title or text("viz.rows", lang), lang=lang, network=network if network is not None else view, page="result.html")
