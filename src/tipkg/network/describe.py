@@ -81,9 +81,15 @@ def format_money(money: dict[str, Any], lang: str = "en") -> str:
 
 
 def period(g: nx.MultiDiGraph, node: str) -> str:
-    """``2004–2009``, ``2010`` or ``""``, from a node's start, end or date facts."""
+    """``2004–2009``, ``2010`` or ``""``, from a node's start, end or date facts (which properties
+    give these, the ontology says: see ``periods`` in :mod:`tipkg.network.reading`)."""
     values = {f.prop: f.value.get("", "") for f in g.nodes[node]["facts"]}
-    start, end = values.get("startDate", ""), values.get("endDate", "")
+    parts = g.graph.get("periods", {})
+
+    def first(part: str) -> str:
+        return next((values[p] for p in parts.get(part, ()) if values.get(p)), "")
+
+    start, end = first("start"), first("end")
     if start and end and start != end:
         return f"{start}–{end}"
-    return start or end or values.get("date", "") or values.get("asOf", "")
+    return start or end or first("date")

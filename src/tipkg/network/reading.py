@@ -22,7 +22,8 @@ Edge attributes (keyed by the property's local name): ``prop`` (IRI), ``name`` (
 
 Graph attributes: ``base`` (the IRI the ids are relative to); from the ontology, ``styles`` (class
 → colour and shape, from ``tipkg:displayColor`` and ``tipkg:displayShape``) and ``areas`` (the
-codes of the areas of action). Which classes stand for relations (``tipkg:naryEdge``) and which are
+codes of the areas of action) and ``periods`` (``start``, ``end``, ``date`` → the properties that
+give them, from ``tipkg:periodPart``). Which classes stand for relations (``tipkg:naryEdge``) and which are
 no nodes at all (``tipkg:notANode``) the ontology says too.
 """
 
@@ -63,7 +64,7 @@ Q_STATEMENTS = """SELECT DISTINCT ?s ?p ?o ?ev WHERE {
 Q_SOURCES = "SELECT DISTINCT ?doc WHERE { ?doc a tipkg:SourceDocument }"
 # the display metadata the ontology gives classes (see its tipkg:displayColor … block)
 Q_DISPLAY = """SELECT DISTINCT ?c ?p ?v WHERE {
-  VALUES ?p { tipkg:displayColor tipkg:displayShape tipkg:naryEdge tipkg:notANode } ?c ?p ?v . FILTER(isIRI(?c)) }"""
+  VALUES ?p { tipkg:displayColor tipkg:displayShape tipkg:naryEdge tipkg:notANode tipkg:periodPart } ?c ?p ?v . FILTER(isIRI(?c)) }"""
 # the codes of the areas of action: the concepts in the range of tipkg:area
 Q_AREAS = "SELECT DISTINCT ?n WHERE { tipkg:area rdfs:range ?k . ?a a ?k ; skos:notation ?n }"
 
@@ -163,7 +164,10 @@ class _Reader:
         not_nodes = {c for c, v in display["notANode"].items() if v == "true"}
         styles = {c: (color, display["displayShape"].get(c, "dot")) for c, color in display["displayColor"].items()}
         areas = tuple(sorted(row["n"].value for row in self.rows(Q_AREAS)))
-        g = nx.MultiDiGraph(base=base, styles=styles, areas=areas)
+        periods: dict[str, list[str]] = defaultdict(list)
+        for prop, part in sorted(display["periodPart"].items()):
+            periods[part].append(prop)
+        g = nx.MultiDiGraph(base=base, styles=styles, areas=areas, periods=dict(periods))
         money_nodes: set[str] = set()
         for iri, classes in sorted(types.items()):
             local = {c[len(_TIPKG) :] for c in classes if c.startswith(_TIPKG)}
