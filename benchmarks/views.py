@@ -23,7 +23,7 @@ DRAWN = "() => [window.tipkg.nodes.length, window.tipkg.network.body.nodeIndices
 
 def synthetic(n: int, seed: int = 0) -> nx.MultiDiGraph:
     """A random tree of ``n`` nodes plus n/4 random edges (deterministic)."""
-    from tipkg.network.subgraphs import plain_node
+    from tipkg.network.rows import plain_node
 
     rng = random.Random(seed)
     g = nx.MultiDiGraph(base=BASE)

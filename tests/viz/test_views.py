@@ -24,6 +24,7 @@ from tipkg.cli import main
 from tipkg.errors import NetworkError
 from tipkg.network import subgraphs
 from tipkg.network.reading import load_network
+from tipkg.network.rows import plain_node, rows_graph
 from tipkg.viz import files, views, vis
 from tipkg.viz.html import script_json
 
@@ -255,7 +256,7 @@ def synthetic(n: int, seed: int = 0) -> nx.MultiDiGraph:
     rng = random.Random(seed)
     g = nx.MultiDiGraph(base=BASE)
     for i in range(n):
-        g.add_node(iri(f"n/{i}"), **subgraphs.plain_node(iri(f"n/{i}"), f"node {i}", BASE))
+        g.add_node(iri(f"n/{i}"), **plain_node(iri(f"n/{i}"), f"node {i}", BASE))
     pairs = [(i, rng.randrange(i)) for i in range(1, n)] + [(rng.randrange(n), rng.randrange(n)) for _ in range(n // 4)]
     for k, (a, b) in enumerate(pairs):
         g.add_edge(iri(f"n/{a}"), iri(f"n/{b}"), key=f"k{k}", name="k", labels={"en": "k"}, evidence=[f"quote {k}"], areas=[])
@@ -272,7 +273,7 @@ def test_rows_with_two_iri_columns(net: nx.MultiDiGraph) -> None:
         {"ngo": "http://example.org/other", "ngoLabel": "Other <b>org</b>", "partner": iri("agency/care"), "since": "2011"},
         {"ngo": None, "partner": iri("agency/care"), "since": "x"},
     ]
-    g = subgraphs.rows_graph(rows, net)
+    g = rows_graph(rows, net)
     assert g.number_of_edges() == 3
     assert g.nodes[iri("ngo/nandu")]["cls"] == "NGO"  # from the network
     assert g.nodes["http://example.org/other"]["labels"] == {"": "Other <b>org</b>"}
@@ -282,6 +283,14 @@ def test_rows_with_two_iri_columns(net: nx.MultiDiGraph) -> None:
     assert "Other <b>org</b>" not in html and len(page_data(html)["nodes"]) == 5
 
 
+def test_rows_from_the_oxigraph_engine() -> None:
+    import pyoxigraph as ox
+
+    rows = [{"ngo": ox.NamedNode(iri("ngo/nandu")), "partner": ox.NamedNode(iri("agency/care")), "since": ox.Literal("2010")}]
+    g = rows_graph(rows)
+    assert list(g.edges(data="row")) == [(iri("ngo/nandu"), iri("agency/care"), {"since": "2010"})]
+
+
 @pytest.mark.parametrize(
     "rows",
     [[], [{"a": iri("x"), "b": "plain text"}], [{"a": URIRef(iri("x")), "label": "x y"}]],
@@ -289,7 +298,7 @@ def test_rows_with_two_iri_columns(net: nx.MultiDiGraph) -> None:
 )
 def test_rows_without_two_iri_columns_are_refused(rows: list[dict[str, Any]]) -> None:
     with pytest.raises(NetworkError, match="two columns of IRIs"):
-        subgraphs.rows_graph(rows)
+        rows_graph(rows)
 
 
 # -- writing pages --------------------------------------------------------------------------------------

@@ -18,6 +18,11 @@ def pick(by_lang: dict[str, str], lang: str) -> str:
     return next(iter(by_lang.values()), "")
 
 
+def in_languages(key: str, **values: Any) -> dict[str, str]:
+    """The message ``key`` in every language, as the graph's labels are: ``{lang: text}``."""
+    return {lang: text(key, lang, **values) for lang in languages()}
+
+
 def label(g: nx.MultiDiGraph, node: str, lang: str = "en") -> str:
     """A node's label in ``lang`` (falling back to another language, then to its id)."""
     return pick(g.nodes[node].get("labels") or {}, lang) or g.nodes[node].get("local") or node

@@ -164,8 +164,8 @@ def render_view(
 def rows_view(
     rows: Iterable[Mapping[str, Any]], *, network: nx.MultiDiGraph | None = None, title: str | None = None, lang: str = "en"
 ) -> str:
-    """The page of a query result with two IRI columns (see :func:`tipkg.network.subgraphs.rows_graph`)."""
-    from tipkg.network.subgraphs import rows_graph
+    """The page of a query result with two IRI columns (see :func:`tipkg.network.rows.rows_graph`)."""
+    from tipkg.network.rows import rows_graph
 
     view = rows_graph(rows, network)
     return render(view, title or text("viz.rows", lang), lang=lang, network=network if network is not None else view, page="result.html")
