@@ -23,7 +23,7 @@ DRAWN = "() => [window.tipkg.nodes.length, window.tipkg.network.body.nodeIndices
 
 def synthetic(n: int, seed: int = 0) -> nx.MultiDiGraph:
     """A random tree of ``n`` nodes plus n/4 random edges (deterministic)."""
-    from tipkg.network.subgraphs import plain_node
+    from tipkg.network.rows import plain_node
 
     rng = random.Random(seed)
     g = nx.MultiDiGraph(base=BASE)
@@ -41,7 +41,8 @@ def time_views(folder: Path, sizes: tuple[int, ...] = (100, 1_000, 5_000), limit
         return []
     from playwright.sync_api import sync_playwright
 
-    import tipkg.viz.views as views
+    from tipkg.viz.files import write_page
+    from tipkg.viz.views import render
 
     out = []
     with sync_playwright() as p:
@@ -50,7 +51,7 @@ def time_views(folder: Path, sizes: tuple[int, ...] = (100, 1_000, 5_000), limit
             for n in sizes:
                 g = synthetic(n)
                 started = time.perf_counter()
-                path = views.write_page(folder / f"view-{n}.html", views.render(g, f"{n} synthetic nodes"))
+                path = write_page(folder / f"view-{n}.html", render(g, f"{n} synthetic nodes"))
                 written = time.perf_counter() - started
                 context = browser.new_context(offline=True, viewport={"width": 1400, "height": 900})
                 page = context.new_page()

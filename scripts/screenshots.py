@@ -2,7 +2,7 @@
 
 Usage (after `tipkg build`): .venv/bin/python scripts/screenshots.py [BUILD_DIR] [OUT_DIR]
 
-Writes the standard pages into BUILD_DIR/views (see tipkg.viz.views.write_standard_views), opens each
+Writes the standard pages into BUILD_DIR/views (see tipkg.viz.files.write_standard_views), opens each
 in Debian's Chromium (no network, through Playwright), selects a node so the side panel shows its
 facts and quotes, and saves a PNG.
 """
@@ -14,8 +14,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tipkg.network.graph import load_network, resolve
-from tipkg.viz import views
+from tipkg.network.reading import load_network
+from tipkg.network.search import resolve
+from tipkg.viz import files, views
 from tipkg.viz.chromium import launch
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,7 +24,7 @@ SEARCH = {"graph.html": "fevimtra"}  # typed into the search box before the shot
 
 
 def main(build_dir: Path, out_dir: Path) -> list[Path]:
-    views.write_standard_views(build_dir)
+    files.write_standard_views(build_dir)
     g = load_network(build_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []

@@ -371,7 +371,7 @@ def test_a_quote_of_another_source_is_a_violation(two_sources: Path) -> None:
 
 def test_network_views_name_the_source_of_each_quote(two_sources: Path) -> None:
     """Where the graph holds several reports, a quote shown in a network view says which it is from."""
-    from tipkg.network.graph import load_network
+    from tipkg.network.reading import load_network
 
     g = load_network(two_sources / "build")
     node = g.nodes[str(iri("agency/fevimtra"))]

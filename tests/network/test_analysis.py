@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from tipkg.cli import main
 from tipkg.network import analysis
-from tipkg.network.graph import load_network
+from tipkg.network.reading import load_network
 
 BASE = "https://w3id.org/tipkg/id/"
 

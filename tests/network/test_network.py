@@ -8,7 +8,10 @@ import networkx as nx
 import pytest
 
 from tipkg.errors import NetworkError
-from tipkg.network.graph import fold, format_money, from_rdf, label, load_network, resolve
+from tipkg.network.describe import format_money, label
+from tipkg.network.reading import from_rdf, load_network
+from tipkg.network.search import resolve
+from tipkg.sparql.codepoints import fold
 
 BASE = "https://w3id.org/tipkg/id/"
 

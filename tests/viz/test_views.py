@@ -5,8 +5,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import random
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -16,11 +19,14 @@ import pytest
 from click.testing import CliRunner
 from rdflib import URIRef
 
+from tipkg import messages
 from tipkg.cli import main
 from tipkg.errors import NetworkError
 from tipkg.network import subgraphs
-from tipkg.network.graph import load_network
-from tipkg.viz import views
+from tipkg.network.reading import load_network
+from tipkg.network.rows import plain_node, rows_graph
+from tipkg.viz import files, views, vis
+from tipkg.viz.html import script_json
 
 BASE = "https://w3id.org/tipkg/id/"
 XSS = ["<img src=x onerror=alert(1)>", "<script>window.__pwned=1</script>", "</script><script>window.__pwned=2</script>"]
@@ -128,10 +134,26 @@ def test_labels_and_quotes_that_look_like_html_stay_data(pages: dict[str, str], 
 
 def test_script_json_escapes_what_could_end_a_script() -> None:
     data = {"a": "</script><!-- <b>&amp; ]]> \u2028"}
-    text = views.script_json(data)
+    text = script_json(data)
     for bad in ("</", "<!--", "<", ">", "&", "\u2028"):
         assert bad not in text
     assert json.loads(text) == data
+
+
+@pytest.mark.parametrize("folder", ["viz.", "network."])
+def test_every_language_has_every_message_of_the_pages(folder: str) -> None:
+    """No page falls back to English for want of a translation of one of its words."""
+    import yaml
+
+    from tipkg.messages import languages
+
+    def ids(lang: str) -> set[str]:
+        found = yaml.safe_load((Path(messages.__file__).parent / f"{lang}.yaml").read_text(encoding="utf-8")) or {}
+        return {k for k, v in found.items() if k.startswith(folder) and v}
+
+    assert ids("en")
+    for lang in languages():
+        assert ids(lang) == ids("en"), lang
 
 
 def test_title_and_heading_are_escaped(net: nx.MultiDiGraph) -> None:
@@ -222,7 +244,7 @@ def test_neighbourhood(net: nx.MultiDiGraph, depth: int, expected: set[str]) -> 
 
 
 def test_large_graphs_are_laid_out_in_python_with_physics_off() -> None:
-    g = synthetic(views.LARGE + 20)
+    g = synthetic(vis.LARGE + 20)
     data = page_data(views.render(g, "big"))
     assert data["large"] is True and data["physics"] is False and data["options"]["physics"]["enabled"] is False
     assert all(isinstance(n.get("x"), float) and isinstance(n.get("y"), float) for n in data["nodes"])
@@ -234,7 +256,7 @@ def synthetic(n: int, seed: int = 0) -> nx.MultiDiGraph:
     rng = random.Random(seed)
     g = nx.MultiDiGraph(base=BASE)
     for i in range(n):
-        g.add_node(iri(f"n/{i}"), **subgraphs.plain_node(iri(f"n/{i}"), f"node {i}", BASE))
+        g.add_node(iri(f"n/{i}"), **plain_node(iri(f"n/{i}"), f"node {i}", BASE))
     pairs = [(i, rng.randrange(i)) for i in range(1, n)] + [(rng.randrange(n), rng.randrange(n)) for _ in range(n // 4)]
     for k, (a, b) in enumerate(pairs):
         g.add_edge(iri(f"n/{a}"), iri(f"n/{b}"), key=f"k{k}", name="k", labels={"en": "k"}, evidence=[f"quote {k}"], areas=[])
@@ -251,7 +273,7 @@ def test_rows_with_two_iri_columns(net: nx.MultiDiGraph) -> None:
         {"ngo": "http://example.org/other", "ngoLabel": "Other <b>org</b>", "partner": iri("agency/care"), "since": "2011"},
         {"ngo": None, "partner": iri("agency/care"), "since": "x"},
     ]
-    g = subgraphs.rows_graph(rows, net)
+    g = rows_graph(rows, net)
     assert g.number_of_edges() == 3
     assert g.nodes[iri("ngo/nandu")]["cls"] == "NGO"  # from the network
     assert g.nodes["http://example.org/other"]["labels"] == {"": "Other <b>org</b>"}
@@ -261,6 +283,14 @@ def test_rows_with_two_iri_columns(net: nx.MultiDiGraph) -> None:
     assert "Other <b>org</b>" not in html and len(page_data(html)["nodes"]) == 5
 
 
+def test_rows_from_the_oxigraph_engine() -> None:
+    import pyoxigraph as ox
+
+    rows = [{"ngo": ox.NamedNode(iri("ngo/nandu")), "partner": ox.NamedNode(iri("agency/care")), "since": ox.Literal("2010")}]
+    g = rows_graph(rows)
+    assert list(g.edges(data="row")) == [(iri("ngo/nandu"), iri("agency/care"), {"since": "2010"})]
+
+
 @pytest.mark.parametrize(
     "rows",
     [[], [{"a": iri("x"), "b": "plain text"}], [{"a": URIRef(iri("x")), "label": "x y"}]],
@@ -268,14 +298,14 @@ def test_rows_with_two_iri_columns(net: nx.MultiDiGraph) -> None:
 )
 def test_rows_without_two_iri_columns_are_refused(rows: list[dict[str, Any]]) -> None:
     with pytest.raises(NetworkError, match="two columns of IRIs"):
-        subgraphs.rows_graph(rows)
+        rows_graph(rows)
 
 
 # -- writing pages --------------------------------------------------------------------------------------
 
 
 def test_write_standard_views(built_network: Path, net: nx.MultiDiGraph) -> None:
-    written = views.write_standard_views(built_network / "build", entity_pages=3)
+    written = files.write_standard_views(built_network / "build", entity_pages=3)
     names = [p.name for p in written]
     assert names[:4] == ["graph.html", "funding.html", "committee.html", "partners.html"]
     assert len(names) == 7 and all(n.startswith("entity-") for n in names[4:])
@@ -283,6 +313,24 @@ def test_write_standard_views(built_network: Path, net: nx.MultiDiGraph) -> None
     with_pages = [i["entityPage"] for i in graph["info"].values() if i["entityPage"]]
     assert sorted(with_pages) == sorted(names[4:])
     assert not list((built_network / "build" / "views").glob(".*"))  # no temporary files left
+
+
+RENDER_ENTITY = """import sys
+from pathlib import Path
+from tipkg.network.reading import load_network
+from tipkg.viz import files, vis, views
+from tipkg.viz.html import script_json
+sys.stdout.write(views.render_view(load_network(Path(sys.argv[1])), "entity", entity="fevimtra-x", depth=1)[1])
+"""
+
+
+def test_entity_pages_do_not_depend_on_the_hash_seed(built_network: Path) -> None:
+    def render(seed: str) -> bytes:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        cmd = [sys.executable, "-c", RENDER_ENTITY, str(built_network / "build")]
+        return subprocess.run(cmd, env=env, capture_output=True, check=True).stdout
+
+    assert render("1") == render("2") == render("3")
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,8 @@ import networkx as nx
 import pytest
 from conftest import Opened
 
-from tipkg.network.graph import load_network
-from tipkg.viz import views
+from tipkg.network.reading import load_network
+from tipkg.viz import files, views
 
 BASE = "https://w3id.org/tipkg/id/"
 
@@ -70,13 +70,13 @@ def open_view(browser: Any) -> Iterator[Callable[..., Opened]]:
 
 @pytest.fixture(scope="module")
 def real_views(built_real: Path) -> tuple[Path, nx.MultiDiGraph]:
-    views.write_standard_views(built_real / "build", entity_pages=1)
+    files.write_standard_views(built_real / "build", entity_pages=1)
     return built_real / "build" / "views", load_network(built_real / "build")
 
 
 @pytest.fixture(scope="module")
 def fixture_views(built_network: Path) -> tuple[Path, nx.MultiDiGraph]:
-    views.write_standard_views(built_network / "build", entity_pages=2)
+    files.write_standard_views(built_network / "build", entity_pages=2)
     return built_network / "build" / "views", load_network(built_network / "build")
 
 
@@ -173,7 +173,7 @@ def test_5000_nodes_time_to_interactive(open_view: Callable[..., Opened], tmp_pa
 
     g = synthetic(5000)
     started = time.perf_counter()
-    path = views.write_page(tmp_path / "big.html", views.render(g, "5,000 synthetic nodes"))
+    path = files.write_page(tmp_path / "big.html", views.render(g, "5,000 synthetic nodes"))
     rendered = time.perf_counter() - started
     started = time.perf_counter()
     opened = open_view(path)
@@ -196,7 +196,7 @@ def test_5000_nodes_time_to_interactive(open_view: Callable[..., Opened], tmp_pa
 
 
 def test_an_empty_view_says_so(open_view: Callable[..., Opened], tmp_path: Path) -> None:
-    path = views.write_page(tmp_path / "empty.html", views.render(nx.MultiDiGraph(), "Nothing"))
+    path = files.write_page(tmp_path / "empty.html", views.render(nx.MultiDiGraph(), "Nothing"))
     opened = open_view(path)
     assert opened.page.evaluate(DRAWN) == [0, 0]
     assert "Nothing to show" in opened.page.inner_text("#panel")

@@ -25,7 +25,7 @@ def viz_command(root: Path, view: str, entity: str | None, depth: int, view_lang
     ``tipkg viz standard`` writes all of them (and pages for the best-connected entities) under build/views/.
     """
     from tipkg.build.swap import pin
-    from tipkg.viz.views import write_standard_views, write_view
+    from tipkg.viz.files import write_standard_views, write_view
 
     build, link = pin(root.resolve()), project_at(root, None).build_dir
 
@@ -51,7 +51,9 @@ def analyze_command(root: Path, what: str, ends: tuple[str, ...], top: int, plac
     from tipkg.build.swap import pin
     from tipkg.errors import NetworkError
     from tipkg.network import analysis
-    from tipkg.network.graph import label, load_network, resolve
+    from tipkg.network.describe import label
+    from tipkg.network.reading import load_network
+    from tipkg.network.search import resolve
 
     if what not in ("centrality", "components", "bridges", "path"):
         raise NetworkError(f"unknown analysis {what!r}: expected centrality, components, bridges or path A B")

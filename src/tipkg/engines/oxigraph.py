@@ -321,3 +321,52 @@ def open_read_only(path: str) -> Any:
     import pyoxigraph as ox
 
     return ox.Store.read_only(path)
+
+
+# --- for the network
+
+
+def store_of(graph: Any) -> Any:
+    """An in-memory store holding an rdflib ``Graph``, or a ``Dataset`` with the union of its named
+    graphs as default graph (as in a built store), so both are read by the same queries."""
+    import warnings
+
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    with warnings.catch_warnings():  # rdflib's N-Quads writer calls its own deprecated Dataset.contexts
+        warnings.simplefilter("ignore", DeprecationWarning)
+        if hasattr(graph, "quads") and hasattr(graph, "graphs"):
+            store.load(graph.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS)
+            add_union(store)
+        else:
+            store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def plain_rows(store: Any, query: str) -> list[dict[str, tuple[str, bool, str, str]]]:
+    """A SELECT query's rows as plain Python: each bound IRI or literal as (value, is IRI, language,
+    datatype); blank nodes are left out. Cheaper than rdflib terms, for readers of whole graphs."""
+    import pyoxigraph as ox
+
+    out = []
+    solutions = store.query(query, prefixes=PREFIXES)
+    names = [v.value for v in solutions.variables]
+    for solution in solutions:
+        row = {}
+        for name in names:
+            term = solution[name]
+            if isinstance(term, ox.NamedNode):
+                row[name] = (term.value, True, "", "")
+            elif isinstance(term, ox.Literal):
+                row[name] = (term.value, False, term.language or "", term.datatype.value)
+        out.append(row)
+    return out
+
+
+def rdflib_term(value: Any) -> Any:
+    """``value`` as an rdflib term if it is a pyoxigraph term, else ``value`` itself: code that takes
+    rows from either engine then sees rdflib terms only."""
+    import pyoxigraph as ox
+
+    return from_ox(value) if isinstance(value, ox.NamedNode | ox.BlankNode | ox.Literal) else value

@@ -16,9 +16,12 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from tipkg.errors import NetworkError
-from tipkg.network.graph import label, pick
+from tipkg.network.describe import label, pick
 
-AREAS = ("prevention", "prosecution", "protection")
+
+def areas(g: nx.MultiDiGraph) -> tuple[str, ...]:
+    """The codes of the areas of action, as the ontology gives them (else those the nodes are cited in)."""
+    return tuple(g.graph.get("areas") or sorted({a for _n, d in g.nodes(data=True) for a in d["areas"]}))
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,7 @@ def centrality(g: nx.MultiDiGraph, home: str | None = None, places: bool = False
     # a source to a target counts once
     d = h.to_directed()
     area_score: Counter[str] = Counter()
-    for a, b in itertools.combinations(AREAS, 2):
+    for a, b in itertools.combinations(areas(g), 2):
         sources = [n for n in h if a in h.nodes[n]["areas"]]
         targets = [n for n in h if b in h.nodes[n]["areas"]]
         if sources and targets:
@@ -249,7 +252,7 @@ def centrality_report(g: nx.MultiDiGraph, brokers: list[Broker], top: int = 15, 
         )
     lines.append(
         "betweenness: share of shortest paths through the entity; areas: paths between entities of two areas"
-        f" ({', '.join(AREAS)}); border: paths between {label(g, home, lang) if home else 'home'} and foreign entities."
+        f" ({', '.join(areas(g))}); border: paths between {label(g, home, lang) if home else 'home'} and foreign entities."
     )
     return "\n".join(lines)
 

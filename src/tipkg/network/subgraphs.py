@@ -1,6 +1,6 @@
 """The parts of the network each view shows: a neighbourhood, funding flows, a committee, partners.
 
-Each function takes the network of :mod:`tipkg.network.graph` and returns a new ``MultiDiGraph`` with
+Each function takes the network of :mod:`tipkg.network.reading` and returns a new ``MultiDiGraph`` with
 the same node attributes. Edges keep theirs, and may carry hints for drawing: ``caption`` (text
 drawn on the edge, by language), ``width``, ``dashes``, and ``rel`` / ``rel_labels`` (the group an
 edge belongs to in the relation filter, when it is not a single property: a committee role, a
@@ -10,19 +10,14 @@ funding flow). N-ary nodes are collapsed into such edges where a view is about w
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
-from rdflib.term import URIRef
 
 from tipkg.errors import NetworkError
-from tipkg.network.graph import fold, format_money, period, pick
-
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
-_FLOW = {"en": "funds", "es": "financia"}
-_RUN_BY = {"en": "run by", "es": "a cargo de"}
+from tipkg.messages import languages
+from tipkg.network.describe import format_money, in_languages, period, pick
 
 
 def is_a(g: nx.MultiDiGraph, node: str, cls: str) -> bool:
@@ -64,7 +59,10 @@ def neighbourhood(g: nx.MultiDiGraph, node: str, depth: int = 1) -> nx.MultiDiGr
     for n in list(nodes):
         if g.nodes[n]["kind"] == "nary":
             nodes.update(g.successors(n))
-    return g.subgraph(nodes).copy()
+    # not g.subgraph(nodes): its nodes come in the set's order, which changes with the hash seed
+    out = _copy_nodes(g, nodes)
+    out.add_edges_from((u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True) if u in nodes and v in nodes)
+    return out
 
 
 # -- funding flows -----------------------------------------------------------------------------
@@ -89,7 +87,7 @@ def funding_flows(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
         ends = targets(g, a, "fundedItem") + targets(g, a, "beneficiary") or [a]
         money = g.nodes[a]["money"]
         when = period(g, a)
-        caption = {lang: " · ".join(x for x in (format_money(money, lang) if money else "", when) if x) for lang in ("en", "es")}
+        caption = {lang: " · ".join(x for x in (format_money(money, lang) if money else "", when) if x) for lang in languages()}
         width = 2.0
         if _has_amount(g, a):
             scale = (math.log10(float(money["value"]) + 1) - low) / (high - low) if high > low else 1.0
@@ -108,9 +106,9 @@ def funding_flows(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
                 key=g.nodes[a]["local"],
                 prop="",
                 name="funding",
-                labels=dict(_FLOW),
+                labels=in_languages("network.funds"),
                 rel="funding",
-                rel_labels=dict(_FLOW),
+                rel_labels=in_languages("network.funds"),
                 caption=caption,
                 width=width,
                 evidence=_evidence(g.nodes[a]["evidence"], role_evidence.get(u, []), role_evidence.get(v, [])),
@@ -127,10 +125,8 @@ def funding_flows(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
                     for runner in targets(g, c, name):
                         if not out.has_edge(runner, c, key=name):
                             out.add_node(runner, **g.nodes[runner])
-                            data = g.get_edge_data(c, runner, key=name)
-                            out.add_edge(
-                                runner, c, key=name, **{**data, "rel": "run-by", "rel_labels": dict(_RUN_BY), "dashes": True, "width": 1.0}
-                            )
+                            data = {**g.get_edge_data(c, runner, key=name), "rel": "run-by", "rel_labels": in_languages("network.run_by")}
+                            out.add_edge(runner, c, key=name, **{**data, "dashes": True, "width": 1.0})
     return out
 
 
@@ -141,7 +137,7 @@ def _what_it_finances(g: nx.MultiDiGraph, node: str) -> dict[str, str]:
         return dict(facts["purpose"].value)
     if "numberOfProjects" in facts:
         n = pick(facts["numberOfProjects"].value, "en")
-        return {"en": f"{n} projects", "es": f"{n} proyectos"}
+        return in_languages("network.projects", n=n)
     return dict(g.nodes[node]["labels"])
 
 
@@ -178,7 +174,7 @@ def committee(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
             for member in members:
                 for role in roles:
                     code = role.code if role else "member"
-                    role_labels = dict(role.value) if role else {"en": "member", "es": "integrante"}
+                    role_labels = dict(role.value) if role else in_languages("network.member")
                     out.add_node(org, **g.nodes[org])
                     out.add_node(member, **g.nodes[member])
                     out.add_edge(
@@ -225,104 +221,3 @@ def partners(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
         if u in nodes and v in nodes and (k in PARTNER_LINKS or k in PLACE_LINKS or k == "containedInPlace"):
             out.add_edge(u, v, key=k, **d)
     return out
-
-
-# -- any result with two IRI columns -----------------------------------------------------------
-
-
-def rows_graph(
-    rows: Iterable[Mapping[str, Any]], network: nx.MultiDiGraph | None = None, source: str | None = None, target: str | None = None
-) -> nx.MultiDiGraph:
-    """A graph of query result rows: an edge from the ``source`` column's IRI to the ``target``'s.
-
-    ``rows`` are dicts of column → value; a value is an rdflib or pyoxigraph IRI, a SPARQL-JSON
-    term (``{"type": "uri", "value": ...}``), a string, or ``None``. Without ``source`` and
-    ``target``, the first two columns whose values are all IRIs are used. Nodes found in
-    ``network`` keep their class, names and evidence; others are labelled from a ``<column>Label``
-    column when there is one. The other columns go into each edge's facts.
-    """
-    table = [{k: _plain(v) for k, v in row.items()} for row in rows]
-    columns = list(dict.fromkeys(k for row in table for k in row))
-    iri_columns = [c for c in columns if _all_iris(table, c)]
-    source = source or (iri_columns[0] if iri_columns else None)
-    target = target or next((c for c in iri_columns if c != source), None)
-    if source is None or target is None or source not in columns or target not in columns:
-        raise NetworkError(f"a graph needs two columns of IRIs; the result has {', '.join(columns) or 'no columns'}")
-    out = nx.MultiDiGraph(**(network.graph if network is not None else {}))
-    extra = [c for c in columns if c not in (source, target) and c not in (f"{source}Label", f"{target}Label")]
-    for i, row in enumerate(table):
-        ends = []
-        for col in (source, target):
-            iri, kind = row.get(col) or (None, "")
-            if iri is None or kind != "iri":
-                break
-            if iri not in out:
-                if network is not None and iri in network:
-                    out.add_node(iri, **network.nodes[iri])
-                else:
-                    shown = row.get(f"{col}Label")
-                    out.add_node(iri, **plain_node(iri, shown[0] if shown else None, out.graph.get("base", "")))
-            ends.append(iri)
-        if len(ends) < 2:
-            continue
-        facts = {c: cell[0] for c in extra if (cell := row.get(c))}
-        edge_label = {"": f"{source} → {target}"}
-        out.add_edge(
-            ends[0],
-            ends[1],
-            key=f"row-{i}",
-            prop="",
-            name=target,
-            labels=edge_label,
-            rel=target,
-            rel_labels=edge_label,
-            evidence=[],
-            areas=[],
-            row=facts,
-        )
-    return out
-
-
-def plain_node(iri: str, shown: str | None = None, base: str = "") -> dict[str, Any]:
-    """Node attributes for an IRI that is not in the network (only a name to show)."""
-    local = iri[len(base) :] if base and iri.startswith(base) else re.split(r"[#/]", iri.rstrip("/#"))[-1] or iri
-    name = shown or local
-    return {
-        "cls": "Resource",
-        "lineage": ["Resource"],
-        "kind": "entity",
-        "labels": {"": name},
-        "names": list(dict.fromkeys([name, local])),
-        "cls_labels": {"en": "resource", "es": "recurso"},
-        "evidence": [],
-        "areas": [],
-        "facts": [],
-        "money": None,
-        "local": local,
-    }
-
-
-def _plain(value: Any) -> tuple[str, str] | None:
-    """(text, "iri" or "literal") of a result value, whatever library produced it."""
-    if value is None:
-        return None
-    if isinstance(value, Mapping):
-        return (str(value.get("value", "")), "iri" if value.get("type") == "uri" else "literal")
-    if isinstance(value, URIRef):
-        return (str(value), "iri")
-    if isinstance(value, str):
-        return (value, "iri" if _IRI.match(value) else "literal")
-    if type(value).__name__ == "NamedNode":  # pyoxigraph
-        return (str(value.value), "iri")
-    return (str(getattr(value, "value", value)), "literal")
-
-
-def _all_iris(table: list[dict[str, tuple[str, str] | None]], column: str) -> bool:
-    values = [row.get(column) for row in table]
-    present = [v for v in values if v is not None]
-    return bool(present) and all(kind == "iri" for _text, kind in present)
-
-
-def search_keys(data: Mapping[str, Any]) -> list[str]:
-    """What a search box matches a node against: its names, folded (the id is matched apart)."""
-    return list(dict.fromkeys(fold(x) for x in [*data["names"], *data["labels"].values()] if x))

@@ -99,7 +99,7 @@ class Context:
 
     @cached_property
     def network(self) -> nx.MultiDiGraph:
-        from tipkg.network.graph import from_store
+        from tipkg.network.reading import from_store
 
         with self._lock:
             return from_store(self.store, self.base)
@@ -171,7 +171,8 @@ class Context:
 
     def search(self, text: str, lang: str, limit: int = 50) -> list[dict[str, str]]:
         """Entities whose names (any language) or id contain ``text``, accents and case aside."""
-        from tipkg.network.graph import fold, label, pick
+        from tipkg.network.describe import label, pick
+        from tipkg.sparql.codepoints import fold
 
         wanted = fold(text)
         if not wanted:
@@ -200,7 +201,7 @@ class Context:
         ]
 
     def label(self, iri: str, lang: str) -> str:
-        from tipkg.network.graph import label
+        from tipkg.network.describe import label
 
         if iri in self.network:
             return label(self.network, iri, lang)

@@ -87,7 +87,7 @@ def describe_rdf(ctx: Context, iri: str, fmt: str) -> bytes:
 
 
 def entity_page(request: Request, ctx: Context, iri: str, headers: dict[str, str]) -> Response:
-    from tipkg.network.graph import pick
+    from tipkg.network.describe import pick
 
     lang = lang_of(request)
     term = URIRef(iri)

@@ -19,6 +19,12 @@ Node attributes (the node key is the entity's IRI):
 
 Edge attributes (keyed by the property's local name): ``prop`` (IRI), ``name`` (local name),
 ``labels`` (by language), ``evidence`` (quotes), ``areas``.
+
+Graph attributes: ``base`` (the IRI the ids are relative to); from the ontology, ``styles`` (class
+→ colour and shape, from ``tipkg:displayColor`` and ``tipkg:displayShape``) and ``areas`` (the
+codes of the areas of action) and ``periods`` (``start``, ``end``, ``date`` → the properties that
+give them, from ``tipkg:periodPart``). Which classes stand for relations (``tipkg:naryEdge``) and which are
+no nodes at all (``tipkg:notANode``) the ontology says too.
 """
 
 from __future__ import annotations
@@ -26,7 +32,6 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,16 +39,11 @@ from typing import Any
 
 import networkx as nx
 
-from tipkg.errors import NetworkError
-from tipkg.namespaces import DEFAULT_BASE, PREFIXES, TIPKG
-from tipkg.sparql.codepoints import fold
+from tipkg.namespaces import DEFAULT_BASE, TIPKG
+from tipkg.network.describe import format_money, generated_labels
 
-NARY = frozenset({"FundingAllocation", "Membership", "Observation"})
-NOT_NODES = frozenset({"Evidence", "Section", "SourceDocument", "Document", "MonetaryAmount"})
-LANGS = ("en", "es")
 _TIPKG = str(TIPKG)
 _SKOS_CONCEPT = "http://www.w3.org/2004/02/skos/core#Concept"
-_PREFIX_LINES = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
 
 Q_TYPES = "SELECT DISTINCT ?s ?t WHERE { ?s a ?t . FILTER(isIRI(?s) && STRSTARTS(STR(?t), STR(tipkg:))) }"
 Q_SUBCLASSES = "SELECT DISTINCT ?c ?sup WHERE { ?c rdfs:subClassOf ?sup . FILTER(isIRI(?c) && isIRI(?sup)) }"
@@ -62,6 +62,11 @@ Q_STATEMENTS = """SELECT DISTINCT ?s ?p ?o ?ev WHERE {
   FILTER(?p NOT IN (rdf:type, skos:prefLabel, skos:altLabel, rdfs:label))
   OPTIONAL { ?st prov:wasDerivedFrom ?ev } }"""
 Q_SOURCES = "SELECT DISTINCT ?doc WHERE { ?doc a tipkg:SourceDocument }"
+# the display metadata the ontology gives classes (see its tipkg:displayColor … block)
+Q_DISPLAY = """SELECT DISTINCT ?c ?p ?v WHERE {
+  VALUES ?p { tipkg:displayColor tipkg:displayShape tipkg:naryEdge tipkg:notANode tipkg:periodPart } ?c ?p ?v . FILTER(isIRI(?c)) }"""
+# the codes of the areas of action: the concepts in the range of tipkg:area
+Q_AREAS = "SELECT DISTINCT ?n WHERE { tipkg:area rdfs:range ?k . ?a a ?k ; skos:notation ?n }"
 
 
 @dataclass
@@ -112,47 +117,19 @@ def load_network(build_dir: Path) -> nx.MultiDiGraph:
 
 def from_rdf(graph: Any, base: str | None = None) -> nx.MultiDiGraph:
     """The network of an rdflib ``Graph`` or ``Dataset`` (all its named graphs together)."""
-    import pyoxigraph as ox
+    from tipkg.engines.oxigraph import store_of
 
-    from tipkg.engines.oxigraph import add_union
-
-    store = ox.Store()
-    is_dataset = hasattr(graph, "quads") and hasattr(graph, "graphs")
-    with warnings.catch_warnings():  # rdflib's N-Quads writer calls its own deprecated Dataset.contexts
-        warnings.simplefilter("ignore", DeprecationWarning)
-        if is_dataset:
-            store.load(graph.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS)
-            add_union(store)
-        else:
-            store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return from_store(store, base)
+    return from_store(store_of(graph), base)
 
 
 def from_store(store: Any, base: str | None = None) -> nx.MultiDiGraph:
     """The network of a pyoxigraph store's default graph (in a built store, the union of its named graphs)."""
+    from tipkg.engines.oxigraph import plain_rows
 
     def rows(query: str) -> list[dict[str, Term]]:
-        return _rows(store, query)
+        return [{name: Term(*value) for name, value in row.items()} for row in plain_rows(store, query)]
 
     return _Reader(rows, base).read()
-
-
-def _rows(store: Any, query: str) -> list[dict[str, Term]]:
-    import pyoxigraph as ox
-
-    out = []
-    solutions = store.query(f"{_PREFIX_LINES}\n{query}")
-    names = [v.value for v in solutions.variables]
-    for solution in solutions:
-        row = {}
-        for name in names:
-            term = solution[name]
-            if isinstance(term, ox.NamedNode):
-                row[name] = Term(term.value, iri=True)
-            elif isinstance(term, ox.Literal):
-                row[name] = Term(term.value, lang=term.language or "", datatype=term.datatype.value)
-        out.append(row)
-    return out
 
 
 class _Reader:
@@ -180,13 +157,23 @@ class _Reader:
                 derived[row["x"].value].append(q)
 
         base = self.base or self._base()
-        g = nx.MultiDiGraph(base=base)
+        display: dict[str, dict[str, str]] = defaultdict(dict)  # annotation → class → value
+        for row in self.rows(Q_DISPLAY):
+            display[_local(row["p"].value)][_local(row["c"].value)] = row["v"].value
+        nary = {c for c, v in display["naryEdge"].items() if v == "true"}
+        not_nodes = {c for c, v in display["notANode"].items() if v == "true"}
+        styles = {c: (color, display["displayShape"].get(c, "dot")) for c, color in display["displayColor"].items()}
+        areas = tuple(sorted(row["n"].value for row in self.rows(Q_AREAS)))
+        periods: dict[str, list[str]] = defaultdict(list)
+        for prop, part in sorted(display["periodPart"].items()):
+            periods[part].append(prop)
+        g = nx.MultiDiGraph(base=base, styles=styles, areas=areas, periods=dict(periods))
         money_nodes: set[str] = set()
         for iri, classes in sorted(types.items()):
             local = {c[len(_TIPKG) :] for c in classes if c.startswith(_TIPKG)}
             if "MonetaryAmount" in local:
                 money_nodes.add(iri)
-            if not local or local & NOT_NODES or any(f"{_TIPKG}{c}" in concept_classes for c in local):
+            if not local or local & not_nodes or any(f"{_TIPKG}{c}" in concept_classes for c in local):
                 continue
             cls = _most_specific(local, supers)
             lineage = _lineage(cls, supers)
@@ -195,7 +182,7 @@ class _Reader:
                 iri,
                 cls=cls,
                 lineage=lineage,
-                kind="nary" if NARY & set(lineage) else "entity",
+                kind="nary" if nary & set(lineage) else "entity",
                 labels=dict(self.labels.get(iri, {})),
                 names=list(self.names.get(iri, [])),
                 cls_labels=self._labels_of(f"{_TIPKG}{cls}", cls),
@@ -206,7 +193,7 @@ class _Reader:
                 local=iri[len(base) :] if iri.startswith(base) else iri,
             )
         self._statements(g, quotes, money_nodes)
-        _generated_labels(g)
+        generated_labels(g)
         return g
 
     def _superclasses(self) -> dict[str, set[str]]:
@@ -329,122 +316,3 @@ def _lineage(cls: str, supers: dict[str, set[str]]) -> list[str]:
 def _sorted_quotes(qs: list[_Quote]) -> list[_Quote]:
     unique = {q.text: q for q in qs}
     return sorted(unique.values(), key=lambda q: (q.start, q.text))
-
-
-def format_money(money: dict[str, Any], lang: str = "en") -> str:
-    """``17,926,386.00 MXN``; ``(currency inferred)`` where the report wrote only "$"."""
-    value = str(money.get("value", ""))
-    whole, _, cents = value.partition(".")
-    try:
-        shown = f"{int(whole):,}" + (f".{cents}" if cents else "")
-    except ValueError:
-        shown = value
-    if lang == "es":
-        shown = shown.replace(",", "\u00a0")
-    text = f"{shown} {money.get('currency', '')}".strip()
-    if money.get("inferred"):
-        text += " (moneda inferida)" if lang == "es" else " (currency inferred)"
-    return text
-
-
-def period(g: nx.MultiDiGraph, node: str) -> str:
-    """``2004–2009``, ``2010`` or ``""``, from a node's start, end or date facts."""
-    values = {f.prop: f.value.get("", "") for f in g.nodes[node]["facts"]}
-    start, end = values.get("startDate", ""), values.get("endDate", "")
-    if start and end and start != end:
-        return f"{start}–{end}"
-    return start or end or values.get("date", "") or values.get("asOf", "")
-
-
-# -- labels -----------------------------------------------------------------------------------
-
-
-def pick(by_lang: dict[str, str], lang: str) -> str:
-    """The text in ``lang``, else English, else without language, else any."""
-    for key in (lang, "en", ""):
-        if by_lang.get(key):
-            return by_lang[key]
-    return next(iter(by_lang.values()), "")
-
-
-def label(g: nx.MultiDiGraph, node: str, lang: str = "en") -> str:
-    """A node's label in ``lang`` (falling back to another language, then to its id)."""
-    return pick(g.nodes[node].get("labels") or {}, lang) or g.nodes[node].get("local") or node
-
-
-def _generated_labels(g: nx.MultiDiGraph) -> None:
-    """Labels for the nodes the curators did not name: relation nodes, contact points."""
-    for node, data in g.nodes(data=True):
-        if data["labels"]:
-            continue
-        out: dict[str, str] = {}
-        for lang in LANGS:
-            text = _describe(g, node, lang)
-            if text:
-                out[lang] = text
-        data["labels"] = out or {"": data["local"]}
-
-
-def _describe(g: nx.MultiDiGraph, node: str, lang: str) -> str:
-    data = g.nodes[node]
-    facts = {f.prop: pick(f.value, lang) for f in data["facts"]}
-    targets = {k: v for _s, v, k in g.out_edges(node, keys=True)}
-
-    def name(key: str) -> str:
-        return label(g, targets[key], lang) if key in targets else ""
-
-    cls = data["cls"]
-    if cls == "Membership":
-        return " — ".join(x for x in (name("member"), facts.get("role", ""), name("organization")) if x)
-    if cls == "FundingAllocation":
-        money = format_money(data["money"], lang) if data["money"] else ""
-        return ", ".join(x for x in (money, period(g, node)) if x)
-    if cls == "Observation":
-        what = facts.get("indicator", "")
-        if "nationality" in targets:
-            what = f"{what} ({name('nationality')})"
-        number = facts.get("observedValue") or (
-            f"{'más de' if lang == 'es' else 'more than'} {facts['observedMoreThan']}" if "observedMoreThan" in facts else ""
-        )
-        return ": ".join(x for x in (what, number) if x)
-    for key in ("telephone", "email"):
-        if key in facts:
-            return facts[key]
-    return ""
-
-
-# -- finding entities -------------------------------------------------------------------------
-
-
-def resolve(g: nx.MultiDiGraph, text: str) -> str:
-    """The node named by ``text``: its IRI, its id (``agency/fevimtra``) or any of its names.
-
-    Tried in turn: a name equal to ``text`` (accent- and case-insensitively), an id or its last
-    part equal to it, a name containing it, an id containing it. Within the first of these that
-    finds anything, entities are preferred to relation nodes; an ambiguous or unknown name raises
-    :class:`NetworkError`.
-    """
-    if text in g:
-        return text
-    base = g.graph.get("base", DEFAULT_BASE)
-    if f"{base}{text}" in g:
-        return f"{base}{text}"
-    wanted = fold(text)
-    if not wanted:
-        raise NetworkError("no entity given")
-    folded = {n: ([fold(x) for x in d["names"]], fold(d["local"])) for n, d in g.nodes(data=True)}
-    tiers = (
-        lambda names, local: wanted in names,
-        lambda names, local: wanted in (local, local.rsplit("/", 1)[-1]),
-        lambda names, local: any(wanted in x for x in names),
-        lambda names, local: wanted in local,
-    )
-    for tier in tiers:
-        found = sorted(n for n, (names, local) in folded.items() if tier(names, local))
-        found = [n for n in found if g.nodes[n]["kind"] == "entity"] or found
-        if len(found) == 1:
-            return found[0]
-        if found:
-            shown = ", ".join(g.nodes[n]["local"] for n in found[:6]) + (", …" if len(found) > 6 else "")
-            raise NetworkError(f"{text!r} names {len(found)} entities ({shown}): give one of these ids")
-    raise NetworkError(f"no entity named {text!r}: give an IRI, an id like agency/fevimtra, or a name")
