@@ -144,8 +144,8 @@ def test_explain_reports_a_literal_outside_its_datatype() -> None:
     from check_support import ROOT
     from rdflib import Literal
 
+    from tipkg.check.explain import explain
     from tipkg.check.findings import Locator
-    from tipkg.check.owl import explain
     from tipkg.curation.schema import read_ontology
     from tipkg.namespaces import TIPKG
 

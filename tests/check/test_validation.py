@@ -329,7 +329,7 @@ def test_defect_after_loading(
 def test_period_rule_compares_dates_of_any_precision(start: str, end: str, ok: bool, tmp_path: Path) -> None:
     from tipkg.check.findings import Locator
     from tipkg.check.shacl import read_shapes, validate
-    from tipkg.curation.loader import parse_temporal
+    from tipkg.curation.values import parse_temporal
 
     graph = Graph()
     node = iri("funding/x")

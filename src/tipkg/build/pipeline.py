@@ -18,10 +18,12 @@ from typing import Any
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from tipkg.curation.loader import Loaded, Loader, describe_linkset, parse_accepted_links, parse_checked_qids
+from tipkg.curation.links import describe_linkset
+from tipkg.curation.loader import Loaded, Loader
 from tipkg.curation.records import CuratedFile, Limits, load_curated, read_input, shown_path
 from tipkg.curation.schema import Schema, load_schema, read_ontology
 from tipkg.curation.sources import load_sources
+from tipkg.curation.values import parse_accepted_links, parse_checked_qids
 from tipkg.namespaces import DEFAULT_BASE, TIPKG, Graphs
 
 Progress = Callable[[str], None]

@@ -213,7 +213,7 @@ class _Reader:
         direct: dict[str, set[str]] = defaultdict(set)
         for row in self.rows(Q_SUBCLASSES):
             direct[row["c"].value].add(row["sup"].value)
-        from tipkg.build.inference import closure
+        from tipkg.relations import closure
 
         return closure(direct)
 
