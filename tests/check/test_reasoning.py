@@ -128,8 +128,9 @@ def test_consistent_fixture_has_no_owl_finding(tmp_path: Path) -> None:
 
 
 def test_reasoner_input_leaves_out_reification_and_closure(tmp_path: Path) -> None:
-    from tipkg.build.pipeline import Project, assemble
+    from tipkg.build.pipeline import assemble
     from tipkg.check.owl import reasoner_input
+    from tipkg.project import Project
 
     dataset, _loaded = assemble(Project(make_project(tmp_path / "project")))
     ontology, data = reasoner_input(dataset)

@@ -344,8 +344,9 @@ def test_period_rule_compares_dates_of_any_precision(start: str, end: str, ok: b
 
 def test_build_integration_stops_on_violations(tmp_path: Path) -> None:
     """What ``tipkg build`` runs before writing: ``check_dataset``, then ``require_conformance``."""
-    from tipkg.build.pipeline import Project, assemble
+    from tipkg.build.pipeline import assemble
     from tipkg.check.shacl import ShapeViolations, check_dataset, require_conformance
+    from tipkg.project import Project
 
     root = make_project(tmp_path / "project")
     edit_at = DEFECTS[0].apply(root)  # a funding allocation without amount

@@ -12,9 +12,10 @@ from click.testing import CliRunner
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from tipkg.build.pipeline import Project, load_project
+from tipkg.build.pipeline import load_project
 from tipkg.cli import main
 from tipkg.namespaces import TIPKG
+from tipkg.project import Project
 
 ID = "https://w3id.org/tipkg/id/"
 ACTORS = "graph_data/demo/actors.yaml"

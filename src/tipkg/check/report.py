@@ -10,9 +10,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tipkg.build.pipeline import Project
 from tipkg.check.findings import VIOLATION, Finding
 from tipkg.errors import ReasonerError
+from tipkg.project import Project
 
 Progress = Callable[[str], None]
 

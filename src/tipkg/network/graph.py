@@ -23,7 +23,6 @@ Edge attributes (keyed by the property's local name): ``prop`` (IRI), ``name`` (
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 import warnings
@@ -36,6 +35,7 @@ import networkx as nx
 
 from tipkg.errors import NetworkError
 from tipkg.namespaces import DEFAULT_BASE, PREFIXES, TIPKG
+from tipkg.project import MANIFEST, read_manifest
 from tipkg.sparql.codepoints import fold
 
 NARY = frozenset({"FundingAllocation", "Membership", "Observation"})
@@ -104,9 +104,8 @@ def load_network(build_dir: Path) -> nx.MultiDiGraph:
 
     store = open_store(build_dir)
     base = DEFAULT_BASE
-    manifest = build_dir / "manifest.json"
-    if manifest.exists():
-        base = json.loads(manifest.read_text(encoding="utf-8")).get("base", DEFAULT_BASE)
+    if (build_dir / MANIFEST).exists():
+        base = read_manifest(build_dir).get("base", DEFAULT_BASE)
     return from_store(store, base)
 
 
