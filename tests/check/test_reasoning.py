@@ -121,12 +121,6 @@ def test_no_java(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "no Java runtime" in result.output
 
 
-def test_consistent_fixture_has_no_owl_finding(tmp_path: Path) -> None:
-    result = run_check(make_project(tmp_path / "project"))
-    assert result.exit_code == 0, result.output
-    assert "[owl " not in result.output
-
-
 def test_reasoner_input_leaves_out_reification_and_closure(tmp_path: Path) -> None:
     from tipkg.build.pipeline import assemble
     from tipkg.check.owl import reasoner_input
