@@ -1,5 +1,8 @@
 """Helpers of the tests of ``tipkg check``: a small project to break, and ways to break it.
 
+Most defects are checked through the library without the OWL reasoner (:func:`check_without_owl`);
+the CLI and HermiT run only where they are what is tested.
+
 The project is the real ontology with the fixture data of ``tests/fixtures/check`` (a few records
 of every kind the shapes describe) and the real source text, which the fixture's quotes cite.
 """
@@ -17,6 +20,8 @@ import pytest
 from click.testing import CliRunner, Result
 from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
+
+from tipkg.check.report import Report
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "check" / "graph_data"
@@ -52,6 +57,20 @@ def run_check(root: Path, *args: str) -> Result:
     from tipkg.cli import main
 
     return CliRunner().invoke(main, ["check", "--root", str(root), *args])
+
+
+def check_without_owl(root: Path) -> Report:
+    """What ``tipkg check`` finds with lint and SHACL alone, through the library: no JVM started."""
+    from tipkg.check.report import check_project
+    from tipkg.project import Project
+
+    return check_project(Project(root.resolve()), reason=False)
+
+
+def assert_found(report: Report, where: str, says: tuple[str, ...]) -> None:
+    """A finding of ``report`` names ``where`` and says each of ``says`` (as ``tipkg check`` prints it)."""
+    lines = [str(f) for f in report.findings]
+    assert lines_with("\n".join(lines), where, *says), f"no finding with {where!r} and {says!r} in:\n" + "\n".join(lines)
 
 
 def lines_with(output: str, *parts: str) -> list[str]:

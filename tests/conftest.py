@@ -38,7 +38,8 @@ def mini_project(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_real(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real project, built once per session in a temporary folder."""
-    from tipkg.build.pipeline import Project, build
+    from tipkg.build.pipeline import build
+    from tipkg.project import Project
 
     root = copy_project(tmp_path_factory.mktemp("real") / "project")
     build(Project(root))
@@ -51,7 +52,8 @@ NETWORK = Path(__file__).resolve().parent / "fixtures" / "network"
 @pytest.fixture(scope="session")
 def built_network(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The network fixture (a committee, funding flows, partners, labels that try to inject HTML), built once."""
-    from tipkg.build.pipeline import Project, build
+    from tipkg.build.pipeline import build
+    from tipkg.project import Project
 
     root = copy_project(tmp_path_factory.mktemp("network") / "project", NETWORK / "graph_data")
     build(Project(root))

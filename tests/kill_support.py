@@ -28,7 +28,8 @@ import sys
 import time
 from pathlib import Path
 
-from tipkg.build.pipeline import Prepared, Project, prepare, write_build
+from tipkg.build.pipeline import Prepared, prepare, write_build
+from tipkg.project import Project
 
 
 def fork_build(project: Project, prepared: Prepared, phase: str, delay: float) -> dict[str, object]:

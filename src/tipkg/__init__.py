@@ -1,8 +1,10 @@
 """tipkg: a knowledge graph of government action against trafficking in persons.
 
+In a project folder where ``tipkg build`` has written ``build/`` (so not run as a test):
+
 >>> import tipkg
->>> kg = tipkg.open()                       # the graph `tipkg build` wrote under ./build
->>> rows = kg.query("victims_by_nationality").to_dicts()
+>>> kg = tipkg.open()  # doctest: +SKIP
+>>> rows = kg.query("victims_by_nationality").to_dicts()  # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from tipkg.build.swap import Pin, pin
 from tipkg.engines import Engine
 from tipkg.errors import NotBuiltError
 from tipkg.namespaces import DEFAULT_BASE
+from tipkg.project import Project, read_manifest
 from tipkg.sparql.entities import check_entities
 from tipkg.sparql.results import Result
 from tipkg.sparql.saved import SavedQuery, bind, find, load_saved_queries, parameter_names
@@ -55,7 +56,7 @@ class KnowledgeGraph:
     def queries(self) -> dict[str, SavedQuery]:
         """The saved queries of ``queries/``, by id."""
         if self._queries is None:
-            self._queries = load_saved_queries(self.root / "queries")
+            self._queries = load_saved_queries(Project(self.root).queries_dir)
         return self._queries
 
     def query(self, query: str, *, lang: str = "en", **params: Any) -> Result:
@@ -117,23 +118,18 @@ def open(path: str | Path = ".", *, engine: str = "oxigraph") -> KnowledgeGraph:
     ``engine`` is ``oxigraph`` (the embedded store), ``rdflib``, or the URL of a SPARQL endpoint
     the build was published to (``tipkg publish``).
     """
-    import json
-
-    root = Path(path)
-    build = root / "build"
-    manifest = build / "manifest.json"
+    project = Project(Path(path))
+    root = project.root
     if engine.startswith(("http://", "https://")):
         # a remote SPARQL endpoint; a local build, if any, names the graphs to query as the default graph
         from tipkg.remote.endpoint import open_engine
 
-        info = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else None
+        info = read_manifest(project.build_dir) if project.manifest_path.exists() else None
         graphs = info.get("graphs") if info else None
         return KnowledgeGraph(root, open_engine(engine, info), (info or {}).get("base", DEFAULT_BASE), graphs)
     held = pin(root)  # one build throughout, even if another is switched in meanwhile
-    build, manifest = held.path, held.path / "manifest.json"
-    if not manifest.exists():
-        raise NotBuiltError(f"no built graph in {root / 'build'}: run 'tipkg build' first")
-    info = json.loads(manifest.read_text(encoding="utf-8"))
+    build = held.path
+    info = read_manifest(build, project.build_dir)
     base, graphs = info.get("base", DEFAULT_BASE), info.get("graphs")
     if engine == "oxigraph":
         from tipkg.engines.oxigraph import OxigraphEngine, open_store

@@ -1,11 +1,12 @@
-"""Every IRI the code uses, in one place."""
+"""Every IRI the code uses, in one place (the ``tipkg:`` terms in the generated :mod:`tipkg.vocab`)."""
 
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, QB, RDF, RDFS, SKOS, VOID, XSD
 
-TIPKG = Namespace("https://w3id.org/tipkg/ontology#")
+from tipkg.vocab import TIPKG
+
 CONCEPT = Namespace("https://w3id.org/tipkg/concept/")
 ONTOLOGY_IRI = "https://w3id.org/tipkg/ontology"
 SHAPES_IRI = "https://w3id.org/tipkg/shapes"  # the ontology of ontology/shapes.ttl

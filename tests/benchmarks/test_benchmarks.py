@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 
 from benchmarks.generate import copy_id, is_shared, read_template, write_project
-from tipkg.build.pipeline import Project, load_project
+from tipkg.build.pipeline import load_project
 from tipkg.namespaces import DEFAULT_BASE
+from tipkg.project import Project
 from tipkg.sparql.saved import load_saved_queries
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,8 +16,9 @@ from conftest import copy_project
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from tipkg.build.pipeline import Project, build
+from tipkg.build.pipeline import build
 from tipkg.cli import main
+from tipkg.project import Project
 
 ID = "https://w3id.org/tipkg/id/"
 GOLDEN = Path(__file__).parents[1] / "golden" / "mini_facts.ttl"

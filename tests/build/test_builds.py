@@ -26,10 +26,11 @@ from conftest import MINI, copy_project
 from service_support import serve
 
 import tipkg
-from tipkg.build.pipeline import OUTPUTS, Project, build
+from tipkg.build.pipeline import OUTPUTS, build
 from tipkg.build.swap import pin
 from tipkg.engines.oxigraph import has_union
 from tipkg.errors import TipkgError
+from tipkg.project import Project
 
 A, B = "https://example.org/a/", "https://example.org/b/"
 KILL_SUPPORT = Path(__file__).resolve().parents[1] / "kill_support.py"

@@ -22,13 +22,14 @@ from conftest import MINI, copy_project
 from rdflib import Graph
 from service_support import Listener, listener
 
-from tipkg.build.pipeline import Project, build
+from tipkg.build.pipeline import build
 from tipkg.check.owl import run_hermit
 from tipkg.check.shacl import read_shapes
 from tipkg.cli import main
 from tipkg.curation import ontodoc
 from tipkg.curation.schema import read_ontology
 from tipkg.errors import DataError
+from tipkg.project import Project
 
 OWL = "http://www.w3.org/2002/07/owl#"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"

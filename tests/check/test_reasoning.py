@@ -121,15 +121,10 @@ def test_no_java(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "no Java runtime" in result.output
 
 
-def test_consistent_fixture_has_no_owl_finding(tmp_path: Path) -> None:
-    result = run_check(make_project(tmp_path / "project"))
-    assert result.exit_code == 0, result.output
-    assert "[owl " not in result.output
-
-
 def test_reasoner_input_leaves_out_reification_and_closure(tmp_path: Path) -> None:
-    from tipkg.build.pipeline import Project, assemble
+    from tipkg.build.pipeline import assemble
     from tipkg.check.owl import reasoner_input
+    from tipkg.project import Project
 
     dataset, _loaded = assemble(Project(make_project(tmp_path / "project")))
     ontology, data = reasoner_input(dataset)
@@ -144,8 +139,8 @@ def test_explain_reports_a_literal_outside_its_datatype() -> None:
     from check_support import ROOT
     from rdflib import Literal
 
+    from tipkg.check.explain import explain
     from tipkg.check.findings import Locator
-    from tipkg.check.owl import explain
     from tipkg.curation.schema import read_ontology
     from tipkg.namespaces import TIPKG
 

@@ -10,8 +10,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from tipkg.compare.values import AGREES, DIFFERS, REFINES, Comparer, Outcome, Stated, combine, compare, interval
-from tipkg.curation.loader import Claim
 from tipkg.curation.schema import load_schema
+from tipkg.curation.statements import Claim
 from tipkg.namespaces import CONCEPT, DEFAULT_BASE, TIPKG
 
 ONTOLOGY = str(Path(__file__).resolve().parents[2] / "ontology")

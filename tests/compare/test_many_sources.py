@@ -22,9 +22,10 @@ from query_support import NAMES, engine_rows, expected
 from rdflib import Literal, URIRef
 
 import tipkg
-from tipkg.build.pipeline import Project, build
+from tipkg.build.pipeline import build
 from tipkg.kg import KnowledgeGraph
 from tipkg.namespaces import DEFAULT_BASE
+from tipkg.project import Project
 from tipkg.sparql.results import SEPARATOR
 
 SECOND = Path(__file__).resolve().parents[1] / "fixtures" / "second-report" / "graph_data"

@@ -18,10 +18,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import MINI, copy_project
 
-from tipkg.build.pipeline import Project, build
+from tipkg.build.pipeline import build
 from tipkg.cli import main
 from tipkg.curation.records import Limits
 from tipkg.errors import DataError, TipkgError
+from tipkg.project import Project
 
 ACTORS = "graph_data/demo/actors.yaml"
 TOO_LARGE = "over the limit of {limit} MB: expected a smaller file (or raise the limit with {setting})"

@@ -1,6 +1,6 @@
 """The loader on the mini fixture: good records become the expected triples; every kind of bad
-record stops the build with ``file:line: field: what was expected``, exit code 2, and the
-previous build untouched."""
+record is refused with one line, ``file:line: field: what was expected`` (checked in memory, through
+the library); and the command, given bad data, exits 2 with that line and the previous build untouched."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from click.testing import CliRunner
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from tipkg.build.pipeline import Project, load_project
+from tipkg.build.pipeline import load_project
 from tipkg.cli import main
+from tipkg.errors import TipkgError
 from tipkg.namespaces import TIPKG
+from tipkg.project import Project
 
 ID = "https://w3id.org/tipkg/id/"
 ACTORS = "graph_data/demo/actors.yaml"
@@ -114,25 +116,33 @@ def _snapshot(build: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize(("rel", "old", "new", "field", "says"), [c[1:] for c in BAD_DATA], ids=[c[0] for c in BAD_DATA])
-def test_bad_data_stops_the_build_and_keeps_the_previous_one(mini_project, rel, old, new, field, says):
-    runner = CliRunner()
-    first = runner.invoke(main, ["build", "--root", str(mini_project), "-q"])
-    assert first.exit_code == 0, first.output
-    before = _snapshot(mini_project / "build")
-
+def test_bad_data_is_refused_with_file_line_field_and_what_was_expected(mini_project, rel, old, new, field, says):
     line = _edit(mini_project, rel, old, new)
-    result = runner.invoke(main, ["build", "--root", str(mini_project), "-q"])
-
-    assert result.exit_code == 2
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1, result.output
-    match = re.match(r"^tipkg: error: (graph_data/demo/\w+\.yaml):(\d+): (\S+): (.*)$", lines[0])
-    assert match, lines[0]
+    with pytest.raises(TipkgError) as error:
+        load_project(Project(mini_project))
+    message = str(error.value)
+    assert "\n" not in message, message
+    match = re.match(r"^(graph_data/demo/\w+\.yaml):(\d+): (\S+): (.*)$", message)
+    assert match, message
     assert match.group(1) == rel
     assert match.group(3) == field
     assert says in match.group(4)
     # the line named is the record or the field that is wrong: at or just before the edit
     assert int(match.group(2)) in range(line - 2, line + 2) or field in ("id", "evidence", "type")
+
+
+def test_bad_data_stops_the_build_and_keeps_the_previous_one(mini_project):
+    """The command: one line, exit code 2, and the previous build as it was (the build is atomic)."""
+    runner = CliRunner()
+    first = runner.invoke(main, ["build", "--root", str(mini_project), "-q"])
+    assert first.exit_code == 0, first.output
+    before = _snapshot(mini_project / "build")
+
+    line = _edit(mini_project, ACTORS, "establishedBy: agency/care", "establishedBy: agency/nobody")
+    result = runner.invoke(main, ["build", "--root", str(mini_project), "-q"])
+
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [f"tipkg: error: {ACTORS}:{line}: establishedBy: unknown reference 'agency/nobody'"]
     assert _snapshot(mini_project / "build") == before
     assert not list(mini_project.glob(".build.*"))
 

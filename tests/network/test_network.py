@@ -134,7 +134,8 @@ def test_relation_nodes_get_a_label(net: nx.MultiDiGraph, local: str, lang: str,
 def test_the_same_network_from_an_rdflib_dataset_or_graph(built_network: Path, net: nx.MultiDiGraph) -> None:
     from rdflib import Graph
 
-    from tipkg.build.pipeline import Project, assemble
+    from tipkg.build.pipeline import assemble
+    from tipkg.project import Project
 
     dataset, _loaded = assemble(Project(built_network))
     for g in (from_rdf(dataset), from_rdf(Graph().parse(built_network / "build" / "graph.nt"))):

@@ -20,10 +20,11 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import OWL, VOID
 from virtuoso_support import free_port
 
-from tipkg.build.pipeline import Project, build
+from tipkg.build.pipeline import build
 from tipkg.cli import main
 from tipkg.errors import DataError
 from tipkg.namespaces import TIPKG
+from tipkg.project import Project
 from tipkg.remote.endpoint import Endpoint, RemoteError
 from tipkg.remote.wikidata import REVIEW_FILE, Candidate, Entity, merge, parse_review, render_review, score
 

@@ -323,7 +323,8 @@ def allowed() -> Iterator[Listener]:
 def env(tmp_path_factory: pytest.TempPathFactory, trap: Listener, allowed: Listener) -> Iterator[Env]:
     """The mini project, built, with saved-query variants; the site with real workers; the API on
     both engines. Only the ``allowed`` listener is on the allow-lists (the setting and TIPKG_SERVICES)."""
-    from tipkg.build.pipeline import Project, build
+    from tipkg.build.pipeline import build
+    from tipkg.project import Project
 
     root = copy_project(tmp_path_factory.mktemp("guard") / "project", MINI / "graph_data")
     by_id = {v.id: v for v in CORPUS}

@@ -12,30 +12,15 @@ graphs stay as curated.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from typing import TypeVar
+from collections.abc import Iterable
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
+from tipkg import relations
+
 Triple = tuple[Node, Node, Node]
-T = TypeVar("T")
-
-
-def closure(direct: Mapping[T, set[T]]) -> dict[T, set[T]]:
-    """Reflexive-transitive closure of a relation given as successor sets."""
-    out: dict[T, set[T]] = {}
-    for start in list(direct):
-        seen = {start}
-        todo = [start]
-        while todo:
-            for nxt in direct.get(todo.pop(), ()):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    todo.append(nxt)
-        out[start] = seen
-    return out
 
 
 class Rules:
@@ -56,8 +41,8 @@ class Rules:
         for s, o in ontology.subject_objects(OWL.equivalentProperty):
             sub_prop[s].add(o)
             sub_prop[o].add(s)
-        self.superclasses = closure(sub_class)
-        self.superproperties = closure(sub_prop)
+        self.superclasses = relations.closure(sub_class)
+        self.superproperties = relations.closure(sub_prop)
         self.inverse: dict[Node, set[Node]] = defaultdict(set)
         for s, o in ontology.subject_objects(OWL.inverseOf):
             self.inverse[s].add(o)

@@ -18,37 +18,18 @@ from typing import Any
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from tipkg.curation.loader import Loaded, Loader, describe_linkset, parse_accepted_links, parse_checked_qids
-from tipkg.curation.records import CuratedFile, Limits, load_curated, read_input, shown_path
+from tipkg.curation.links import describe_linkset
+from tipkg.curation.loader import Loaded, Loader
+from tipkg.curation.records import CuratedFile, load_curated, read_input, shown_path
 from tipkg.curation.schema import Schema, load_schema, read_ontology
 from tipkg.curation.sources import load_sources
-from tipkg.namespaces import DEFAULT_BASE, TIPKG, Graphs
+from tipkg.curation.values import parse_accepted_links, parse_checked_qids
+from tipkg.namespaces import TIPKG, Graphs
+from tipkg.project import Project
 
 Progress = Callable[[str], None]
 
 OUTPUTS = ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld", "manifest.json")
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a project's ontology, curated data and build live."""
-
-    root: Path
-    base: str = DEFAULT_BASE
-    limits: Limits = field(default_factory=Limits.from_env)
-
-    @property
-    def ontology_dir(self) -> Path:
-        return self.root / "ontology"
-
-    @property
-    def data_dir(self) -> Path:
-        return self.root / "graph_data"
-
-    @property
-    def build_dir(self) -> Path:
-        """``build``: a link to the current build's folder under ``.builds/``."""
-        return self.root / "build"
 
 
 @dataclass
@@ -91,13 +72,13 @@ def load_project(project: Project) -> Loaded:
     """Read and check the curated data of a project (no writes)."""
     limits = project.limits
     schema = load_schema(str(project.ontology_dir.resolve()), limits)
-    sources = load_sources(project.data_dir / "sources", project.root, limits)
-    qids_path = project.data_dir / "reference" / "wikidata_qids.csv"
+    sources = load_sources(project.sources_dir, project.root, limits)
+    qids_path = project.reference_dir / "wikidata_qids.csv"
     qids = parse_checked_qids(_read(qids_path, project)) if qids_path.exists() else set()
     files: list[CuratedFile] = [load_curated(p, project.root, limits) for p in curated_files(project.data_dir)]
     loader = Loader(schema, sources, qids, project.base)
     loaded = loader.load(files)
-    candidates = project.data_dir / "reference" / "wikidata_candidates.csv"  # tipkg link's review file
+    candidates = project.reference_dir / "wikidata_candidates.csv"  # tipkg link's review file
     if candidates.exists():
         loader.accepted_links(parse_accepted_links(_read(candidates, project)), str(candidates.relative_to(project.root)))
     describe_linkset(loaded.dataset, Graphs(project.base))

@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -21,7 +21,9 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from tipkg.check.findings import VIOLATION, Finding, compact
+from tipkg.curation.schema import superclasses
 from tipkg.namespaces import CONCEPT, SHAPES, TIPKG
+from tipkg.relations import reachable
 
 _KINDS = {
     OWL.Class: "class",
@@ -129,11 +131,10 @@ def lint_shapes(shapes: Graph, ontology: Graph, where: Mapping[URIRef, str]) -> 
 
     cited = {c for c in shapes.objects(SHAPES.Cited, SH.targetClass) if isinstance(c, URIRef)}
     uncited = {c for c, flag in ontology.subject_objects(TIPKG.citesNoEvidence) if flag == Literal(True)}
-    superclasses = _superclasses(ontology)
     for term, kind in sorted(terms.items()):
-        if kind != "class" or term in uncited or SKOS.Concept in superclasses(term):
+        if kind != "class" or term in uncited or SKOS.Concept in superclasses(ontology, term):
             continue
-        if not cited & superclasses(term):
+        if not cited & superclasses(ontology, term):
             finding(
                 term, "tipkgsh:Cited", f"no shape checks that records of {compact(term)} cite evidence: add it to tipkgsh:Cited's targets"
             )
@@ -167,20 +168,15 @@ def _aligned(ontology: Graph, term: URIRef, kind: str) -> bool:
     """A standard super-term, directly or through tipkg terms; for a property, also a standard kind
     of property (``qb:DimensionProperty``, ``qb:MeasureProperty``)."""
     relations = (RDFS.subClassOf, OWL.equivalentClass) if kind == "class" else (RDFS.subPropertyOf, OWL.equivalentProperty)
-    seen, todo = {term}, [term]
-    while todo:
-        current = todo.pop()
-        if kind == "property" and any(not str(t).startswith(_BUILT_IN) for t in ontology.objects(current, RDF.type)):
-            return True
-        for relation in relations:
-            for sup in ontology.objects(current, relation):
-                if not isinstance(sup, URIRef) or sup in seen:
-                    continue
-                if not sup.startswith(str(TIPKG)):
-                    return True
-                seen.add(sup)
-                todo.append(sup)
-    return False
+
+    def supers(current: URIRef) -> Iterator[URIRef]:
+        return (sup for relation in relations for sup in ontology.objects(current, relation) if isinstance(sup, URIRef))
+
+    # the term and its tipkg super-terms: one of them must have a standard super-term (or kind)
+    own = reachable(term, lambda current: (sup for sup in supers(current) if sup.startswith(str(TIPKG))))
+    if kind == "property" and any(not str(t).startswith(_BUILT_IN) for current in own for t in ontology.objects(current, RDF.type)):
+        return True
+    return any(not sup.startswith(str(TIPKG)) for current in own for sup in supers(current))
 
 
 def _members(ontology: Graph, value: Node) -> list[URIRef]:
@@ -189,20 +185,6 @@ def _members(ontology: Graph, value: Node) -> list[URIRef]:
         return [value]
     union = ontology.value(value, OWL.unionOf) if isinstance(value, BNode) else None
     return [m for m in Collection(ontology, union) if isinstance(m, URIRef)] if union is not None else []
-
-
-def _superclasses(ontology: Graph) -> Callable[[Node], set[Node]]:
-    def supers(cls: Node) -> set[Node]:
-        seen: set[Node] = {cls}
-        todo = [cls]
-        while todo:
-            for sup in ontology.objects(todo.pop(), RDFS.subClassOf):
-                if sup not in seen:
-                    seen.add(sup)
-                    todo.append(sup)
-        return seen
-
-    return supers
 
 
 def _expected_check(rng: Node, terms: Mapping[URIRef, str]) -> tuple[URIRef, URIRef] | None:

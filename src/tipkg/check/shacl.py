@@ -26,6 +26,7 @@ from rdflib.term import Node
 from tipkg.check.findings import INFO, VIOLATION, WARNING, Finding, Locator, compact, ontology_locations
 from tipkg.errors import TipkgError
 from tipkg.namespaces import DEFAULT_BASE, ONTOLOGY_IRI, SHAPES, TIPKG, Graphs
+from tipkg.project import Project
 
 if TYPE_CHECKING:
     from tipkg.curation.records import Limits
@@ -63,7 +64,7 @@ def data_graph(dataset: Dataset, project_root: Path, base: str = DEFAULT_BASE) -
 
     graph = asserted_graph(dataset, base)
     if (URIRef(ONTOLOGY_IRI), RDF.type, OWL.Ontology) not in graph:
-        graph += read_ontology(project_root / "ontology")
+        graph += read_ontology(Project(project_root).ontology_dir)
     for source, text_file in list(graph.subject_objects(TIPKG.textFile)):
         path = project_root / str(text_file)
         if path.is_file():  # else the shapes warn that the quotes could not be checked
@@ -98,9 +99,9 @@ def check_dataset(
     """SHACL findings on an assembled dataset (``tipkg.build.pipeline.assemble``), each with its curated
     ``file:line``: the union against the shared shapes, each source against the per-source ones."""
     graph = data_graph(dataset, project_root, base)
-    shapes = read_shapes(project_root / "ontology")
+    shapes = read_shapes(Project(project_root).ontology_dir)
     union_shapes, source_shapes = split_shapes(shapes)
-    in_ontology = ontology_locations(project_root / "ontology", project_root)
+    in_ontology = ontology_locations(Project(project_root).ontology_dir, project_root)
     findings = validate(graph, union_shapes, Locator(graph, locations, in_ontology))
     hierarchy = list(graph.triples((None, RDFS.subClassOf, None)))
     for source, named in source_graphs(dataset, base):

@@ -43,9 +43,9 @@ MAX_TEXT_MB = click.option(
 
 
 def project_at(root: Path, base: str | None, max_file_mb: float | None = None, max_text_mb: float | None = None):  # type: ignore[no-untyped-def]
-    from tipkg.build.pipeline import Project
     from tipkg.curation.records import Limits
     from tipkg.namespaces import DEFAULT_BASE
+    from tipkg.project import Project
 
     return Project(root.resolve(), base or DEFAULT_BASE, Limits.from_env(max_file_mb, max_text_mb))
 

@@ -40,8 +40,8 @@ from itertools import combinations
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from tipkg.curation.loader import Claim
 from tipkg.curation.schema import Schema
+from tipkg.curation.statements import Claim
 from tipkg.namespaces import CONCEPT, TIPKG
 
 AGREES, REFINES, DIFFERS = "agrees", "refines", "differs"

@@ -12,38 +12,24 @@ word: they go to the curation graph.
 
 from __future__ import annotations
 
-import csv
-import difflib
 import hashlib
-import io
-import re
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
 
 from rdflib import Dataset, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, QB, RDF, RDFS, SKOS, VOID, XSD
+from rdflib.namespace import DCTERMS, QB, RDF, RDFS, SKOS
 
-from tipkg.curation.records import CuratedFile, Mapping, Scalar, Sequence, Value
+from tipkg.curation.documents import source_triples
+from tipkg.curation.evidence import EvidenceRef, evidence_triples, find_quote, first_source, parse_evidence
+from tipkg.curation.links import accepted_links, curated_links
+from tipkg.curation.records import CuratedFile, Mapping, Sequence, Value
 from tipkg.curation.schema import Property, Schema
-from tipkg.curation.sources import Source, meta_list
+from tipkg.curation.sources import Source
+from tipkg.curation.statements import Claim, OnePerSource, statement_triples
+from tipkg.curation.values import ID, as_list, lang_values, literal_values, nfc, suggest, text_of
 from tipkg.errors import DataError
-from tipkg.namespaces import OA, TIPKG, WD, WIKIDATA, Graphs
+from tipkg.namespaces import TIPKG, Graphs
 
 RESERVED = {"id", "about", "type", "label", "altLabel", "evidence", "facts", "note", "wikidata"}
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)+$")
-_DECIMAL = re.compile(r"^-?\d+(?:\.\d+)?$")
-_INTEGER = re.compile(r"^\d+$")
-_QID = re.compile(r"^Q[1-9]\d*$")
-_LANG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
-_CONTEXT = 32  # characters of prefix/suffix kept with a quote
-
-
-@dataclass(frozen=True)
-class EvidenceRef:
-    source: str
-    start: int
-    end: int
 
 
 @dataclass
@@ -52,18 +38,6 @@ class Declared:
     types: set[URIRef]
     where: str
     source: str | None = None  # the source whose record declares the entity
-
-
-@dataclass(frozen=True)
-class Claim:
-    """One source's statement of one triple, and the curated record that makes it."""
-
-    source: str
-    s: URIRef
-    p: URIRef
-    o: URIRef | Literal
-    statement: URIRef
-    where: str
 
 
 @dataclass
@@ -91,40 +65,6 @@ class Loaded:
         return len(self.claims)
 
 
-def parse_checked_qids(text: str) -> set[str]:
-    """Wikidata ids from the reference list of checked ids (CSV with a ``wikidata_id`` column)."""
-    return {row["wikidata_id"].strip() for row in csv.DictReader(io.StringIO(text)) if row.get("wikidata_id")}
-
-
-def parse_accepted_links(text: str) -> list[tuple[str, str, int]]:
-    """``(entity id, Wikidata id, line)`` of the rows a curator accepted in the candidates review file."""
-    rows = csv.DictReader(io.StringIO(text))
-    return [
-        ((row.get("entity") or "").strip(), (row.get("candidate") or "").strip(), rows.line_num)
-        for row in rows
-        if (row.get("status") or "").strip() == "accepted"
-    ]
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
-def parse_temporal(text: str) -> Literal | None:
-    """A date at its given precision: ``2009`` gYear, ``2009-07`` gYearMonth, ``2009-10-07`` date."""
-    if re.fullmatch(r"\d{4}", text):
-        return Literal(text, datatype=XSD.gYear)
-    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
-        return Literal(text, datatype=XSD.gYearMonth)
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        try:
-            date.fromisoformat(text)
-        except ValueError:
-            return None
-        return Literal(text, datatype=XSD.date)
-    return None
-
-
 class Loader:
     """Turns parsed curated files into a dataset, checking each value against the ontology."""
 
@@ -136,8 +76,7 @@ class Loader:
         self.base = base
         self.out = Loaded(Dataset())
         self._quote_cache: dict[tuple[str, str], EvidenceRef] = {}
-        # (source, subject, property, language) -> the first value and where it was given
-        self._single: dict[tuple[str, URIRef, URIRef, str], tuple[URIRef | Literal, str]] = {}
+        self._single = OnePerSource(schema)
 
     # -- entry point --------------------------------------------------------------------------
 
@@ -159,12 +98,6 @@ class Loader:
     def iri(self, local: str) -> URIRef:
         return URIRef(self.base + local)
 
-    @staticmethod
-    def _text(value: Value, path: str, key: str) -> str:
-        if not isinstance(value, Scalar) or value.text is None or value.text == "":
-            raise DataError(path, value.line, key, "expected a single non-empty value")
-        return value.text
-
     # -- pass 1: ids and types ----------------------------------------------------------------
 
     def _declare(self, f: CuratedFile) -> None:
@@ -179,22 +112,22 @@ class Loader:
                         f.path, record.lines["type"], "type", "an 'about' record adds facts; its type is set where the entity is declared"
                     )
                 continue
-            local = self._text(record.items["id"], f.path, "id")
+            local = text_of(record.items["id"], f.path, "id")
             line = record.lines["id"]
-            if not _ID.match(local):
+            if not ID.match(local):
                 raise DataError(f.path, line, "id", f"{local!r}: expected lower-case words joined by '/', like agency/fevimtra")
             if local in self.out.entities:
                 raise DataError(f.path, line, "id", f"duplicate id {local!r}, already declared at {self.out.entities[local].where}")
             if "type" not in record.items:
                 raise DataError(f.path, record.line, "type", "missing: expected an ontology class, like GovernmentBody")
-            types = {self._class(v, f.path) for v in _as_list(record.items["type"])}
-            self.out.entities[local] = Declared(self.iri(local), types, f"{f.path}:{line}", _first_source(record, f.source))
+            types = {self._class(v, f.path) for v in as_list(record.items["type"])}
+            self.out.entities[local] = Declared(self.iri(local), types, f"{f.path}:{line}", first_source(record, f.source))
             self.out.locations[self.iri(local)] = f"{f.path}:{record.line}"  # the declaring record, wherever others add to it
 
     def _class(self, value: Value, path: str) -> URIRef:
-        name = self._text(value, path, "type")
+        name = text_of(value, path, "type")
         if name not in self.schema.classes:
-            raise DataError(path, value.line, "type", f"unknown class {name!r}{_suggest(name, self.schema.classes)}")
+            raise DataError(path, value.line, "type", f"unknown class {name!r}{suggest(name, self.schema.classes)}")
         cls = self.schema.classes[name]
         if self.schema.is_concept_class(cls):
             raise DataError(path, value.line, "type", f"{name} is a code list: its members live in ontology/concepts.ttl")
@@ -206,136 +139,28 @@ class Loader:
         return self.iri(f"source/{source_id}")
 
     def _source_triples(self, source: Source) -> None:
-        g = self._graph(source.id)
-        s = self.source_iri(source.id)
-        path = source.meta_path
-        g.add((s, RDF.type, TIPKG.SourceDocument))
-        g.add((s, TIPKG.textFile, Literal(source.text_file)))
-        g.add((s, TIPKG.sha256, Literal(source.sha256)))
-        g.add((s, DCTERMS.language, Literal(source.language)))
-        title = source.meta.items.get("title")
-        if title is None:
-            raise DataError(path, source.meta.line, "title", "missing: required in source metadata")
-        for lit in self._lang_values(title, path, "title", source.language):
-            g.add((s, DCTERMS.title, lit))
-            g.add((s, RDFS.label, lit))
-        issued = source.meta.items.get("issued")
-        if issued is not None:
-            issued_lit = parse_temporal(self._text(issued, path, "issued"))
-            if issued_lit is None:
-                raise DataError(path, issued.line, "issued", "expected a date like 2011, 2011-03 or 2011-03-15")
-            g.add((s, DCTERMS.issued, issued_lit))
-        note = source.meta.items.get("note")
-        if note is not None:
-            g.add((s, SKOS.editorialNote, Literal(nfc(self._text(note, path, "note")), lang="en")))
-        for key, entity_property, name_property in (
-            ("creator", DCTERMS.creator, TIPKG.creatorName),
-            ("author", DCTERMS.creator, TIPKG.creatorName),
-            ("publisher", DCTERMS.publisher, TIPKG.publisherName),
-        ):
-            value = source.meta.items.get(key)
-            if value is not None:
-                g.add((s, *self._agent(value, path, key, entity_property, name_property)))
-        url = source.meta.items.get("url")
-        if url is not None:
-            text = self._text(url, path, "url")
-            if not re.match(r"^https?://\S+$", text):
-                raise DataError(path, url.line, "url", f"{text!r}: expected an http(s) address")
-            g.add((s, TIPKG.url, Literal(text, datatype=XSD.anyURI)))
-        for i, annex in enumerate(meta_list(source, "annexes"), 1):
-            if not isinstance(annex, Mapping) or "url" not in annex.items:
-                raise DataError(path, annex.line, "annexes", "expected a mapping {url, title}")
-            a = URIRef(f"{s}/annex/{i}")
-            g.add((s, TIPKG.annex, a))
-            g.add((a, RDF.type, TIPKG.Document))
-            g.add((a, TIPKG.url, Literal(self._text(annex.items["url"], path, "url"), datatype=XSD.anyURI)))
-            if "title" in annex.items:
-                t = Literal(nfc(self._text(annex.items["title"], path, "title")))
-                g.add((a, DCTERMS.title, t))
-                g.add((a, RDFS.label, t))
-        for i, section in enumerate(source.sections, 1):
-            sec = URIRef(f"{s}/section/{i}")
-            g.add((sec, RDF.type, TIPKG.Section))
-            g.add((sec, RDFS.label, Literal(section.label, lang=source.language)))
-            g.add((sec, TIPKG.sectionOf, s))
-            g.add((sec, TIPKG.start, Literal(section.start, datatype=XSD.nonNegativeInteger)))
-            g.add((sec, TIPKG.end, Literal(section.end, datatype=XSD.nonNegativeInteger)))
-            if section.area:
-                g.add((sec, TIPKG.area, self._concept_by_notation(TIPKG.Area, section.area, path, 0, "sections.area")))
-
-    def _agent(self, value: Value, path: str, key: str, entity_property: URIRef, name_property: URIRef) -> tuple[URIRef, URIRef | Literal]:
-        """An author or publisher: an entity of the graph by its id, or a name as free text."""
-        text = self._text(value, path, key)
-        if _ID.match(text):
-            return entity_property, self._reference(value, path, key)
-        return name_property, Literal(nfc(text))
+        source_triples(self._graph(source.id), self.source_iri(source.id), source, self._reference, self.schema.concept)
 
     # -- evidence -------------------------------------------------------------------------------
 
     def _evidence(self, value: Value, f: CuratedFile, key: str) -> list[EvidenceRef]:
+        """The quotes of an evidence field, each found once in its source (and annotated the first time)."""
         refs = []
-        for item in _as_list(value):
-            source_id = f.source
-            if isinstance(item, Mapping):
-                if "quote" not in item.items:
-                    raise DataError(f.path, item.line, key, "expected {source: ID, quote: ...}")
-                if "source" in item.items:
-                    source_id = self._text(item.items["source"], f.path, f"{key}.source")
-                quote = self._text(item.items["quote"], f.path, f"{key}.quote")
-            else:
-                quote = self._text(item, f.path, key)
-            if source_id is None:
-                raise DataError(f.path, item.line, key, "no source: give 'source:' at the top of the file or in the evidence")
-            if source_id not in self.sources:
-                raise DataError(f.path, item.line, key, f"unknown source {source_id!r}{_suggest(source_id, self.sources)}")
-            refs.append(self._quote(source_id, quote, f.path, item.line, key))
-        if not refs:
-            raise DataError(f.path, value.line, key, "expected at least one quote")
+        for cited in parse_evidence(value, f, key, self.sources):
+            ref = self._quote_cache.get((cited.source, cited.quote))
+            if ref is None:
+                ref = find_quote(self.sources[cited.source], cited, f.path, key)
+                if ref not in self.out.evidence:
+                    self.out.evidence.add(ref)
+                    evidence_triples(
+                        self._graph(ref.source), self.evidence_iri(ref), ref, self.sources[ref.source], self.source_iri(ref.source)
+                    )
+                self._quote_cache[(cited.source, cited.quote)] = ref
+            refs.append(ref)
         return refs
-
-    def _quote(self, source_id: str, quote: str, path: str, line: int, key: str) -> EvidenceRef:
-        cached = self._quote_cache.get((source_id, quote))
-        if cached:
-            return cached
-        source = self.sources[source_id]
-        spans = source.locate(quote)
-        if not spans:
-            raise DataError(path, line, key, f"quote not found in source {source_id} ({source.text_file}): {_short(quote)!r}")
-        if len(spans) > 1:
-            raise DataError(
-                path, line, key, f"quote occurs {len(spans)} times in source {source_id}: lengthen it to one place: {_short(quote)!r}"
-            )
-        ref = EvidenceRef(source_id, *spans[0])
-        if ref not in self.out.evidence:
-            self.out.evidence.add(ref)
-            self._evidence_triples(ref)
-        self._quote_cache[(source_id, quote)] = ref
-        return ref
 
     def evidence_iri(self, ref: EvidenceRef) -> URIRef:
         return self.iri(f"evidence/{ref.source}/{ref.start}-{ref.end}")
-
-    def _evidence_triples(self, ref: EvidenceRef) -> None:
-        source = self.sources[ref.source]
-        text = source.text
-        g = self._graph(ref.source)
-        ev = self.evidence_iri(ref)
-        quote, pos = URIRef(f"{ev}/quote"), URIRef(f"{ev}/position")
-        g.add((ev, RDF.type, TIPKG.Evidence))
-        g.add((ev, RDF.type, OA.SpecificResource))
-        g.add((ev, OA.hasSource, self.source_iri(ref.source)))
-        g.add((ev, OA.hasSelector, quote))
-        g.add((ev, OA.hasSelector, pos))
-        g.add((quote, RDF.type, OA.TextQuoteSelector))
-        g.add((quote, OA.exact, Literal(text[ref.start : ref.end])))
-        g.add((quote, OA.prefix, Literal(text[max(0, ref.start - _CONTEXT) : ref.start])))
-        g.add((quote, OA.suffix, Literal(text[ref.end : ref.end + _CONTEXT])))
-        g.add((pos, RDF.type, OA.TextPositionSelector))
-        g.add((pos, OA.start, Literal(ref.start, datatype=XSD.nonNegativeInteger)))
-        g.add((pos, OA.end, Literal(ref.end, datatype=XSD.nonNegativeInteger)))
-        for i, section in enumerate(source.sections, 1):
-            if section.start <= ref.start < section.end:
-                g.add((ev, TIPKG.section, URIRef(f"{self.source_iri(ref.source)}/section/{i}")))
 
     # -- records ------------------------------------------------------------------------------
 
@@ -345,7 +170,7 @@ class Loader:
             subject = self._reference(record.items["about"], path, "about")
             types: set[URIRef] = set()
         else:
-            declared = self.out.entities[self._text(record.items["id"], path, "id")]
+            declared = self.out.entities[text_of(record.items["id"], path, "id")]
             subject, types = declared.iri, declared.types
         if "evidence" not in record.items:
             raise DataError(path, record.line, "evidence", "missing: every record cites a quote of its source")
@@ -373,17 +198,17 @@ class Loader:
                 g.add((ds, DCTERMS.source, self.source_iri(primary)))
         lang = self.sources[primary].language
         if "label" in record.items:
-            for lit in self._lang_values(record.items["label"], path, "label", lang):
+            for lit in lang_values(record.items["label"], path, "label", lang):
                 self._assert(subject, SKOS.prefLabel, lit, evidence, f"{path}:{record.lines['label']}", key="label")
                 self._assert(subject, RDFS.label, lit, evidence, where)
         if "altLabel" in record.items:
-            for lit in self._lang_values(record.items["altLabel"], path, "altLabel", lang):
+            for lit in lang_values(record.items["altLabel"], path, "altLabel", lang):
                 self._assert(subject, SKOS.altLabel, lit, evidence, where)
         if "note" in record.items:
-            note = Literal(nfc(self._text(record.items["note"], path, "note")), lang="en")
+            note = Literal(nfc(text_of(record.items["note"], path, "note")), lang="en")
             self.out.dataset.graph(URIRef(self.graphs.curation)).add((subject, SKOS.editorialNote, note))
         if "wikidata" in record.items:
-            self._wikidata(record.items["wikidata"], path, subject)
+            curated_links(self.out.dataset.graph(URIRef(self.graphs.links)), subject, record.items["wikidata"], path, self.checked_qids)
         for key, value in record.items.items():
             if key in RESERVED:
                 continue
@@ -404,14 +229,14 @@ class Loader:
         path = f.path
         prop = self.schema.properties.get(key)
         if prop is None:
-            raise DataError(path, line, key, f"unknown property{_suggest(key, self.schema.properties)}")
-        values = _as_list(value)
+            raise DataError(path, line, key, f"unknown property{suggest(key, self.schema.properties)}")
+        values = as_list(value)
         for i, item in enumerate(values):
             if prop.is_object:
                 obj = self._object_value(f, prop, item, subject, evidence, i if len(values) > 1 else None)
                 self._assert(subject, prop.iri, obj, evidence, f"{path}:{line}", key=key)
             else:
-                for lit in self._literal_values(prop, item, path, evidence):
+                for lit in literal_values(prop.range, item, path, key, self.sources[evidence[0].source].language):
                     self._assert(subject, prop.iri, lit, evidence, f"{path}:{line}", key=key)
 
     def _assert(self, s: URIRef, p: URIRef, o: URIRef | Literal, evidence: list[EvidenceRef], where: str, key: str | None = None) -> None:
@@ -426,45 +251,20 @@ class Loader:
             by_source.setdefault(ref.source, []).append(ref)
         for source, refs in by_source.items():
             if key is not None:
-                self._one_per_source(source, s, p, o, where, key)
+                self._single.check(source, s, p, o, where, key)
             st = self.iri(f"statement/{source}/{digest}")
-            g = self._graph(source)
-            g.add((s, p, o))
-            g.add((st, RDF.type, RDF.Statement))
-            g.add((st, RDF.subject, s))
-            g.add((st, RDF.predicate, p))
-            g.add((st, RDF.object, o))
-            g.add((st, DCTERMS.source, self.source_iri(source)))
-            for ref in refs:
-                g.add((st, PROV.wasDerivedFrom, self.evidence_iri(ref)))
+            statement_triples(self._graph(source), st, (s, p, o), self.source_iri(source), map(self.evidence_iri, refs))
             self.out.locations.setdefault(st, where)
             claim = (source, s, p, o)
             if claim not in self.out.claims:
                 self.out.claims[claim] = Claim(source, s, p, o, st, where)
 
-    def _one_per_source(self, source: str, s: URIRef, p: URIRef, o: URIRef | Literal, where: str, key: str) -> None:
-        """Refuse a second value of a single-valued property (or name) in one source's word."""
-        if p == SKOS.prefLabel:
-            assert isinstance(o, Literal)
-            slot: tuple[str, URIRef, URIRef, str] = (source, s, p, o.language or "")
-            what = f"two preferred labels in language {o.language!r} in source {source} (put the other in altLabel): the first is"
-        else:
-            prop = self.schema.properties.get(key)
-            if prop is None or not prop.functional:
-                return
-            slot = (source, s, p, "")
-            what = f"takes a single value per source (functional property): source {source} already gives"
-        first = self._single.setdefault(slot, (o, where))
-        if first[0] != o:
-            file, _, line = where.rpartition(":")
-            raise DataError(file, int(line), key, f"{what} {first[0]} at {first[1]}")
-
     # -- values ---------------------------------------------------------------------------------
 
     def _reference(self, value: Value, path: str, key: str) -> URIRef:
-        local = self._text(value, path, key)
+        local = text_of(value, path, key)
         if local not in self.out.entities:
-            raise DataError(path, value.line, key, f"unknown reference {local!r}{_suggest(local, self.out.entities)}")
+            raise DataError(path, value.line, key, f"unknown reference {local!r}{suggest(local, self.out.entities)}")
         return self.out.entities[local].iri
 
     def _value_base(self, subject: URIRef, source: str) -> str:
@@ -475,13 +275,6 @@ class Loader:
         if declared is None or declared.source in (None, source):
             return str(subject)
         return f"{subject}/{source}"
-
-    def _concept_by_notation(self, cls: URIRef, notation: str, path: str, line: int, key: str) -> URIRef:
-        members = self.schema.concepts.get(cls, {})
-        if notation not in members:
-            choices = ", ".join(sorted(members))
-            raise DataError(path, line, key, f"unknown code {notation!r}: expected one of {choices}")
-        return members[notation]
 
     def _object_value(
         self, f: CuratedFile, prop: Property, item: Value, subject: URIRef, evidence: list[EvidenceRef], index: int | None
@@ -503,116 +296,12 @@ class Loader:
                     raise DataError(path, item.lines[key], key, "not allowed in a nested value: it shares the record's evidence")
             self._node(f, item, child, types, evidence)
             return child
-        text = self._text(item, path, prop.name)
+        text = text_of(item, path, prop.name)
         if rng is not None and self.schema.is_concept_class(rng):
-            return self._concept_by_notation(rng, text, path, item.line, prop.name)
+            return self.schema.concept(rng, text, path, item.line, prop.name)
         return self._reference(item, path, prop.name)
-
-    def _literal_values(self, prop: Property, item: Value, path: str, evidence: list[EvidenceRef]) -> list[Literal]:
-        rng = prop.range
-        if rng == RDF.langString:
-            return self._lang_values(item, path, prop.name, self.sources[evidence[0].source].language)
-        text = self._text(item, path, prop.name)
-        if rng == TIPKG.TemporalValue:
-            lit = parse_temporal(text)
-            if lit is None:
-                raise DataError(
-                    path, item.line, prop.name, f"{text!r}: expected a date at the report's precision: 2009, 2009-07 or 2009-10-07"
-                )
-            return [lit]
-        if rng == XSD.decimal:
-            if not _DECIMAL.match(text):
-                raise DataError(path, item.line, prop.name, f'{text!r}: expected a decimal number without separators, like "17926386.00"')
-            return [Literal(text, datatype=XSD.decimal)]
-        if rng in (XSD.integer, XSD.nonNegativeInteger):
-            if not _INTEGER.match(text):
-                raise DataError(path, item.line, prop.name, f"{text!r}: expected a whole number without separators")
-            return [Literal(text, datatype=rng)]
-        if rng == XSD.boolean:
-            if text not in ("true", "false"):
-                raise DataError(path, item.line, prop.name, f"{text!r}: expected true or false")
-            return [Literal(text, datatype=XSD.boolean)]
-        if rng == XSD.anyURI:
-            if not re.match(r"^[a-z][a-z0-9+.-]*:\S+$", text):
-                raise DataError(path, item.line, prop.name, f"{text!r}: expected an absolute URL")
-            return [Literal(text, datatype=XSD.anyURI)]
-        return [Literal(nfc(text))]
-
-    def _lang_values(self, value: Value, path: str, key: str, default_lang: str) -> list[Literal]:
-        out = []
-        for item in _as_list(value):
-            if isinstance(item, Mapping):
-                for lang, text_value in item.items.items():
-                    tag = lang.lower()
-                    if not _LANG.match(tag):
-                        raise DataError(path, item.lines[lang], key, f"{lang!r}: expected a language tag like en or es")
-                    out.append(Literal(nfc(self._text(text_value, path, key)), lang=tag))
-            else:
-                out.append(Literal(nfc(self._text(item, path, key)), lang=default_lang))
-        return out
 
     def accepted_links(self, links: list[tuple[str, str, int]], path: str) -> None:
         """Link each entity to the Wikidata id a curator accepted (``tipkg link``'s review file)."""
-        graph = self.out.dataset.graph(URIRef(self.graphs.links))
-        for local, qid, line in links:
-            if local not in self.out.entities:
-                raise DataError(path, line, "entity", f"unknown entity {local!r}{_suggest(local, self.out.entities)}")
-            if not _QID.match(qid):
-                raise DataError(path, line, "candidate", f"{qid!r}: expected a Wikidata id like Q96")
-            graph.add((self.out.entities[local].iri, OWL.sameAs, WD[qid]))
-            graph.add((self.out.entities[local].iri, TIPKG.wikidata, WD[qid]))
-
-    def _wikidata(self, value: Value, path: str, subject: URIRef) -> None:
-        links = self.out.dataset.graph(URIRef(self.graphs.links))
-        for item in _as_list(value):
-            qid = self._text(item, path, "wikidata")
-            if not _QID.match(qid):
-                raise DataError(path, item.line, "wikidata", f"{qid!r}: expected a Wikidata id like Q96")
-            if qid not in self.checked_qids:
-                raise DataError(
-                    path, item.line, "wikidata", f"{qid} is not in graph_data/reference/wikidata_qids.csv: link only checked ids"
-                )
-            links.add((subject, OWL.sameAs, WD[qid]))
-            links.add((subject, TIPKG.wikidata, WD[qid]))
-
-
-def describe_linkset(dataset: Dataset, graphs: Graphs) -> None:
-    """A ``void:Linkset`` in the links graph: the owl:sameAs links from this dataset to Wikidata."""
-    links = dataset.graph(URIRef(graphs.links))
-    count = sum(1 for _ in links.triples((None, OWL.sameAs, None)))
-    if not count:
-        return
-    linkset = URIRef(f"{graphs.base}linkset/wikidata")
-    links.add((linkset, RDF.type, VOID.Linkset))
-    links.add((linkset, RDFS.label, Literal("links to Wikidata", lang="en")))
-    links.add((linkset, VOID.subjectsTarget, URIRef(graphs.dataset)))
-    links.add((linkset, VOID.objectsTarget, WIKIDATA))
-    links.add((linkset, VOID.linkPredicate, OWL.sameAs))
-    links.add((linkset, VOID.triples, Literal(count, datatype=XSD.integer)))
-
-
-def _first_source(record: Mapping, default: str | None) -> str | None:
-    """The source of a record's first quote (``{source: ID, quote: ...}`` or the file's source)."""
-    evidence = record.items.get("evidence")
-    if evidence is None:
-        return default
-    first = _as_list(evidence)[0] if _as_list(evidence) else None
-    if isinstance(first, Mapping) and isinstance(first.items.get("source"), Scalar):
-        source = first.items["source"]
-        assert isinstance(source, Scalar)
-        return source.text or default
-    return default
-
-
-def _as_list(value: Value) -> list[Value]:
-    return value.items if isinstance(value, Sequence) else [value]
-
-
-def _suggest(name: str, known: object) -> str:
-    close = difflib.get_close_matches(name, list(known), n=3)  # type: ignore[call-overload]
-    return f"; did you mean {', '.join(close)}?" if close else ""
-
-
-def _short(text: str, n: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
+        entities = {local: declared.iri for local, declared in self.out.entities.items()}
+        accepted_links(self.out.dataset.graph(URIRef(self.graphs.links)), links, path, entities)

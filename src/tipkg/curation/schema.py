@@ -23,6 +23,7 @@ from rdflib.namespace import OWL, QB, RDF, RDFS, SKOS
 from tipkg.curation.records import Limits, read_input, shown_path
 from tipkg.errors import DataError, TipkgError
 from tipkg.namespaces import ONTOLOGY_IRI, SHAPES_IRI, TIPKG
+from tipkg.relations import reachable
 
 ONTOLOGY_FILES = ("tipkg.ttl", "concepts.ttl")
 PROJECT_ONTOLOGIES = frozenset({URIRef(ONTOLOGY_IRI), URIRef(SHAPES_IRI)})
@@ -56,17 +57,22 @@ class Schema:
 
     def superclasses(self, cls: URIRef) -> set[URIRef]:
         """The class and all its named superclasses (reflexive, transitive)."""
-        out = {cls}
-        todo = [cls]
-        while todo:
-            for sup in self.graph.objects(todo.pop(), RDFS.subClassOf):
-                if isinstance(sup, URIRef) and sup not in out:
-                    out.add(sup)
-                    todo.append(sup)
-        return out
+        return superclasses(self.graph, cls)
 
     def is_concept_class(self, cls: URIRef) -> bool:
         return SKOS.Concept in self.superclasses(cls)
+
+    def concept(self, cls: URIRef, notation: str, path: str, line: int, key: str) -> URIRef:
+        """The member of the code list ``cls`` with this notation (``skos:notation``)."""
+        members = self.concepts.get(cls, {})
+        if notation not in members:
+            raise DataError(path, line, key, f"unknown code {notation!r}: expected one of {', '.join(sorted(members))}")
+        return members[notation]
+
+
+def superclasses(ontology: Graph, cls: URIRef) -> set[URIRef]:
+    """The class and all its named superclasses by ``rdfs:subClassOf`` (reflexive, transitive)."""
+    return reachable(cls, lambda c: (sup for sup in ontology.objects(c, RDFS.subClassOf) if isinstance(sup, URIRef)))
 
 
 def read_ontology(directory: Path, limits: Limits | None = None) -> Graph:

@@ -29,7 +29,6 @@ no nodes at all (``tipkg:notANode``) the ontology says too.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections import defaultdict
@@ -41,6 +40,7 @@ import networkx as nx
 
 from tipkg.namespaces import DEFAULT_BASE, TIPKG
 from tipkg.network.describe import format_money, generated_labels
+from tipkg.project import MANIFEST, read_manifest
 
 _TIPKG = str(TIPKG)
 _SKOS_CONCEPT = "http://www.w3.org/2004/02/skos/core#Concept"
@@ -109,9 +109,8 @@ def load_network(build_dir: Path) -> nx.MultiDiGraph:
 
     store = open_store(build_dir)
     base = DEFAULT_BASE
-    manifest = build_dir / "manifest.json"
-    if manifest.exists():
-        base = json.loads(manifest.read_text(encoding="utf-8")).get("base", DEFAULT_BASE)
+    if (build_dir / MANIFEST).exists():
+        base = read_manifest(build_dir).get("base", DEFAULT_BASE)
     return from_store(store, base)
 
 
@@ -200,7 +199,7 @@ class _Reader:
         direct: dict[str, set[str]] = defaultdict(set)
         for row in self.rows(Q_SUBCLASSES):
             direct[row["c"].value].add(row["sup"].value)
-        from tipkg.build.inference import closure
+        from tipkg.relations import closure
 
         return closure(direct)
 

@@ -18,6 +18,7 @@ from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 from tipkg.errors import NotBuiltError
+from tipkg.relations import UnionFind
 from tipkg.remote.endpoint import Endpoint
 from tipkg.sparql.text import iri_text, sparql_term
 
@@ -56,21 +57,15 @@ def read_build(build_dir: Path) -> dict[str, list[Triple]]:
 
 def batches(triples: Iterable[Triple], size: int) -> list[list[Triple]]:
     """Triples in groups of at most ``size`` (a larger blank-node structure goes whole, alone)."""
-    parent: dict[Node, Node] = {}
-
-    def root(node: Node) -> Node:
-        while parent.get(node, node) != node:
-            node = parent[node]
-        return node
-
+    structures = UnionFind[Node]()
     items = list(triples)
     for s, _p, o in items:
         if isinstance(s, BNode) and isinstance(o, BNode):
-            parent[root(o)] = root(s)
+            structures.union(s, o)
     groups: dict[object, list[Triple]] = defaultdict(list)
     for i, (s, p, o) in enumerate(items):
         bnode = s if isinstance(s, BNode) else o if isinstance(o, BNode) else None
-        groups[root(bnode) if bnode is not None else i].append((s, p, o))
+        groups[structures.find(bnode) if bnode is not None else i].append((s, p, o))
     out: list[list[Triple]] = []
     current: list[Triple] = []
     for group in groups.values():

@@ -9,7 +9,6 @@ the saved queries, run in the worker pool, under the time limit.
 from __future__ import annotations
 
 import bisect
-import json
 import threading
 from collections import defaultdict
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from rdflib import URIRef
 from tipkg.curation.sources import Source
 from tipkg.kg import KnowledgeGraph
 from tipkg.namespaces import DEFAULT_BASE, Graphs
+from tipkg.project import MANIFEST, Project, read_manifest
 from tipkg.service.workers import WorkerPool
 from tipkg.sparql.results import Result
 
@@ -63,9 +63,8 @@ class Context:
         self.build = pin(root)
         self.build_dir = self.build.path
         self.store = open_store(self.build_dir)
-        manifest_path = self.build_dir / "manifest.json"
-        self.manifest: dict[str, Any] = json.loads(manifest_path.read_text(encoding="utf-8"))
-        self.built = datetime.fromtimestamp(manifest_path.stat().st_mtime, tz=UTC)
+        self.manifest: dict[str, Any] = read_manifest(self.build_dir)
+        self.built = datetime.fromtimestamp((self.build_dir / MANIFEST).stat().st_mtime, tz=UTC)
         self.base: str = self.manifest.get("base", DEFAULT_BASE)
         self.graphs = Graphs(self.base)
         self.kg = KnowledgeGraph(root, OxigraphEngine(self.store), self.base)
@@ -131,7 +130,7 @@ class Context:
         from tipkg.curation.sources import load_sources
 
         with self._lock:
-            return load_sources(self.root / "graph_data" / "sources", self.root)
+            return load_sources(Project(self.root).sources_dir, self.root)
 
     @cached_property
     def quotes(self) -> list[Quote]:
