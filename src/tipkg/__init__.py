@@ -1,10 +1,11 @@
 """tipkg: a knowledge graph of government action against trafficking in persons.
 
-In a project folder where ``tipkg build`` has written ``build/`` (so not run as a test):
+In a project folder where ``tipkg build`` has written ``build/`` (the README's example, run by
+``tests/sparql/test_query_layer.py``)::
 
->>> import tipkg
->>> kg = tipkg.open()  # doctest: +SKIP
->>> rows = kg.query("victims_by_nationality").to_dicts()  # doctest: +SKIP
+    import tipkg
+    kg = tipkg.open()
+    rows = kg.query("victims_by_nationality").to_dicts()
 """
 
 from __future__ import annotations

@@ -16,11 +16,11 @@ to every process it starts, and cannot be lifted.
 
 It needs Linux (3.17 or later) on x86_64 or aarch64. Elsewhere locking raises
 :class:`SandboxError` rather than let a query run unlocked (the fail-closed choice); the callers
-turn it into one line and exit code 2, or a worker that does not start.
+turn it into one line and exit code 2, or a worker that does not start. In a process that may lose
+its network for good (not a doctest, then)::
 
->>> lock_network()  # doctest: +SKIP
->>> socket.create_connection(("127.0.0.1", 80))  # doctest: +SKIP
-PermissionError: [Errno 13] Permission denied
+    lock_network()
+    socket.create_connection(("127.0.0.1", 80))  # PermissionError: [Errno 13] Permission denied
 """
 
 from __future__ import annotations

@@ -25,11 +25,11 @@ from tipkg.curation.schema import Schema, load_schema, read_ontology
 from tipkg.curation.sources import load_sources
 from tipkg.curation.values import parse_accepted_links, parse_checked_qids
 from tipkg.namespaces import TIPKG, Graphs
-from tipkg.project import Project
+from tipkg.project import MANIFEST, Project
 
 Progress = Callable[[str], None]
 
-OUTPUTS = ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld", "manifest.json")
+OUTPUTS = ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld", MANIFEST)
 
 
 @dataclass
@@ -221,6 +221,6 @@ def write_outputs(folder: Path, prepared: Prepared, progress: Progress | None = 
     (folder / "graph.nt").write_bytes(rdfio.ntriples(triples))
     (folder / "graph.ttl").write_bytes(rdfio.turtle(triples))
     (folder / "graph.jsonld").write_bytes(rdfio.jsonld(quads))
-    (folder / "manifest.json").write_text(json.dumps(prepared.manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    (folder / MANIFEST).write_text(json.dumps(prepared.manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     say(f"loading {len(quads)} quads and their union, {len(triples)} triples, into the store")
     write_store(folder / "store", folder / "graph.nq", folder / "graph.nt")

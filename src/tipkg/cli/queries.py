@@ -19,9 +19,10 @@ def query() -> None:
 @click.option("--tag", default=None, help="Only queries with this tag.")
 def query_list(root: Path, tag: str | None) -> None:
     """List the saved queries with their titles."""
+    from tipkg.project import Project
     from tipkg.sparql.saved import load_saved_queries
 
-    for q in load_saved_queries(root / "queries").values():
+    for q in load_saved_queries(Project(root).queries_dir).values():
         if tag is None or tag in q.tags:
             params = " ".join(f"{p.name}=<{p.type}>" for p in q.params)
             click.echo(f"{q.name:34s} {q.title}" + (f"  [{params}]" if params else ""))
@@ -32,9 +33,10 @@ def query_list(root: Path, tag: str | None) -> None:
 @click.argument("name")
 def query_show(root: Path, name: str) -> None:
     """Show a saved query: its description, parameters and SPARQL."""
+    from tipkg.project import Project
     from tipkg.sparql.saved import find, load_saved_queries
 
-    q = find(load_saved_queries(root / "queries"), name)
+    q = find(load_saved_queries(Project(root).queries_dir), name)
     click.echo(q.text.rstrip())
 
 

@@ -74,8 +74,9 @@ def render(ontology: Graph) -> str:
 def generate(root: Path) -> str:
     """The documentation page of the project's ontology."""
     from tipkg.curation.schema import read_turtle
+    from tipkg.project import Project
 
-    return render(read_turtle(root / "ontology" / SOURCE_FILE))
+    return render(read_turtle(Project(root).ontology_dir / SOURCE_FILE))
 
 
 def write(root: Path) -> Path:

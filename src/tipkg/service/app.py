@@ -1,7 +1,7 @@
-"""The ASGI application: :func:`create_app` builds it for a project folder with a built graph.
+"""The ASGI application: :func:`create_app` builds it for a project folder with a built graph::
 
->>> from tipkg.service.app import create_app
->>> app = create_app("/path/to/project", {"query_time_limit": 5})  # doctest: +SKIP
+    from tipkg.service.app import create_app
+    app = create_app("/path/to/project", {"query_time_limit": 5})
 
 Run it with ``tipkg serve`` (uvicorn), or test it in-process with Starlette's ``TestClient``
 (``with TestClient(app) as client:`` starts the worker processes and stops them after).

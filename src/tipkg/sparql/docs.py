@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from tipkg.project import Project
 from tipkg.sparql.saved import Param, SavedQuery, load_saved_queries
 
 BEGIN = "<!-- generated from the headers of queries/*.rq by python -m tipkg.sparql.docs: do not edit by hand -->"
@@ -53,7 +54,7 @@ def updated(page: str, queries: dict[str, SavedQuery]) -> str:
 
 def main(root: Path = Path(".")) -> None:
     path = root / "docs" / "queries.md"
-    path.write_text(updated(path.read_text(encoding="utf-8"), load_saved_queries(root / "queries")), encoding="utf-8")
+    path.write_text(updated(path.read_text(encoding="utf-8"), load_saved_queries(Project(root).queries_dir)), encoding="utf-8")
     print(f"wrote {path}")
 
 
