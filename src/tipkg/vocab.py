@@ -181,3 +181,4 @@ class TIPKG(DefinedNamespace):
     notANode: URIRef  # not a node
     notCompared: URIRef  # not compared
     periodPart: URIRef  # period part
+    wikidataClass: URIRef  # Wikidata class

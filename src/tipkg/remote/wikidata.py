@@ -35,26 +35,10 @@ LANGUAGES = ("en", "es")
 BATCH = 10  # entities per request
 KEEP = 5  # candidates kept per entity
 
-# tipkg class (local name) -> Wikidata classes an item of that kind is an instance of
-# Wikidata classes a candidate must be an instance of (wdt:P31/wdt:P279*), so broad classes cover
-# their subclasses (a state of Mexico is a federated state). The organization classes are those of
-# graph_data/reference/wikidata_qids.csv; country (Q6256), federated state (Q107390) and city (Q515)
-# are Wikidata's top classes for places. They only filter candidates: a link needs a curator.
-KINDS: dict[str, tuple[str, ...]] = {
-    "Country": ("Q6256",),
-    "FederalEntity": ("Q107390",),
-    "City": ("Q515",),
-    "GovernmentBody": ("Q327333",),  # government agency
-    "GovernmentUnit": ("Q327333",),
-    "NationalGovernment": ("Q327333",),
-    "NGO": ("Q79913", "Q163740"),  # non-governmental organization, nonprofit organization
-    "IntergovernmentalOrganization": ("Q245065", "Q484652"),  # intergovernmental, international organization
-}
-
 ENTITIES_QUERY = """
-SELECT ?entity ?class ?name ?country WHERE {
+SELECT ?entity ?kind ?name ?country WHERE {
+  ?class tipkg:wikidataClass ?kind .
   ?entity a ?class .
-  FILTER(?class IN (%s))
   FILTER NOT EXISTS { ?entity tipkg:wikidata ?anyItem }
   { ?entity skos:prefLabel ?name } UNION { ?entity skos:altLabel ?name }
   OPTIONAL { ?entity tipkg:country/tipkg:wikidata ?country }
@@ -103,15 +87,13 @@ def qid(iri: object) -> str:
 
 
 def unlinked_entities(kg: KnowledgeGraph) -> list[Entity]:
-    """The entities of a linkable kind without a Wikidata id, from a built graph."""
-    from tipkg.namespaces import TIPKG
-
-    classes = ", ".join(f"<{TIPKG[name]}>" for name in KINDS)
+    """The entities of a class the ontology gives a ``tipkg:wikidataClass``, without a Wikidata id,
+    from a built graph; each with the Wikidata classes its candidates must belong to."""
     found: dict[str, Entity] = {}
-    for entity, cls, name, country in kg.engine.run(ENTITIES_QUERY % classes, {}).rows:
+    for entity, kind, name, country in kg.engine.run(ENTITIES_QUERY, {}).rows:
         key = str(entity).removeprefix(kg.base)
         item = found.setdefault(key, Entity(key, set(), set()))
-        item.kinds.update(KINDS[str(cls).removeprefix(str(TIPKG))])
+        item.kinds.add(qid(kind))
         if isinstance(name, Literal):
             item.names.add(name)
         if country is not None:
