@@ -29,16 +29,17 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# -n auto: one worker per core (xdist); each worker builds the session fixtures it needs once
+# -n auto: one worker per core (xdist); each worker builds the session fixtures it needs once;
+# loadgroup: the tests marked xdist_group("…") run on one worker, in order
 pytest: $(STAMP) system-deps
-	$(BIN)/python -m pytest -q -n auto
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 test: lint typecheck pytest
 
 # the pictures in README.md and docs/: the network views, then the site (from its browser tests)
 screenshots: build system-deps
 	$(BIN)/python scripts/screenshots.py build docs/img
-	TIPKG_SCREENSHOTS=docs/img $(BIN)/python -m pytest -q tests/test_service_browser.py
+	TIPKG_SCREENSHOTS=docs/img $(BIN)/python -m pytest -q tests/service/test_service_browser.py
 
 clean:
 	rm -rf build .builds .build.* .pytest_cache .mypy_cache .ruff_cache

@@ -345,7 +345,7 @@ def _views_section(views: list[dict[str, Any]] | None) -> list[str]:
     if not views:
         return [*lines, "Not measured (no /usr/bin/chromium, or skipped).", ""]
     lines += [
-        "A synthetic network (a random tree plus n/4 edges, as in tests/test_views_browser.py), written by",
+        "A synthetic network (a random tree plus n/4 edges, as in tests/viz/test_views_browser.py), written by",
         "`tipkg.viz.views.render` + `write_page`, then opened offline in Chromium. *interactive*: from navigation until the page",
         "marks itself ready (layout done, clickable); *select*: selecting a node until its panel shows.",
         "",

@@ -1,6 +1,6 @@
 """Network pages: time to write one, and time until it is interactive in Chromium.
 
-As ``tests/test_views_browser.py`` does for 5,000 nodes: a synthetic network (a random tree plus
+As ``tests/viz/test_views_browser.py`` does for 5,000 nodes: a synthetic network (a random tree plus
 n/4 random edges, each edge with a quote), written by ``tipkg.viz.views``, opened offline in Debian's
 Chromium (``/usr/bin/chromium``, driven by Playwright; no browser is downloaded). Interactive is
 when the page marks itself ready (``body[data-ready]``: the layout is done and a click works).

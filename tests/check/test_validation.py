@@ -132,7 +132,7 @@ DEFECTS = [
     ),
     # refused by the loader: exit code 2 with its file:line: field: message
     Defect(
-        # one source gives a second value (another report may: tests/test_many_sources.py)
+        # one source gives a second value (another report may: tests/compare/test_many_sources.py)
         "functional-property-with-two-values",
         "facts.yaml",
         "records:\n",
@@ -207,6 +207,17 @@ def test_defect_in_curated_data(defect: Defect, tmp_path: Path) -> None:
     report = check_without_owl(root)
     assert report.exit_code == defect.code, report.findings
     assert_found(report, where, says)
+
+
+def test_check_of_data_the_loader_refuses_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """The command's side of the loader's errors above: ``tipkg check`` prints the one line, exit 2."""
+    defect = next(d for d in DEFECTS if d.code == 2)
+    root = make_project(tmp_path / "project")
+    where = defect.apply(root)
+    result = run_check(root)
+    assert result.exit_code == 2, result.output
+    assert result.output.count("\n") == 1 and result.output.startswith("tipkg: error: "), result.output
+    assert lines_with(result.output, where, *(str(s) for s in defect.says)), result.output
 
 
 def test_fixture_conforms(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The service's pure parts: content negotiation and settings (the query guard is tests/test_guard.py)."""
+"""The service's pure parts: content negotiation and settings (the query guard is tests/sparql/test_guard.py)."""
 
 from __future__ import annotations
 

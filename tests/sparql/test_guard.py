@@ -1,7 +1,7 @@
 """The query guard (tipkg.sparql.guard): the canonical text, and the decision taken on its parse.
 
 The paths that use it, with a listener that proves no connection is made, are in
-tests/test_guard_differential.py.
+tests/sparql/test_guard_differential.py.
 """
 
 from __future__ import annotations

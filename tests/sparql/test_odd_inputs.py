@@ -40,6 +40,10 @@ from tipkg.kg import KnowledgeGraph
 from tipkg.sparql import codepoints
 from tipkg.sparql.saved import QueryError, load_saved_queries
 
+# one worker runs the whole module (pytest-xdist --dist loadgroup): its last test reads the log of the
+# server that took every request of the tests before it
+pytestmark = pytest.mark.xdist_group("odd-inputs")
+
 ROOT = Path(__file__).resolve().parents[2]
 SAVED = load_saved_queries(ROOT / "queries")
 PARAMS = [(q.name, p.name) for q in SAVED.values() for p in q.params]

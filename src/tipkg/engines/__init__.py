@@ -1,5 +1,5 @@
 """Where queries run: the embedded Oxigraph store (default, :mod:`tipkg.engines.oxigraph`), rdflib's
-engine (for comparison, :mod:`tipkg.engines.rdflib`), or a remote SPARQL store (:mod:`tipkg.remote`).
+engine (for comparison, :mod:`tipkg.engines.rdflib`), or a remote SPARQL store (:mod:`tipkg.remote.endpoint`).
 
 Each sees the union of all named graphs (asserted facts, links, ontology and inferred closure) as
 the default graph, each triple once (the store keeps it so: ``tipkg.engines.oxigraph``), and binds

@@ -1,5 +1,5 @@
 /* tipkg network viewer: filters, search, tooltips and the side panel of a page written by
- * tipkg.views. All text from the data is put into the page as DOM text (textContent), never as
+ * tipkg.viz.views. All text from the data is put into the page as DOM text (textContent), never as
  * HTML; links only point to the view files the page was written with. */
 (function () {
   "use strict";
