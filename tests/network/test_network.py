@@ -10,7 +10,7 @@ import pytest
 from tipkg.errors import NetworkError
 from tipkg.network.describe import format_money, label
 from tipkg.network.reading import from_rdf, load_network
-from tipkg.network.search import resolve
+from tipkg.network.search import resolve, search
 from tipkg.sparql.codepoints import fold
 
 BASE = "https://w3id.org/tipkg/id/"
@@ -168,6 +168,30 @@ def test_resolve_by_iri_id_or_any_name_accent_insensitively(net: nx.MultiDiGraph
 def test_resolve_refuses_ambiguous_or_unknown_names(net: nx.MultiDiGraph, text: str, message: str) -> None:
     with pytest.raises(NetworkError, match=message):
         resolve(net, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        # a name that starts with the text, then names that contain it (by label), then ids that contain it
+        ("care", ["fund/care-fund", "committee/care", "agency/care"]),
+        ("fund", ["ngo/nandu", "fund/care-fund"]),  # "Fundación Ñandú" starts with it, "Care Fund" contains it
+        ("SO", ["agency/shelter-office"]),  # a name equal to it
+        ("pena", ["place/ciudad-pena"]),
+        ("nothing-like-it", []),
+        ("  ", []),
+    ],
+)
+def test_search_ranks_names_before_ids_and_entities_before_relations(net: nx.MultiDiGraph, text: str, first: list[str]) -> None:
+    hits = search(net, text)
+    assert [h["iri"] for h in hits[: len(first)]] == [iri(x) for x in first]
+    rest = hits[len(first) :]
+    assert all(net.nodes[h["iri"]]["kind"] != "entity" for h in rest), rest  # relation nodes, matched by their id
+
+
+def test_search_says_which_name_matched(net: nx.MultiDiGraph) -> None:
+    (hit,) = [h for h in search(net, "fundacion") if h["iri"] == iri("ngo/nandu")]
+    assert hit["matched"] == "Fundación Ñandú" and hit["label"].startswith("Ñandú Foundation")
 
 
 @pytest.mark.parametrize(("text", "folded"), [("Peña", "pena"), ("Pen\u0303a", "pena"), ("  ÑANDÚ  Foundation", "nandu foundation")])

@@ -1,4 +1,5 @@
-"""Finding a node: by IRI, id or name (:func:`resolve`), and the keys a page's search box matches."""
+"""Finding nodes: one by IRI, id or name (:func:`resolve`), a ranked list by a part of a name
+(:func:`search`, the site's search box), and the keys a network page's search box matches."""
 
 from __future__ import annotations
 
@@ -44,6 +45,35 @@ def resolve(g: nx.MultiDiGraph, text: str) -> str:
             shown = ", ".join(g.nodes[n]["local"] for n in found[:6]) + (", …" if len(found) > 6 else "")
             raise NetworkError(f"{text!r} names {len(found)} entities ({shown}): give one of these ids")
     raise NetworkError(f"no entity named {text!r}: give an IRI, an id like agency/fevimtra, or a name")
+
+
+def search(g: nx.MultiDiGraph, text: str, lang: str = "en", limit: int = 50) -> list[dict[str, str]]:
+    """The nodes whose names (any language) or id contain ``text``, accents and case aside: a name
+    equal to it first, then one that starts with it, one that contains it, an id that contains it;
+    entities before relation nodes, then by label. Each as its IRI, label, class label and the name
+    that matched."""
+    from tipkg.network.describe import label, pick
+
+    wanted = fold(text)
+    if not wanted:
+        return []
+    found = []
+    for node, data in g.nodes(data=True):
+        names = [fold(n) for n in data["names"]]
+        if wanted in names:
+            rank = 0
+        elif any(n.startswith(wanted) for n in names):
+            rank = 1
+        elif any(wanted in n for n in names):
+            rank = 2
+        elif wanted in fold(data["local"]):
+            rank = 3
+        else:
+            continue
+        matched = next((n for n in data["names"] if wanted in fold(n)), data["local"])
+        found.append((rank, data["kind"] != "entity", label(g, node, lang), node, pick(data["cls_labels"], lang), matched))
+    found.sort()
+    return [{"iri": node, "label": name, "class": cls, "matched": matched} for _r, _k, name, node, cls, matched in found[:limit]]
 
 
 def search_keys(data: Mapping[str, Any]) -> list[str]:

@@ -169,35 +169,11 @@ class Context:
     # -- search ----------------------------------------------------------------------------------
 
     def search(self, text: str, lang: str, limit: int = 50) -> list[dict[str, str]]:
-        """Entities whose names (any language) or id contain ``text``, accents and case aside."""
-        from tipkg.network.describe import label, pick
-        from tipkg.sparql.codepoints import fold
+        """Entities whose names (any language) or id contain ``text``, accents and case aside, best
+        first (:func:`tipkg.network.search.search`), each with its page."""
+        from tipkg.network.search import search
 
-        wanted = fold(text)
-        if not wanted:
-            return []
-        g = self.network
-        found = []
-        for node, data in g.nodes(data=True):
-            names = [fold(n) for n in data["names"]]
-            local = fold(data["local"])
-            if wanted in names:
-                rank = 0
-            elif any(n.startswith(wanted) for n in names):
-                rank = 1
-            elif any(wanted in n for n in names):
-                rank = 2
-            elif wanted in local:
-                rank = 3
-            else:
-                continue
-            matched = next((n for n in data["names"] if wanted in fold(n)), data["local"])
-            found.append((rank, data["kind"] != "entity", label(g, node, lang), node, pick(data["cls_labels"], lang), matched))
-        found.sort()
-        return [
-            {"iri": node, "label": name, "class": cls, "matched": matched, "href": self.entity_path(node) or ""}
-            for _r, _k, name, node, cls, matched in found[:limit]
-        ]
+        return [{**hit, "href": self.entity_path(hit["iri"]) or ""} for hit in search(self.network, text, lang, limit)]
 
     def label(self, iri: str, lang: str) -> str:
         from tipkg.network.describe import label
