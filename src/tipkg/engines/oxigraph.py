@@ -5,6 +5,10 @@ canonical files) that imports pyoxigraph. The rest of tipkg sees rdflib terms.
   :func:`add_union` / :func:`has_union`
 - terms: :func:`from_ox`, :func:`is_iri`, :func:`named_graph_triples` (a build's N-Quads)
 - queries: :class:`OxigraphEngine`, parameters bound by substitution, terms converted once
+- answers in the store's own formats, for the service: :func:`query_store`, :func:`serialize_results`,
+  :func:`serialize_triples`, :func:`term_json` (through :mod:`tipkg.sparql.codec`)
+- stores made in memory and rows as plain values, for the network's reader: :func:`store_of`,
+  :func:`plain_rows`, :func:`rdflib_term`
 
 The store holds every named graph of the build, and in its default graph their union, each
 triple once. Readers query the default graph; none uses ``use_default_graph_as_union``: Oxigraph's
@@ -47,6 +51,13 @@ def open_store(build_dir: Path) -> Any:
     if not has_union(store):
         raise NotBuiltError(f"the store in {build_dir} has no union default graph (built by an older tipkg): run 'tipkg build' again")
     return store
+
+
+def open_read_only(path: str) -> Any:
+    """The store at ``path``, read-only: several processes (the server, its workers) read it at once."""
+    import pyoxigraph as ox
+
+    return ox.Store.read_only(path)
 
 
 def write_store(path: Path, nquads: Path, ntriples: Path) -> None:
@@ -218,7 +229,7 @@ class OxigraphEngine:
         return Result([], [], triples=triples)  # type: ignore[arg-type]
 
 
-# --- for the service
+# --- answers in the store's own formats
 # The service's workers and pages answer from the store itself, in pyoxigraph's own formats; these
 # keep pyoxigraph's objects behind plain names (results formats, graph formats, SPARQL JSON).
 
@@ -316,14 +327,7 @@ def serialize_triples(triples: list[Any], fmt: str) -> bytes:
     return out
 
 
-def open_read_only(path: str) -> Any:
-    """The store at ``path``, read-only: several processes (the server, its workers) read it at once."""
-    import pyoxigraph as ox
-
-    return ox.Store.read_only(path)
-
-
-# --- for the network
+# --- stores made in memory, and rows as plain values (the network's reader)
 
 
 def store_of(graph: Any) -> Any:
