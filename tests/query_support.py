@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -109,3 +111,23 @@ def engine_rows(result: Result) -> Counter[tuple[Any, ...]]:
         return ("other", str(term))
 
     return Counter(tuple(norm(t) for t in row) for row in result.rows)
+
+
+@cache
+def _params(name: str) -> tuple[tuple[str, str | None], ...]:
+    from tipkg.sparql.saved import load_saved_queries
+
+    return tuple((p.name, p.default) for p in load_saved_queries(QUERIES)[name].params)
+
+
+def distinct_runs(name: str, cases: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``cases`` of a saved query's parameters, less those that run the same query as an earlier one
+    (a parameter left out takes its default): the engines are compared once per distinct query."""
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for case in cases:
+        effective = tuple(str(case.get(param, default)) for param, default in _params(name))
+        if effective not in seen:
+            seen.add(effective)
+            out.append(case)
+    return out
