@@ -14,6 +14,7 @@ from service_support import Server, serve
 from virtuoso_support import DBA, Virtuoso, start_virtuoso
 
 if TYPE_CHECKING:
+    from tipkg.kg import KnowledgeGraph
     from tipkg.remote.publish import Published
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,6 +48,14 @@ def built_real(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 NETWORK = Path(__file__).resolve().parent / "fixtures" / "network"
+
+
+@pytest.fixture(scope="session")
+def kgs(built_real: Path) -> dict[str, KnowledgeGraph]:
+    """The real build opened on each embedded engine, once per session (rdflib parses it in about 2 s)."""
+    import tipkg
+
+    return {name: tipkg.open(built_real, engine=name) for name in ("oxigraph", "rdflib")}
 
 
 @pytest.fixture(scope="session")

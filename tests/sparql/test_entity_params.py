@@ -15,7 +15,6 @@ import pytest
 from click.testing import CliRunner
 from rdflib import URIRef
 
-import tipkg
 from tipkg.cli import main
 from tipkg.kg import KnowledgeGraph
 from tipkg.namespaces import DEFAULT_BASE, Graphs
@@ -42,11 +41,6 @@ NAMES_NOTHING: list[tuple[str, str | None]] = [
     ("https://w3id.org/tipkg/concept/theme-labour-exploitation", None),  # a concept code
     ("zzzzzzzz", ""),
 ]
-
-
-@pytest.fixture(scope="module")
-def kgs(built_real: Path) -> dict[str, KnowledgeGraph]:
-    return {name: tipkg.open(built_real, engine=name) for name in ENGINES}
 
 
 def test_the_saved_queries_declare_entity_parameters() -> None:

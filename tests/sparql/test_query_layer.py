@@ -28,11 +28,6 @@ SAVED = load_saved_queries(ROOT / "queries")
 FEVIMTRA = "Special Prosecution Unit for the Crimes of Violence against Women and Trafficking in Persons"
 
 
-@pytest.fixture(scope="module")
-def kgs(built_real: Path) -> dict[str, KnowledgeGraph]:
-    return {name: tipkg.open(built_real, engine=name) for name in ENGINES}
-
-
 def cli(*args: str) -> Result:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 

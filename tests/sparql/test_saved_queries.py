@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -28,7 +27,6 @@ from query_support import (
     expected,
 )
 
-import tipkg
 from tipkg.kg import KnowledgeGraph
 from tipkg.sparql.results import SEPARATOR
 from tipkg.sparql.saved import PARAM_TYPES, VIEWS, SavedQuery, parameter_names, parse_saved_query
@@ -36,11 +34,6 @@ from tipkg.sparql.saved import PARAM_TYPES, VIEWS, SavedQuery, parameter_names, 
 HEADER_KEYS = {"title", "description", "params", "view", "tags"}
 PARAM_KEYS = {"name", "type", "example", "default", "description"}
 OPTIONAL_PARAM_KEYS = {"entity"}
-
-
-@pytest.fixture(scope="module")
-def engines(built_real: Path) -> dict[str, KnowledgeGraph]:
-    return {name: tipkg.open(built_real, engine=name) for name in ("oxigraph", "rdflib")}
 
 
 def saved(name: str) -> SavedQuery:
@@ -143,11 +136,11 @@ def test_parameters_are_bound_alike_by_both_engines(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_answer_is_the_report(name: str, engines: dict[str, KnowledgeGraph]) -> None:
+def test_answer_is_the_report(name: str, kgs: dict[str, KnowledgeGraph]) -> None:
     """The rows are the report's answer, except the rows of ``data_issues``: curated facts that disagree
     with the report (reported to the curators), where the graph's row is expected until they are fixed."""
     spec = expected(name)
-    result = engines["oxigraph"].query(name, **(spec.get("params") or {}))
+    result = kgs["oxigraph"].query(name, **(spec.get("params") or {}))
     columns = spec["columns"]
 
     def rows(values: list[list[Any]]) -> list[tuple[str | None, ...]]:
@@ -179,21 +172,21 @@ def test_answer_is_the_report(name: str, engines: dict[str, KnowledgeGraph]) -> 
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_engines_agree(name: str, engines: dict[str, KnowledgeGraph]) -> None:
+def test_engines_agree(name: str, kgs: dict[str, KnowledgeGraph]) -> None:
     q = saved(name)
     cases: list[dict[str, str]] = [{}, expected(name).get("params") or {}]
     cases += [{p.name: str(p.example)} for p in q.params]
     for params in distinct_runs(name, cases):
-        a = engines["oxigraph"].query(name, **params)
-        b = engines["rdflib"].query(name, **params)
+        a = kgs["oxigraph"].query(name, **params)
+        b = kgs["rdflib"].query(name, **params)
         assert a.variables == b.variables
         assert engine_rows(a) == engine_rows(b), f"engines differ with parameters {params}"
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_evidence_is_verbatim_report_text(name: str, engines: dict[str, KnowledgeGraph]) -> None:
+def test_evidence_is_verbatim_report_text(name: str, kgs: dict[str, KnowledgeGraph]) -> None:
     """Every row that states a fact carries quotes, and each quote is the report's text."""
-    result = engines["oxigraph"].query(name, **(expected(name).get("params") or {}))
+    result = kgs["oxigraph"].query(name, **(expected(name).get("params") or {}))
     text = " ".join(SOURCE.read_bytes().decode("utf-8").split())
     for column in ("evidence", "quote"):
         if column not in result.variables:
