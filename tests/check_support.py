@@ -123,6 +123,20 @@ def tamper_after_loading(monkeypatch: pytest.MonkeyPatch, change: Tamper) -> Non
     monkeypatch.setattr(tipkg.build.pipeline, "assemble", tampered)
 
 
+def assert_tampered_data_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Tamper, record: tuple[str, str], says: tuple[object, ...]
+) -> None:
+    """The check of a project whose dataset ``change`` broke after loading fails (exit code 1) with a
+    finding that names the curated line of ``record`` (file, text) and says each of ``says``."""
+    root = make_project(tmp_path / "project")
+    tamper_after_loading(monkeypatch, change)
+    file, text = record
+    where = f"graph_data/mx-2011/{file}:{line_of(root / 'graph_data' / 'mx-2011' / file, text)}"
+    report = check_without_owl(root)
+    assert report.exit_code == 1, report.findings
+    assert_found(report, where, tuple(str(s) for s in says))
+
+
 def replace_object(dataset: Dataset, s: Node, p: Node, new: Node, old: Node | None = None) -> None:
     """Replace the object of (s, p, old) by ``new`` in every named graph that holds it."""
     quads = list(dataset.quads((s, p, old, None)))

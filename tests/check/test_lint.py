@@ -9,6 +9,7 @@ import pytest
 from check_support import (  # noqa: F401 (isolated_tmp is a fixture)
     ROOT,
     assert_found,
+    assert_tampered_data_found,
     check_without_owl,
     edit,
     iri,
@@ -142,13 +143,7 @@ def _undeclared_concept(dataset: Dataset) -> None:
     ids=["undeclared-tipkg-term", "undeclared-concept"],
 )
 def test_data_uses_undeclared_terms(change, record, says, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    root = make_project(tmp_path / "project")
-    tamper_after_loading(monkeypatch, change)
-    file, text = record
-    where = f"graph_data/mx-2011/{file}:{line_of(root / 'graph_data' / 'mx-2011' / file, text)}"
-    report = check_without_owl(root)
-    assert report.exit_code == 1, report.findings
-    assert_found(report, where, tuple(str(s) for s in says))
+    assert_tampered_data_found(tmp_path, monkeypatch, change, record, says)
 
 
 def test_the_ontology_and_shapes_are_clean() -> None:

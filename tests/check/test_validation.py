@@ -18,6 +18,7 @@ from check_support import (  # noqa: F401 (isolated_tmp is a fixture)
     ROOT,
     Defect,
     assert_found,
+    assert_tampered_data_found,
     check_without_owl,
     iri,
     isolated_tmp,
@@ -330,13 +331,7 @@ TAMPERED = [
 def test_defect_after_loading(
     change, record: tuple[str, str], says: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    root = make_project(tmp_path / "project")
-    tamper_after_loading(monkeypatch, change)
-    file, text = record
-    where = f"graph_data/mx-2011/{file}:{line_of(root / 'graph_data' / 'mx-2011' / file, text)}"
-    report = check_without_owl(root)
-    assert report.exit_code == 1, report.findings
-    assert_found(report, where, tuple(str(s) for s in says))
+    assert_tampered_data_found(tmp_path, monkeypatch, change, record, says)
 
 
 @pytest.mark.parametrize(
