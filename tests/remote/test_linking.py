@@ -6,9 +6,7 @@ offline."""
 from __future__ import annotations
 
 import csv
-import http.server
 import io
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +14,7 @@ from typing import Any, ClassVar
 
 import pytest
 from click.testing import CliRunner
+from endpoint_support import SPARQL_JSON, EndpointHandler, serving
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import OWL, VOID
 from virtuoso_support import free_port
@@ -162,36 +161,23 @@ def test_merge_keeps_decisions_and_refreshes_proposals() -> None:
 # -- a polite client: a local server that records requests and answers as told -----------------------------
 
 
-class Scripted(http.server.BaseHTTPRequestHandler):
+class Scripted(EndpointHandler):
     script: ClassVar[list[tuple[int, dict[str, str]]]] = []
     seen: ClassVar[list[tuple[float, str]]] = []
 
     def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.read_body()
         Scripted.seen.append((time.monotonic(), self.headers.get("User-Agent", "")))
         status, headers = Scripted.script.pop(0) if Scripted.script else (200, {})
         body = b'{"head": {"vars": ["x"]}, "results": {"bindings": []}}' if status == 200 else b"slow down"
-        self.send_response(status)
-        self.send_header("Content-Type", "application/sparql-results+json" if status == 200 else "text/plain")
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+        self.reply(status, body, SPARQL_JSON if status == 200 else "text/plain", headers)
 
 
 @pytest.fixture
 def scripted() -> Iterator[str]:
     Scripted.script, Scripted.seen = [], []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    server.shutdown()
-    server.server_close()
+    with serving(Scripted) as url:
+        yield url
 
 
 def test_user_agent_names_tipkg(scripted: str) -> None:

@@ -7,8 +7,6 @@ an integer), blank nodes as blank nodes. Nothing else is normalized.
 
 from __future__ import annotations
 
-import http.server
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -19,6 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from endpoint_support import EndpointHandler, serving
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from virtuoso_support import DBA, MAX_ROWS, Virtuoso, free_port
@@ -137,28 +136,16 @@ def test_a_time_limit_answer_is_an_error(virtuoso: Virtuoso, published: Publishe
         hurried.select("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(STR(?c) < STR(?f)) }")
 
 
-class Partial(http.server.BaseHTTPRequestHandler):
+class Partial(EndpointHandler):
     def do_POST(self) -> None:
         body = b'{"head": {"vars": ["n"]}, "results": {"bindings": []}}'
-        self.send_response(206)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.send_header("X-SQL-State", "S1TAT")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+        self.reply(206, body, headers={"X-SQL-State": "S1TAT"})
 
 
 @pytest.fixture
 def partial_server() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Partial)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    server.shutdown()
-    server.server_close()
+    with serving(Partial) as url:
+        yield url
 
 
 def test_http_206_is_an_error(partial_server: str) -> None:

@@ -19,12 +19,12 @@ import re
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
 import pytest
+from endpoint_support import EndpointHandler, serving
 from service_support import Listener, Server, listener, serve, store_hash
 
 TIME_LIMIT = 2.0
@@ -37,7 +37,7 @@ SLOW = """SELECT (COUNT(*) AS ?n) WHERE {
 SRJ = "application/sparql-results+json"
 
 
-class FakeEndpoint(BaseHTTPRequestHandler):
+class FakeEndpoint(EndpointHandler):
     """An allow-listed SPARQL endpoint: answers every query with one binding of ?answer."""
 
     requests: ClassVar[list[str]] = []
@@ -45,30 +45,20 @@ class FakeEndpoint(BaseHTTPRequestHandler):
     def _answer(self) -> None:
         FakeEndpoint.requests.append(self.path)
         body = json.dumps({"head": {"vars": ["answer"]}, "results": {"bindings": [{"answer": {"type": "literal", "value": "42"}}]}})
-        self.send_response(200)
-        self.send_header("Content-Type", SRJ)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body.encode())
+        self.reply(200, body.encode(), SRJ)
 
     def do_GET(self) -> None:
         self._answer()
 
     def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.read_body()
         self._answer()
-
-    def log_message(self, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
 def allowed_endpoint() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), FakeEndpoint)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/sparql"
-    httpd.shutdown()
+    with serving(FakeEndpoint) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -8,14 +8,12 @@ engine (form-encoded requests); the oxigraph engine is tested against a small lo
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from endpoint_support import EndpointHandler, serving
 
 import tipkg
 from tipkg.sparql.federation import SERVICES_ENV, allowed_services
@@ -77,11 +75,11 @@ def test_a_federated_saved_query_joins_the_local_graph_and_the_endpoint(
     assert names == {"Q96": "Mexico", "Q30": "United States of America"}
 
 
-class Labels(http.server.BaseHTTPRequestHandler):
+class Labels(EndpointHandler):
     """A SPARQL endpoint that knows one label, whatever it is asked."""
 
     def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.read_body()
         body = json.dumps(
             {
                 "head": {"vars": ["item", "wikidataName"]},
@@ -95,23 +93,13 @@ class Labels(http.server.BaseHTTPRequestHandler):
                 },
             }
         ).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+        self.reply(200, body)
 
 
 @pytest.fixture
 def labels_endpoint() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Labels)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    server.shutdown()
-    server.server_close()
+    with serving(Labels) as url:
+        yield url
 
 
 def test_the_oxigraph_engine_runs_federated_queries_too(built_real: Path, labels_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:
