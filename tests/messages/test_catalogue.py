@@ -56,6 +56,18 @@ def test_a_translation_adds_no_id_and_keeps_the_fields(lang: str) -> None:
     assert changed == {}
 
 
+@pytest.mark.parametrize("folder", ["viz.", "network."])
+def test_every_language_has_every_message_of_the_network_pages(folder: str) -> None:
+    """No network page falls back to English for want of a translation of one of its words."""
+
+    def ids(lang: str) -> set[str]:
+        return {k for k, v in _file(lang).items() if k.startswith(folder) and v}
+
+    assert ids("en")
+    for lang in messages.languages():
+        assert ids(lang) == ids("en"), lang
+
+
 def test_a_missing_translation_falls_back_to_english_and_fields_are_filled() -> None:
     english, spanish = _file("en"), _file("es")
     untranslated = sorted(set(english) - set(spanish))

@@ -19,7 +19,6 @@ import pytest
 from click.testing import CliRunner
 from rdflib import URIRef
 
-from tipkg import messages
 from tipkg.cli import main
 from tipkg.errors import NetworkError
 from tipkg.network import subgraphs
@@ -138,22 +137,6 @@ def test_script_json_escapes_what_could_end_a_script() -> None:
     for bad in ("</", "<!--", "<", ">", "&", "\u2028"):
         assert bad not in text
     assert json.loads(text) == data
-
-
-@pytest.mark.parametrize("folder", ["viz.", "network."])
-def test_every_language_has_every_message_of_the_pages(folder: str) -> None:
-    """No page falls back to English for want of a translation of one of its words."""
-    import yaml
-
-    from tipkg.messages import languages
-
-    def ids(lang: str) -> set[str]:
-        found = yaml.safe_load((Path(messages.__file__).parent / f"{lang}.yaml").read_text(encoding="utf-8")) or {}
-        return {k for k, v in found.items() if k.startswith(folder) and v}
-
-    assert ids("en")
-    for lang in languages():
-        assert ids(lang) == ids("en"), lang
 
 
 def test_title_and_heading_are_escaped(net: nx.MultiDiGraph) -> None:
