@@ -19,7 +19,11 @@ class TIPKG(DefinedNamespace):
     Actor: URIRef  # actor
     ActorGroup: URIRef  # group of actors
     ActorKind: URIRef  # kind of actor
+    Allegation: URIRef  # allegation
+    AllegationKind: URIRef  # kind of allegation
+    AllegationStatus: URIRef  # status of an allegation
     Area: URIRef  # area of action
+    Assessment: URIRef  # assessment
     AssistanceService: URIRef  # assistance service
     Award: URIRef  # award
     Campaign: URIRef  # awareness campaign
@@ -30,8 +34,10 @@ class TIPKG(DefinedNamespace):
     Consulate: URIRef  # consulate
     ContactPoint: URIRef  # contact point
     Country: URIRef  # country
+    CountryRole: URIRef  # country's role in trafficking
     Document: URIRef  # document
     Evidence: URIRef  # evidence
+    ExploitationForm: URIRef  # form of exploitation
     FederalEntity: URIRef  # federal entity
     Fund: URIRef  # fund
     FundingAllocation: URIRef  # funding allocation
@@ -60,15 +66,21 @@ class TIPKG(DefinedNamespace):
     Place: URIRef  # place
     Program: URIRef  # program
     ProtectionService: URIRef  # protection service
+    QuantitativeValue: URIRef  # quantity
+    RatingLevel: URIRef  # rating
+    Recommendation: URIRef  # recommendation
     Regulation: URIRef  # regulation
     Role: URIRef  # role
     Section: URIRef  # section
+    Sector: URIRef  # sector
     Service: URIRef  # service for victims
     Shelter: URIRef  # shelter
     SourceDocument: URIRef  # source document
     Status: URIRef  # status
     TargetGroup: URIRef  # target group
     Theme: URIRef  # theme
+    TraffickingFlow: URIRef  # trafficking flow
+    TraffickingRole: URIRef  # role in trafficking
     Training: URIRef  # training
     Verdict: URIRef  # verdict
 
@@ -78,9 +90,15 @@ class TIPKG(DefinedNamespace):
     # object properties
     actorKind: URIRef  # kind of actors
     addressedTo: URIRef  # addressed to
+    allegationKind: URIRef  # kind of allegation
+    allegationStatus: URIRef  # status of the allegation
+    allegedActor: URIRef  # alleged against
+    allegedBy: URIRef  # alleged by
     amount: URIRef  # amount
     annex: URIRef  # annex
     area: URIRef  # area of action
+    assessedActor: URIRef  # assessed
+    assessor: URIRef  # assessor
     beneficiary: URIRef  # recipient
     breakdownOf: URIRef  # breakdown of
     cites: URIRef  # cites
@@ -94,8 +112,10 @@ class TIPKG(DefinedNamespace):
     cooperatesWith: URIRef  # cooperates with
     coordinatedBy: URIRef  # coordinated by
     country: URIRef  # country
+    destination: URIRef  # to
     disseminatedBy: URIRef  # disseminated by
     establishedBy: URIRef  # established by
+    exploitationForm: URIRef  # form of exploitation
     fundedItem: URIRef  # funds
     funder: URIRef  # funder
     funding: URIRef  # funding
@@ -113,27 +133,37 @@ class TIPKG(DefinedNamespace):
     nationality: URIRef  # nationality
     organization: URIRef  # organization
     organizer: URIRef  # run by
+    origin: URIRef  # from
     partOf: URIRef  # part of
     participant: URIRef  # participant
     provider: URIRef  # provided by
     provisionOf: URIRef  # provision of
+    rating: URIRef  # rating
+    recommendedBy: URIRef  # recommended by
     refArea: URIRef  # area
     refiningStatement: URIRef  # refining statement
     role: URIRef  # role
     section: URIRef  # in section
     sectionOf: URIRef  # section of
+    sector: URIRef  # sector
+    sentenceLength: URIRef  # length of sentences
     status: URIRef  # status
     subgroupOf: URIRef  # subgroup of
     supportedBy: URIRef  # supported by
     supports: URIRef  # supports
     targetGroup: URIRef  # target group
     theme: URIRef  # theme
+    traffickingRole: URIRef  # role in trafficking
+    transitPlace: URIRef  # through
     unitOf: URIRef  # unit of
     verdict: URIRef  # verdict
+    victimGroup: URIRef  # victims
+    vulnerableGroup: URIRef  # vulnerable group
     wikidata: URIRef  # Wikidata item
 
     # datatype properties
     aim: URIRef  # aim
+    allegedConduct: URIRef  # what is alleged
     asOf: URIRef  # as of
     audience: URIRef  # audience (text)
     creatorName: URIRef  # author's name
@@ -149,23 +179,29 @@ class TIPKG(DefinedNamespace):
     foundingDate: URIRef  # created
     free: URIRef  # free of charge
     iso3166Code: URIRef  # ISO 3166 code
+    judgement: URIRef  # judgement
     languageKind: URIRef  # kind of languages
     legislationDate: URIRef  # date of the instrument
+    maxValue: URIRef  # maximum
     memberCount: URIRef  # number of members
     memberCountMoreThan: URIRef  # more members than
+    minValue: URIRef  # minimum
     numberOfLanguages: URIRef  # number of languages
     numberOfLinesOfAction: URIRef  # number of lines of action
     numberOfProjects: URIRef  # number of projects
     observedMoreThan: URIRef  # more than
     observedValue: URIRef  # value
+    prioritized: URIRef  # prioritized
     publisherName: URIRef  # publisher's name
     purpose: URIRef  # purpose
+    recommendedAction: URIRef  # recommended action
     reportedClaim: URIRef  # reported claim
     sha256: URIRef  # SHA-256
     start: URIRef  # start offset
     startDate: URIRef  # start
     telephone: URIRef  # telephone
     textFile: URIRef  # text file
+    unitCode: URIRef  # unit
     unitDescription: URIRef  # what is counted
     url: URIRef  # address
     value: URIRef  # value
@@ -175,10 +211,12 @@ class TIPKG(DefinedNamespace):
     comparedWithin: URIRef  # compared within
     displayColor: URIRef  # display colour
     displayShape: URIRef  # display shape
+    isicSection: URIRef  # ISIC section
     keyProperties: URIRef  # key properties
     lowerBoundOf: URIRef  # lower bound of
     naryEdge: URIRef  # n-ary edge
     notANode: URIRef  # not a node
     notCompared: URIRef  # not compared
     periodPart: URIRef  # period part
+    scaleRank: URIRef  # rank on its scale
     wikidataClass: URIRef  # Wikidata class

@@ -32,6 +32,7 @@ NODES = {
     "fund/care-fund": "Fund",
     "allocation/aid-2010": "FundingAllocation",
     "allocation/nandu-2011": "FundingAllocation",
+    "flow/demo/ruritania-mexico": "TraffickingFlow",
 }
 
 EDGES = [

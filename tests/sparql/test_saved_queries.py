@@ -31,7 +31,7 @@ from tipkg.kg import KnowledgeGraph
 from tipkg.sparql.results import SEPARATOR
 from tipkg.sparql.saved import PARAM_TYPES, VIEWS, SavedQuery, parameter_names, parse_saved_query
 
-HEADER_KEYS = {"title", "description", "params", "view", "tags"}
+HEADER_KEYS = {"title", "description", "params", "view", "tags", "needs"}
 PARAM_KEYS = {"name", "type", "example", "default", "description"}
 OPTIONAL_PARAM_KEYS = {"entity"}
 

@@ -204,6 +204,23 @@ def test_partners(net: nx.MultiDiGraph) -> None:
     assert {k for _u, _v, k in p.edges(keys=True)} <= {*subgraphs.PARTNER_LINKS, *subgraphs.PLACE_LINKS, "containedInPlace"}
 
 
+def test_trafficking_flows_draw_one_edge_per_form(net: nx.MultiDiGraph) -> None:
+    """The demo report's one flow, for two forms: two edges from Ruritania to Mexico, grouped by form,
+    captioned with the victims and the place the flow passes through, citing the flow's quote."""
+    f = subgraphs.trafficking_flows(net)
+    edges = {(f.nodes[u]["local"], f.nodes[v]["local"], d["rel"]): d for u, v, d in f.edges(data=True)}
+    assert set(edges) == {("place/ruritania", "place/mexico", "sexual-exploitation"), ("place/ruritania", "place/mexico", "forced-labour")}
+    sexual = edges[("place/ruritania", "place/mexico", "sexual-exploitation")]
+    assert sexual["caption"] == {
+        "en": "sexual exploitation · women · through Ciudad Peña",
+        "es": "explotación sexual · mujeres · a través de Ciudad Peña",
+    }
+    assert sexual["rel_labels"]["es"] == "explotación sexual"
+    assert edges[("place/ruritania", "place/mexico", "forced-labour")]["caption"]["en"].startswith("forced labour or services · women")
+    assert any("women are taken from Ruritania through Ciudad Peña to Mexico" in q for q in sexual["evidence"])
+    assert {d["local"] for _n, d in f.nodes(data=True)} == {"place/ruritania", "place/mexico", "place/ciudad-pena"}
+
+
 @pytest.mark.parametrize(
     ("depth", "expected"),
     [
@@ -290,11 +307,11 @@ def test_rows_without_two_iri_columns_are_refused(rows: list[dict[str, Any]]) ->
 def test_write_standard_views(built_network: Path, net: nx.MultiDiGraph) -> None:
     written = files.write_standard_views(built_network / "build", entity_pages=3)
     names = [p.name for p in written]
-    assert names[:4] == ["graph.html", "funding.html", "committee.html", "partners.html"]
-    assert len(names) == 7 and all(n.startswith("entity-") for n in names[4:])
+    assert names[:5] == ["graph.html", "funding.html", "committee.html", "partners.html", "flows.html"]
+    assert len(names) == 8 and all(n.startswith("entity-") for n in names[5:])
     graph = page_data((built_network / "build" / "views" / "graph.html").read_text(encoding="utf-8"))
     with_pages = [i["entityPage"] for i in graph["info"].values() if i["entityPage"]]
-    assert sorted(with_pages) == sorted(names[4:])
+    assert sorted(with_pages) == sorted(names[5:])
     assert not list((built_network / "build" / "views").glob(".*"))  # no temporary files left
 
 

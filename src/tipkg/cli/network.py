@@ -20,7 +20,7 @@ VIEW_LANG = click.option("--lang", "view_lang", default="en", show_default=True,
 @VIEW_LANG
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="HTML file to write [default: build/views/].")
 def viz_command(root: Path, view: str, entity: str | None, depth: int, view_lang: str, output: Path | None) -> None:
-    """Write an interactive, offline network page: tipkg viz graph|entity NAME|funding|committee|partners.
+    """Write an interactive, offline network page: tipkg viz graph|entity NAME|funding|committee|partners|flows.
 
     ``tipkg viz standard`` writes all of them (and pages for the best-connected entities) under build/views/.
     """

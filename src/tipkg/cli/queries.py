@@ -53,8 +53,20 @@ def query_run(root: Path, name: str, params: tuple[str, ...], fmt: str, lang: st
 
     kg = tipkg.open(root, engine=engine)
     bound, saved = key_values(params), kg.queries.get(name)
-    out = guarded(engine, saved.text if saved else name, lambda: kg.query(name, lang=lang, **bound).render(fmt))
+    results = []
+
+    def run() -> str:
+        results.append(kg.query(name, lang=lang, **bound))
+        return results[0].render(fmt)
+
+    out = guarded(engine, saved.text if saved else name, run)
     click.echo(out, nl=not out.endswith("\n"))
+    if saved is not None and results and not results[0].rows and results[0].boolean is None and results[0].triples is None:
+        from tipkg.sparql.absence import why_empty
+
+        note = why_empty(kg, saved, lang)
+        if note:
+            click.echo(note, err=True)  # on stderr: the answer on stdout stays the engine's
 
 
 @click.command("sparql")

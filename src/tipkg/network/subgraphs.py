@@ -1,4 +1,5 @@
-"""The parts of the network each view shows: a neighbourhood, funding flows, a committee, partners.
+"""The parts of the network each view shows: a neighbourhood, funding flows, a committee, partners,
+trafficking flows.
 
 Each function takes the network of :mod:`tipkg.network.reading` and returns a new ``MultiDiGraph`` with
 the same node attributes. Edges keep theirs, and may carry hints for drawing: ``caption`` (text
@@ -16,8 +17,9 @@ from typing import Any
 import networkx as nx
 
 from tipkg.errors import NetworkError
-from tipkg.messages import languages
+from tipkg.messages import languages, text
 from tipkg.network.describe import format_money, in_languages, period, pick
+from tipkg.network.reading import Fact
 
 
 def is_a(g: nx.MultiDiGraph, node: str, cls: str) -> bool:
@@ -220,4 +222,64 @@ def partners(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     for u, v, k, d in g.edges(keys=True, data=True):
         if u in nodes and v in nodes and (k in PARTNER_LINKS or k in PLACE_LINKS or k == "containedInPlace"):
             out.add_edge(u, v, key=k, **d)
+    return out
+
+
+# -- trafficking flows -------------------------------------------------------------------------
+
+
+def trafficking_flows(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Origin → destination of each trafficking flow a source reports, one edge per form of exploitation.
+
+    An edge's caption is the form, the victims and the places the flow passes through, and its
+    period; its evidence is the flow's quotes; the relation filter groups edges by form. A flow
+    whose form no source gives is one edge captioned with the victims alone.
+    """
+    langs = languages()
+    out = _copy_nodes(g, [])
+    out.graph["layout"] = "flow"
+    for f in sorted(n for n in g if g.nodes[n]["cls"] == "TraffickingFlow"):
+        facts = g.nodes[f]["facts"]
+        forms: list[Fact | None] = [x for x in facts if x.prop == "exploitationForm"] or [None]
+        victims = [x for x in facts if x.prop == "victimGroup"]
+        transits = targets(g, f, "transitPlace")
+        when = period(g, f)
+        edge_evidence = [d["evidence"] for _u, _v, d in g.out_edges(f, data=True)]
+        for origin in targets(g, f, "origin"):
+            for destination in targets(g, f, "destination"):
+                for form in forms:
+                    out.add_node(origin, **g.nodes[origin])
+                    out.add_node(destination, **g.nodes[destination])
+                    for t in transits:
+                        out.add_node(t, **g.nodes[t])
+                    caption = {
+                        lang: " · ".join(
+                            part
+                            for part in (
+                                pick(form.value, lang) if form else "",
+                                ", ".join(pick(v.value, lang) for v in victims),
+                                ", ".join(text("network.through", lang, place=pick(g.nodes[t]["labels"], lang)) for t in transits),
+                                when,
+                            )
+                            if part
+                        )
+                        for lang in langs
+                    }
+                    code = form.code if form else "unspecified"
+                    rel_labels = dict(form.value) if form else in_languages("network.form_unspecified")
+                    out.add_edge(
+                        origin,
+                        destination,
+                        key=f"{g.nodes[f]['local']}#{code}",
+                        prop="",
+                        name="flow",
+                        labels=in_languages("network.flow"),
+                        rel=code,
+                        rel_labels=rel_labels,
+                        caption=caption,
+                        width=3.0,
+                        evidence=_evidence(g.nodes[f]["evidence"], *(form.evidence if form else [],), *edge_evidence),
+                        areas=g.nodes[f]["areas"],
+                        via=f,
+                    )
     return out

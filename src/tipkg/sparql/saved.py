@@ -26,6 +26,7 @@ PARAM_TYPES = ("iri", "string", "year", "number")
 PARAM_KEYS = ("name", "type", "description", "example", "default", "entity")
 VIEWS = ("table", "graph", "timeline", "bar", "map")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_TERM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 _PARAM_REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _ENTITY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)+$")
 _WEB_IRI = re.compile(r"^(?:https?|urn):\S+$")
@@ -58,6 +59,7 @@ class SavedQuery:
     tags: tuple[str, ...] = ()
     params: tuple[Param, ...] = field(default_factory=tuple)
     path: str = ""
+    needs: tuple[str, ...] = ()  # ontology terms the answer is made of (tipkg.sparql.absence)
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -118,6 +120,9 @@ def parse_saved_query(text: str, name: str, path: str = "") -> SavedQuery:
             )
         )
     tags = meta.get("tags") or []
+    needs = meta.get("needs") or []
+    if not isinstance(needs, list) or not all(isinstance(n, str) and _TERM_NAME.match(n) for n in needs):
+        raise QueryError(f"{where}: 'needs' is a list of ontology classes or properties by local name, like [Assessment]")
     return SavedQuery(
         name=name,
         title=meta["title"].strip(),
@@ -127,6 +132,7 @@ def parse_saved_query(text: str, name: str, path: str = "") -> SavedQuery:
         tags=tuple(str(t) for t in tags),
         params=tuple(params),
         path=path,
+        needs=tuple(needs),
     )
 
 

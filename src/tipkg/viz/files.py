@@ -41,7 +41,7 @@ def write_view(
 
 def write_standard_views(build_dir: Path, lang: str = "en", entity_pages: int = 12) -> list[Path]:
     """Write the standard pages into ``build_dir/views``: the whole graph, funding flows, the
-    committee, the partnerships, and the neighbourhood pages of the ``entity_pages`` best-connected
+    committee, the partnerships, the trafficking flows, and the neighbourhood pages of the ``entity_pages`` best-connected
     entities. Returns the files written."""
     from tipkg.network.reading import load_network
     from tipkg.network.subgraphs import neighbourhood

@@ -7,7 +7,8 @@ titles as raw HTML. Here every text from the graph reaches the page as JSON data
 ``>`` and ``&`` escaped) and is put into the page by ``viewer.js`` as DOM text only, and a
 Content-Security-Policy allows only the page's own two scripts to run and nothing to be fetched.
 
-The views: the whole graph, funding flows, the committee, partnerships (:func:`standard_views`),
+The views: the whole graph, funding flows, the committee, partnerships, trafficking flows
+(:func:`standard_views`),
 an entity's neighbourhood, and any query result with two IRI columns (:func:`rows_view`).
 """
 
@@ -28,7 +29,7 @@ from tipkg.viz import vis
 from tipkg.viz.html import page as html_page
 from tipkg.viz.info import add_edges, add_nodes
 
-STANDARD = ("graph", "funding", "committee", "partners")
+STANDARD = ("graph", "funding", "committee", "partners", "flows")
 FILES = {name: f"{name}.html" for name in STANDARD}
 
 _PAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*\.html$")
@@ -125,6 +126,7 @@ def standard_views(g: nx.MultiDiGraph) -> dict[str, nx.MultiDiGraph]:
         FILES["funding"]: subgraphs.funding_flows(g),
         FILES["committee"]: subgraphs.committee(g),
         FILES["partners"]: subgraphs.partners(g),
+        FILES["flows"]: subgraphs.trafficking_flows(g),
     }
 
 

@@ -94,6 +94,10 @@ async def query_page(request: Request) -> Response:
     values: dict[str, Any] = {"query": saved, "fields": fields, "error": error, "table": None}
     if result is not None:
         names = {p.name for p in saved.params}
+        if not result.rows and result.boolean is None and result.triples is None:
+            from tipkg.sparql.absence import why_empty
+
+            values["empty_note"] = await run_in_threadpool(why_empty, ctx.kg, saved, lang_of(request))
         values.update(
             table=table(ctx, result),
             formats=[(ext, f"/queries/{name}.{ext}?{urlencode(keep)}") for ext in RESULT_FORMATS],
