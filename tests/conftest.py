@@ -69,6 +69,30 @@ def built_network(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+ASSESSMENT = Path(__file__).resolve().parent / "fixtures" / "assessment" / "graph_data"
+
+
+@pytest.fixture(scope="session")
+def built_assessment(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real project with the fictional assessment report (tests/fixtures/assessment) added as
+    data only, under graph_data/, built once per session."""
+    from tipkg.build.pipeline import build
+    from tipkg.project import Project
+
+    root = copy_project(tmp_path_factory.mktemp("assessment") / "project")
+    shutil.copytree(ASSESSMENT, root / "graph_data", dirs_exist_ok=True)
+    build(Project(root))
+    return root
+
+
+@pytest.fixture(scope="session")
+def assessment_kgs(built_assessment: Path) -> dict[str, KnowledgeGraph]:
+    """The build with the fictional assessment, on each embedded engine."""
+    import tipkg
+
+    return {name: tipkg.open(built_assessment, engine=name) for name in ("oxigraph", "rdflib")}
+
+
 # One real server per session for each build, with the default settings: starting ``tipkg serve``
 # and its workers takes seconds, and the tests that read it only send requests. A module that needs
 # other settings (limits, an allow-list) overrides ``server`` with its own.

@@ -131,3 +131,37 @@ def distinct_runs(name: str, cases: Iterable[dict[str, Any]]) -> list[dict[str, 
             seen.add(effective)
             out.append(case)
     return out
+
+
+def assert_answer(result: Result, spec: dict[str, Any], where: str) -> None:
+    """``result`` is the answer ``spec`` (an expected-answer file, read from a report) gives: its
+    `rows` in its `columns`, as a multiset or in order (`ordered: true`). The rows of `data_issues`
+    are curated facts that disagree with the report, where the graph's row is expected until fixed."""
+    columns = spec["columns"]
+
+    def rows(values: list[list[Any]]) -> list[tuple[str | None, ...]]:
+        out = [tuple(canonical_expected(v) for v in row) for row in values]
+        assert all(len(row) == len(columns) for row in out), "each expected row needs one value per column"
+        return out
+
+    report = rows(spec["rows"])
+    issues = spec.get("data_issues") or []
+    now = Counter(report)
+    for issue in issues:
+        assert issue.get("issue"), "each data issue says what is wrong"
+        if issue.get("report") is not None:
+            (row,) = rows([issue["report"]])
+            assert now[row] > 0, f"data issue row not among the expected rows: {row}"
+            now[row] -= 1
+        if issue.get("graph") is not None:
+            now.update(rows([issue["graph"]]))
+    got = cells(result, columns)
+    if spec.get("ordered"):
+        assert not issues, "ordered answers take no data issues"
+        assert got == report, f"\ngot:      {got}\nexpected: {report}"
+        return
+    missing = now - Counter(got)
+    extra = Counter(got) - now
+    fixed = [i["issue"] for i in issues if i.get("report") is not None and Counter(got)[rows([i["report"]])[0]] > 0]
+    assert not fixed, f"the curated data now agrees with the report: remove these data_issues from {where}: {fixed}"
+    assert not missing and not extra, f"\nmissing: {sorted(missing, key=str)}\nunexpected: {sorted(extra, key=str)}"

@@ -8,22 +8,18 @@ with the real project, whose entities (gov/mexico, agency/inm, place/chiapas ...
 from __future__ import annotations
 
 import hashlib
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
-from check_support import check_without_owl
-from conftest import copy_project
+from conftest import ASSESSMENT as FIXTURE
 
 import tipkg
-from tipkg.build.pipeline import build
+from tipkg.check.report import check_project
 from tipkg.namespaces import DEFAULT_BASE
 from tipkg.project import Project
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "assessment" / "graph_data"
 SOURCE = "fma-2011"
 GRAPH = f"{DEFAULT_BASE}graph/{SOURCE}"
 TIPKG = "https://w3id.org/tipkg/ontology#"
@@ -61,15 +57,6 @@ SCHEMES = ("tip-tier", "minimum-standards", "trafficking-role", "exploitation", 
 NEW_INDICATORS = ("prosecutions", "convictions", "sentences", "acquittals")
 
 
-@pytest.fixture(scope="module")
-def assessed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real project plus the fictional assessment, under graph_data/ only, built."""
-    root = copy_project(tmp_path_factory.mktemp("assessment") / "project")
-    shutil.copytree(FIXTURE, root / "graph_data", dirs_exist_ok=True)
-    build(Project(root))
-    return root
-
-
 def metadata() -> dict[str, Any]:
     return yaml.safe_load((FIXTURE / "sources" / f"{SOURCE}.yaml").read_text(encoding="utf-8"))
 
@@ -104,8 +91,8 @@ def test_no_record_uses_reported_claim() -> None:
         assert "reportedClaim" not in set(keys(doc)), path.name
 
 
-def test_built_graph_uses_every_assessment_term(assessed: Path) -> None:
-    kg = tipkg.open(assessed)
+def test_built_graph_uses_every_assessment_term(built_assessment: Path) -> None:
+    kg = tipkg.open(built_assessment)
     types = {str(row[0]) for row in kg.query(f"SELECT DISTINCT ?t WHERE {{ GRAPH <{GRAPH}> {{ ?s a ?t }} }}").rows}
     preds = {str(row[0]) for row in kg.query(f"SELECT DISTINCT ?p WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}").rows}
     assert not {c for c in CLASSES if TIPKG + c not in types}, "classes not used"
@@ -125,8 +112,8 @@ def test_built_graph_uses_every_assessment_term(assessed: Path) -> None:
     assert "actor-kind-public-officials" in used["actor-kind"]
 
 
-def test_sentence_length_is_a_range_in_years(assessed: Path) -> None:
-    kg = tipkg.open(assessed)
+def test_sentence_length_is_a_range_in_years(built_assessment: Path) -> None:
+    kg = tipkg.open(built_assessment)
     rows = kg.query(
         f"PREFIX tipkg: <{TIPKG}> SELECT ?min ?max ?unit WHERE {{ GRAPH <{GRAPH}> {{ "
         f"<{DEFAULT_BASE}stat/fma-2011/sentences-2010> tipkg:sentenceLength ?q . "
@@ -135,8 +122,10 @@ def test_sentence_length_is_a_range_in_years(assessed: Path) -> None:
     assert [(int(a.toPython()), int(b.toPython()), str(u)) for a, b, u in rows] == [(4, 22, "ANN")]
 
 
-def test_check_finds_no_violation_nor_warning(assessed: Path) -> None:
-    report = check_without_owl(assessed)
+def test_check_finds_no_violation_nor_warning(built_assessment: Path) -> None:
+    """`tipkg check` as a whole: lint, SHACL and the OWL reasoner (HermiT), which proves the fixture
+    consistent with the ontology's disjointness and functional axioms."""
+    report = check_project(Project(built_assessment))
     assert not report.errors
     assert [str(f) for f in report.findings] == []
     assert report.exit_code == 0

@@ -155,6 +155,22 @@ def test_saved_query_table_has_labels_and_linked_evidence(client: Any) -> None:
     assert re.search(r'<q>in January 2008 Mexico created[^<]*</q> <a href="/sources/mx-2011#s-\d+"', html)
 
 
+@pytest.mark.parametrize(
+    ("lang", "says"), [("en", "No rows: the graph holds no assessment."), ("es", "Sin filas: el grafo no contiene evaluación.")]
+)
+def test_an_empty_answer_says_what_the_graph_lacks(client: Any, lang: str, says: str) -> None:
+    """The shipped graph is one self-report: no assessment rates it. The page says so, and which
+    sources the graph holds, instead of showing an empty table alone."""
+    html = client.get("/queries/ratings_over_time", params={"lang": lang}).text
+    assert says in html and "(mx-2011)" in html
+    assert 'class="notice" role="status"' in html
+
+
+def test_an_answer_with_rows_has_no_such_note(client: Any) -> None:
+    html = client.get("/queries/law_enforcement_figures").text
+    assert "No rows" not in html and "48" in html
+
+
 @pytest.mark.parametrize("view", ["graph", "bar", "timeline"])
 def test_saved_query_views(client: Any, kg: KnowledgeGraph, view: str) -> None:
     name = next(q.name for q in kg.queries.values() if q.view == view and not q.params)

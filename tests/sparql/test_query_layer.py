@@ -407,3 +407,24 @@ def test_graph_displays_as_html_in_jupyter(built_real: Path) -> None:
 
     html = tipkg.open(built_real)._repr_html_()
     assert "<table>" in html and "<td>law</td><td>11</td>" in html  # 2 national instruments + 9 state laws
+
+
+@pytest.mark.parametrize("needs", ["Assessment", "[1]", "[Assessment, not a term]", "{a: b}"])
+def test_needs_is_a_list_of_ontology_terms(needs: str) -> None:
+    from tipkg.sparql.saved import parse_saved_query
+
+    text = f'#+ title: "t"\n#+ description: "d"\n#+ needs: {needs}\nSELECT * WHERE {{ ?s ?p ?o }}\n'
+    with pytest.raises(QueryError, match="'needs' is a list of ontology classes or properties"):
+        parse_saved_query(text, "q", "queries/q.rq")
+    ok = parse_saved_query(text.replace(needs, "[Assessment, exploitationForm]"), "q")
+    assert ok.needs == ("Assessment", "exploitationForm")
+
+
+def test_cli_says_why_an_answer_is_empty_on_stderr(built_real: Path) -> None:
+    """The answer on stdout stays the table (or csv, json ...) the engine gave; the note goes to stderr."""
+    empty = cli("query", "run", "flows", "--root", str(built_real), "--format", "csv")
+    assert empty.exit_code == 0
+    assert empty.stdout.splitlines() == [empty.stdout.splitlines()[0]]  # the header, no rows
+    assert empty.stderr.startswith("No rows: the graph holds no trafficking flow.") and "(mx-2011)" in empty.stderr
+    full = cli("query", "run", "law_enforcement_figures", "--root", str(built_real), "--format", "csv")
+    assert full.exit_code == 0 and full.stderr == "" and len(full.stdout.splitlines()) == 3

@@ -9,7 +9,6 @@ English), `rows` the rows, compared as a multiset (in order where `ordered: true
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import Any
 
 import pyoxigraph as ox
@@ -20,8 +19,7 @@ from query_support import (
     NAMES,
     QUERIES,
     SOURCE,
-    canonical_expected,
-    cells,
+    assert_answer,
     distinct_runs,
     engine_rows,
     expected,
@@ -140,35 +138,7 @@ def test_answer_is_the_report(name: str, kgs: dict[str, KnowledgeGraph]) -> None
     """The rows are the report's answer, except the rows of ``data_issues``: curated facts that disagree
     with the report (reported to the curators), where the graph's row is expected until they are fixed."""
     spec = expected(name)
-    result = kgs["oxigraph"].query(name, **(spec.get("params") or {}))
-    columns = spec["columns"]
-
-    def rows(values: list[list[Any]]) -> list[tuple[str | None, ...]]:
-        out = [tuple(canonical_expected(v) for v in row) for row in values]
-        assert all(len(row) == len(columns) for row in out), "each expected row needs one value per column"
-        return out
-
-    report = rows(spec["rows"])
-    issues = spec.get("data_issues") or []
-    now = Counter(report)
-    for issue in issues:
-        assert issue.get("issue"), "each data issue says what is wrong"
-        if issue.get("report") is not None:
-            (row,) = rows([issue["report"]])
-            assert now[row] > 0, f"data issue row not among the expected rows: {row}"
-            now[row] -= 1
-        if issue.get("graph") is not None:
-            now.update(rows([issue["graph"]]))
-    got = cells(result, columns)
-    if spec.get("ordered"):
-        assert not issues, "ordered answers take no data issues"
-        assert got == report
-        return
-    missing = now - Counter(got)
-    extra = Counter(got) - now
-    fixed = [i["issue"] for i in issues if i.get("report") is not None and Counter(got)[rows([i["report"]])[0]] > 0]
-    assert not fixed, f"the curated data now agrees with the report: remove these data_issues from tests/expected/{name}.yaml: {fixed}"
-    assert not missing and not extra, f"\nmissing: {sorted(missing, key=str)}\nunexpected: {sorted(extra, key=str)}"
+    assert_answer(kgs["oxigraph"].query(name, **(spec.get("params") or {})), spec, f"tests/expected/{name}.yaml")
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -205,20 +205,40 @@ def test_partners(net: nx.MultiDiGraph) -> None:
 
 
 def test_trafficking_flows_draw_one_edge_per_form(net: nx.MultiDiGraph) -> None:
-    """The demo report's one flow, for two forms: two edges from Ruritania to Mexico, grouped by form,
-    captioned with the victims and the place the flow passes through, citing the flow's quote."""
+    """The demo report's one flow, for two forms: two edges from Ruritania to Mexico, grouped and
+    captioned by form, with the victims and the place the flow passes through in the edge's panel,
+    citing the flow's quote."""
     f = subgraphs.trafficking_flows(net)
     edges = {(f.nodes[u]["local"], f.nodes[v]["local"], d["rel"]): d for u, v, d in f.edges(data=True)}
     assert set(edges) == {("place/ruritania", "place/mexico", "sexual-exploitation"), ("place/ruritania", "place/mexico", "forced-labour")}
     sexual = edges[("place/ruritania", "place/mexico", "sexual-exploitation")]
-    assert sexual["caption"] == {
-        "en": "sexual exploitation · women · through Ciudad Peña",
-        "es": "explotación sexual · mujeres · a través de Ciudad Peña",
+    assert sexual["caption"] == {"en": "sexual exploitation", "es": "explotación sexual"}
+    assert sexual["details"] == {
+        "en": [["victims", "women"], ["through", "Ciudad Peña"]],
+        "es": [["víctimas", "mujeres"], ["a través de", "Ciudad Peña"]],
     }
     assert sexual["rel_labels"]["es"] == "explotación sexual"
-    assert edges[("place/ruritania", "place/mexico", "forced-labour")]["caption"]["en"].startswith("forced labour or services · women")
+    assert edges[("place/ruritania", "place/mexico", "forced-labour")]["caption"]["en"] == "forced labour or services"
     assert any("women are taken from Ruritania through Ciudad Peña to Mexico" in q for q in sexual["evidence"])
     assert {d["local"] for _n, d in f.nodes(data=True)} == {"place/ruritania", "place/mexico", "place/ciudad-pena"}
+
+
+def test_flows_view_of_an_assessment_draws_the_flows_query(built_assessment: Path, assessment_kgs: dict[str, Any]) -> None:
+    """On the fictional assessment (tests/fixtures/assessment), the view's edges are the rows of the
+    saved query ``flows`` (origin, destination, form): 8 from five flows, each with its quote."""
+    g = load_network(built_assessment / "build")
+    view = subgraphs.trafficking_flows(g)
+    edges = sorted((u, v, d["rel"]) for u, v, d in view.edges(data=True))
+    rows = assessment_kgs["oxigraph"].query("flows")
+    expected = sorted((str(r["origin"]), str(r["destination"]), str(r["form"]).rsplit("/exploitation-", 1)[1]) for r in rows)
+    assert edges == expected and len(edges) == 8
+    html = views.render_view(g, "flows", lang="es")[1]
+    data = page_data(html)
+    assert "<title>Flujos de trata</title>" in html
+    begging = [i for i in data["edgeInfo"].values() if i["toLabel"] == "Chiapas"]
+    assert len(begging) == 1 and begging[0]["caption"] == "mendicidad forzada · 2008–2010"
+    assert begging[0]["facts"] == [["víctimas", "niñas, niños y adolescentes"]]
+    assert begging[0]["evidence"][0].startswith("Between 2008 and 2010, children from Guatemala were brought to Chiapas")
 
 
 @pytest.mark.parametrize(

@@ -238,7 +238,9 @@ class Comparer:
         }
 
     def measure_iri(self, key: tuple[tuple[URIRef, tuple[URIRef | Literal, ...]], ...]) -> URIRef:
-        text = " ".join(f"{p.n3()}=" + ",".join(v.n3() for v in values) for p, values in key)
+        # key properties without a value are left out, so that a key property the ontology adds later
+        # (tipkg:exploitationForm was) leaves the IRIs of the measures that do not use it as they were
+        text = " ".join(f"{p.n3()}=" + ",".join(v.n3() for v in values) for p, values in key if values)
         return URIRef(f"{self.base}measure/{hashlib.sha1(text.encode()).hexdigest()[:16]}")
 
     def same_measure(self, keys: dict[URIRef, tuple[tuple[URIRef, tuple[URIRef | Literal, ...]], ...]]) -> Iterator[Comparison]:

@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 
 from tipkg.errors import NetworkError
-from tipkg.messages import languages, text
+from tipkg.messages import languages
 from tipkg.network.describe import format_money, in_languages, period, pick
 from tipkg.network.reading import Fact
 
@@ -231,9 +231,10 @@ def partners(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
 def trafficking_flows(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """Origin → destination of each trafficking flow a source reports, one edge per form of exploitation.
 
-    An edge's caption is the form, the victims and the places the flow passes through, and its
-    period; its evidence is the flow's quotes; the relation filter groups edges by form. A flow
-    whose form no source gives is one edge captioned with the victims alone.
+    An edge's caption is the form and the period; its ``details`` (by language: label and value
+    pairs, shown in its panel) the victims and the places the flow passes through; its evidence is
+    the flow's quotes; the relation filter groups edges by form. A
+    flow whose form no source gives is one edge, in the group "form not given".
     """
     langs = languages()
     out = _copy_nodes(g, [])
@@ -252,17 +253,13 @@ def trafficking_flows(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
                     out.add_node(destination, **g.nodes[destination])
                     for t in transits:
                         out.add_node(t, **g.nodes[t])
-                    caption = {
-                        lang: " · ".join(
-                            part
-                            for part in (
-                                pick(form.value, lang) if form else "",
-                                ", ".join(pick(v.value, lang) for v in victims),
-                                ", ".join(text("network.through", lang, place=pick(g.nodes[t]["labels"], lang)) for t in transits),
-                                when,
-                            )
-                            if part
-                        )
+                    # the form and the period on the edge; the victims and the places passed
+                    # through in its panel (``details``), with the flow itself (``via``)
+                    caption = {lang: " · ".join(p for p in (pick(form.value, lang) if form else "", when) if p) for lang in langs}
+                    through = [(g.get_edge_data(f, t, key="transitPlace")["labels"], g.nodes[t]["labels"]) for t in transits]
+                    details = {
+                        lang: [[pick(v.labels, lang), pick(v.value, lang)] for v in victims]
+                        + [[pick(name, lang), pick(place, lang)] for name, place in through]
                         for lang in langs
                     }
                     code = form.code if form else "unspecified"
@@ -277,6 +274,7 @@ def trafficking_flows(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
                         rel=code,
                         rel_labels=rel_labels,
                         caption=caption,
+                        details=details,
                         width=3.0,
                         evidence=_evidence(g.nodes[f]["evidence"], *(form.evidence if form else [],), *edge_evidence),
                         areas=g.nodes[f]["areas"],

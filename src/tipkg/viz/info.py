@@ -71,7 +71,9 @@ def add_edges(net: Any, view: nx.MultiDiGraph, full: nx.MultiDiGraph, lang: str)
             "evidence": list(data.get("evidence", [])),
             "via": name(via) if via and via in full else None,
             "viaId": via,
-            "facts": [[str(a), str(b)] for a, b in (data.get("row") or {}).items()],
+            # a result row's cells, or the facts a view gives an edge in each language (``details``)
+            "facts": [[str(a), str(b)] for a, b in (data.get("row") or {}).items()]
+            + [[str(a), str(b)] for a, b in (data.get("details") or {}).get(lang, [])],
         }
     colors = relation_colors(sorted(relations))
     for rel, entry in relations.items():

@@ -91,7 +91,7 @@ async def query_page(request: Request) -> Response:
         }
         for p in saved.params
     ]
-    values: dict[str, Any] = {"query": saved, "fields": fields, "error": error, "table": None}
+    values: dict[str, Any] = {"query": saved, "fields": fields, "error": error, "table": None, "empty_note": None}
     if result is not None:
         names = {p.name for p in saved.params}
         if not result.rows and result.boolean is None and result.triples is None:
