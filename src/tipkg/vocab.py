@@ -143,6 +143,7 @@ class TIPKG(DefinedNamespace):
     refArea: URIRef  # area
     refiningStatement: URIRef  # refining statement
     role: URIRef  # role
+    roleCountry: URIRef  # country
     section: URIRef  # in section
     sectionOf: URIRef  # section of
     sector: URIRef  # sector

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from conftest import ASSESSMENT as FIXTURE
 
@@ -33,6 +34,7 @@ PROPERTIES = (
     "rating",
     "judgement",
     "traffickingRole",
+    "roleCountry",
     "exploitationForm",
     "sector",
     "victimGroup",
@@ -57,8 +59,11 @@ SCHEMES = ("tip-tier", "minimum-standards", "trafficking-role", "exploitation", 
 NEW_INDICATORS = ("prosecutions", "convictions", "sentences", "acquittals")
 
 
-def metadata() -> dict[str, Any]:
-    return yaml.safe_load((FIXTURE / "sources" / f"{SOURCE}.yaml").read_text(encoding="utf-8"))
+SOURCES = ("fma-2011", "fvw-2011")  # the assessment, and a second report that disagrees with it
+
+
+def metadata(source: str) -> dict[str, Any]:
+    return yaml.safe_load((FIXTURE / "sources" / f"{source}.yaml").read_text(encoding="utf-8"))
 
 
 def keys(node: Any) -> Iterator[str]:
@@ -72,21 +77,28 @@ def keys(node: Any) -> Iterator[str]:
             yield from keys(item)
 
 
-def test_text_is_marked_fictional_and_metadata_hash_matches() -> None:
-    meta = metadata()
+def test_the_fixture_holds_the_two_reports_and_nothing_else() -> None:
+    assert sorted(p.stem for p in (FIXTURE / "sources").glob("*.yaml")) == list(SOURCES)
+    assert sorted(p.name for p in FIXTURE.iterdir()) == sorted([*SOURCES, "sources"])
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_text_is_marked_fictional_and_metadata_hash_matches(source: str) -> None:
+    meta = metadata(source)
     data = (FIXTURE / "sources" / meta["file"]).read_bytes()
     assert data.decode("utf-8").splitlines()[0].startswith("FICTIONAL TEST FIXTURE")
-    assert meta["id"] == SOURCE
+    assert meta["id"] == source
     assert meta["sha256"] == hashlib.sha256(data).hexdigest()
-    assert (FIXTURE / "sources" / f"{SOURCE}.yaml").read_text(encoding="utf-8").startswith("# FICTIONAL:")
+    assert (FIXTURE / "sources" / f"{source}.yaml").read_text(encoding="utf-8").startswith("# FICTIONAL:")
 
 
-def test_no_record_uses_reported_claim() -> None:
-    files = sorted((FIXTURE / SOURCE).glob("*.yaml"))
-    assert len(files) >= 4
+@pytest.mark.parametrize("source", SOURCES)
+def test_no_record_uses_reported_claim(source: str) -> None:
+    files = sorted((FIXTURE / source).glob("*.yaml"))
+    assert files
     for path in files:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        assert doc["source"] == SOURCE, path.name
+        assert doc["source"] == source, path.name
         assert doc["records"], path.name
         assert "reportedClaim" not in set(keys(doc)), path.name
 

@@ -96,14 +96,14 @@ def test_saved_query_answers_the_same_on_virtuoso(embedded: KnowledgeGraph, remo
 def test_assessment_queries_answer_the_same_on_virtuoso(
     built_assessment: Path, virtuoso: Virtuoso, published: Published, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The queries tagged assessment on a store that holds an assessment: the graph of the fictional
-    fma-2011 report (tests/fixtures/assessment) is published next to the real build for this test,
-    then dropped, and each answer is compared with the embedded engine's on the same data."""
+    """The queries tagged assessment on a store that holds an assessment: the graphs of the two
+    fictional reports of tests/fixtures/assessment are published next to the real build for this
+    test, then dropped, and each answer is compared with the embedded engine's on the same data."""
     for name, setting in DBA.items():
         monkeypatch.setenv(name, setting)
-    graph = "https://w3id.org/tipkg/id/graph/fma-2011"
+    graphs = ["https://w3id.org/tipkg/id/graph/fma-2011", "https://w3id.org/tipkg/id/graph/fvw-2011"]
     endpoint = Endpoint(virtuoso.url, update_url=virtuoso.update_url)
-    publish(built_assessment / "build", endpoint, only=[graph])
+    publish(built_assessment / "build", endpoint, only=graphs)
     try:
         here, there = tipkg.open(built_assessment), tipkg.open(built_assessment, engine=virtuoso.url)
         names = [n for n, q in here.queries.items() if "assessment" in q.tags]
@@ -113,7 +113,8 @@ def test_assessment_queries_answer_the_same_on_virtuoso(
             assert b.variables == a.variables, name
             assert a.rows and rows(b) == rows(a), name
     finally:
-        endpoint.update(f"DROP SILENT GRAPH <{graph}>")
+        for graph in graphs:
+            endpoint.update(f"DROP SILENT GRAPH <{graph}>")
 
 
 def test_labels_come_from_the_store(remote: KnowledgeGraph) -> None:

@@ -84,5 +84,14 @@ def test_on_the_shipped_graph_the_empty_answers_say_why(name: str, kgs: dict[str
     if result.rows:
         assert name == "law_enforcement_figures" and note is None
         return
-    assert note is not None and note.startswith("No rows: the graph holds no ") and "(mx-2011)" in note
+    assert note is not None and note.startswith("No rows: none of the graph's sources (mx-2011) states any ")
     assert why_empty(kgs["oxigraph"], SAVED[name], "es") is not None
+
+
+def test_where_the_two_fictional_reports_disagree(assessment_kgs: dict[str, KnowledgeGraph]) -> None:
+    """fvw-2011 gives the alliance's assessment another end (March 2011), its flow of children another
+    start (2006), and 2010 another number of convictions (17 against 19): each a disagreement, both
+    values in their own source's voice."""
+    got = cells(assessment_kgs["oxigraph"].query("disagreements"), ["valueA", "sourceA", "valueB", "sourceB"])
+    fma, fvw = "https://w3id.org/tipkg/id/source/fma-2011", "https://w3id.org/tipkg/id/source/fvw-2011"
+    assert sorted(got) == sorted([("2010", fma, "2011-03", fvw), ("2008", fma, "2006", fvw), ("19", fma, "17", fvw)])

@@ -425,6 +425,6 @@ def test_cli_says_why_an_answer_is_empty_on_stderr(built_real: Path) -> None:
     empty = cli("query", "run", "flows", "--root", str(built_real), "--format", "csv")
     assert empty.exit_code == 0
     assert empty.stdout.splitlines() == [empty.stdout.splitlines()[0]]  # the header, no rows
-    assert empty.stderr.startswith("No rows: the graph holds no trafficking flow.") and "(mx-2011)" in empty.stderr
+    assert empty.stderr.startswith("No rows: none of the graph's sources (mx-2011) states any trafficking flow;")
     full = cli("query", "run", "law_enforcement_figures", "--root", str(built_real), "--format", "csv")
     assert full.exit_code == 0 and full.stderr == "" and len(full.stdout.splitlines()) == 3

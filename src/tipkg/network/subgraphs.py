@@ -232,8 +232,8 @@ def trafficking_flows(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """Origin → destination of each trafficking flow a source reports, one edge per form of exploitation.
 
     An edge's caption is the form and the period; its ``details`` (by language: label and value
-    pairs, shown in its panel) the victims and the places the flow passes through; its evidence is
-    the flow's quotes; the relation filter groups edges by form. A
+    pairs, shown in its panel) the victims, the sectors and the places the flow passes through; its
+    evidence is the flow's quotes; the relation filter groups edges by form. A
     flow whose form no source gives is one edge, in the group "form not given".
     """
     langs = languages()
@@ -242,9 +242,9 @@ def trafficking_flows(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     for f in sorted(n for n in g if g.nodes[n]["cls"] == "TraffickingFlow"):
         facts = g.nodes[f]["facts"]
         forms: list[Fact | None] = [x for x in facts if x.prop == "exploitationForm"] or [None]
-        victims = [x for x in facts if x.prop == "victimGroup"]
+        who = [x for name in ("victimGroup", "sector") for x in facts if x.prop == name]  # the victims, then where they work
         transits = targets(g, f, "transitPlace")
-        when = period(g, f)
+        when = _agreed_period(g, f)
         edge_evidence = [d["evidence"] for _u, _v, d in g.out_edges(f, data=True)]
         for origin in targets(g, f, "origin"):
             for destination in targets(g, f, "destination"):
@@ -254,11 +254,11 @@ def trafficking_flows(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
                     for t in transits:
                         out.add_node(t, **g.nodes[t])
                     # the form and the period on the edge; the victims and the places passed
-                    # through in its panel (``details``), with the flow itself (``via``)
+                    # through (and the sectors) in its panel (``details``), with the flow itself (``via``)
                     caption = {lang: " · ".join(p for p in (pick(form.value, lang) if form else "", when) if p) for lang in langs}
                     through = [(g.get_edge_data(f, t, key="transitPlace")["labels"], g.nodes[t]["labels"]) for t in transits]
                     details = {
-                        lang: [[pick(v.labels, lang), pick(v.value, lang)] for v in victims]
+                        lang: [[pick(x.labels, lang), pick(x.value, lang)] for x in who]
                         + [[pick(name, lang), pick(place, lang)] for name, place in through]
                         for lang in langs
                     }
@@ -281,3 +281,14 @@ def trafficking_flows(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
                         via=f,
                     )
     return out
+
+
+def _agreed_period(g: nx.MultiDiGraph, node: str) -> str:
+    """The node's period, where its sources agree on it; ``""`` where they give different dates (each
+    date is then in the node's facts, with its source's quote, not on an edge without one)."""
+    parts = {p for props in g.graph.get("periods", {}).values() for p in props}
+    dates: dict[str, set[str]] = {}
+    for fact in g.nodes[node]["facts"]:
+        if fact.prop in parts:
+            dates.setdefault(fact.prop, set()).add(fact.value.get("", ""))
+    return "" if any(len(values) > 1 for values in dates.values()) else period(g, node)

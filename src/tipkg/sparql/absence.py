@@ -54,4 +54,4 @@ def why_empty(kg: KnowledgeGraph, saved: SavedQuery, lang: str = "en") -> str | 
         return None
     sources = [str(row[0]).rsplit("/", 1)[-1] for row in kg.engine.run(_SOURCES, {}).rows]
     kinds = absent[0] if len(absent) == 1 else f"{', '.join(absent[:-1])} {text('query.or', lang)} {absent[-1]}"
-    return text("query.empty", lang, kinds=kinds, count=len(sources), sources=", ".join(sources) or "-")
+    return text("query.empty", lang, kinds=kinds, sources=", ".join(sources) or "-")
