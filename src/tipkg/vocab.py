@@ -209,6 +209,7 @@ class TIPKG(DefinedNamespace):
 
     # annotation properties
     citesNoEvidence: URIRef  # cites no evidence
+    comparedPerScheme: URIRef  # compared per scheme
     comparedWithin: URIRef  # compared within
     displayColor: URIRef  # display colour
     displayShape: URIRef  # display shape

@@ -89,9 +89,13 @@ def test_on_the_shipped_graph_the_empty_answers_say_why(name: str, kgs: dict[str
 
 
 def test_where_the_two_fictional_reports_disagree(assessment_kgs: dict[str, KnowledgeGraph]) -> None:
-    """fvw-2011 gives the alliance's assessment another end (March 2011), its flow of children another
-    start (2006), and 2010 another number of convictions (17 against 19): each a disagreement, both
-    values in their own source's voice."""
+    """fvw-2011 gives the alliance's assessment another tier (Tier 2 against Tier 2 Watch List) and
+    another end (March 2011), its flow of children another start (2006), and 2010 another number of
+    convictions (17 against 19): each a disagreement, both values in their own source's voice. The
+    rating is compared within its scale: the alliance's other rating (minimum standards) is not."""
     got = cells(assessment_kgs["oxigraph"].query("disagreements"), ["valueA", "sourceA", "valueB", "sourceB"])
     fma, fvw = "https://w3id.org/tipkg/id/source/fma-2011", "https://w3id.org/tipkg/id/source/fvw-2011"
-    assert sorted(got) == sorted([("2010", fma, "2011-03", fvw), ("2008", fma, "2006", fvw), ("19", fma, "17", fvw)])
+    tiers = "https://w3id.org/tipkg/concept/tip-tier-"
+    assert sorted(got) == sorted(
+        [(tiers + "2-watch-list", fma, tiers + "2", fvw), ("2010", fma, "2011-03", fvw), ("2008", fma, "2006", fvw), ("19", fma, "17", fvw)]
+    )

@@ -163,7 +163,7 @@ class Comparer:
             self.by_source[(c.source, c.s)][c.p].append(c)
             self.by_subject[c.s].append(c)
         functional = {p.iri for p in schema.properties.values() if p.functional}
-        self.compared = (functional | set(schema.lower_bounds)) - set(schema.not_compared)
+        self.compared = (functional | set(schema.lower_bounds) | set(schema.per_scheme)) - set(schema.not_compared)
 
     # -- the same property of the same subject ----------------------------------------------------
 
@@ -174,12 +174,14 @@ class Comparer:
         return Stated(claim.o, bound=claim.p in self.schema.lower_bounds)
 
     def same_property(self) -> Iterator[Comparison]:
-        """Pairs of sources that give one single-valued property of one subject differently."""
-        slots: dict[tuple[URIRef, URIRef], dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
+        """Pairs of sources that give one single-valued property of one subject differently (a
+        property single-valued per concept scheme, within each scheme: a rating per scale)."""
+        slots: dict[tuple[URIRef, URIRef, str], dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
         for c in self.claims:
             if c.p in self.compared:
-                slots[(c.s, self.quantity(c.p))][c.source].append(c)
-        for (subject, prop), per_source in sorted(slots.items()):
+                scheme = str(self.schema.schemes.get(c.o, "")) if c.p in self.schema.per_scheme and isinstance(c.o, URIRef) else ""
+                slots[(c.s, self.quantity(c.p), scheme)][c.source].append(c)
+        for (subject, prop, _scheme), per_source in sorted(slots.items()):
             yield from self._pairs(subject, prop, per_source)
 
     def _pairs(self, subject: URIRef, prop: URIRef, per_source: dict[str, list[Claim]]) -> Iterator[Comparison]:

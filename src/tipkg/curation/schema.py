@@ -54,6 +54,8 @@ class Schema:
     measure_key: tuple[URIRef, ...] = ()
     measured: frozenset[URIRef] = frozenset()  # qb:MeasureProperty: the figure of an observation
     not_compared: frozenset[URIRef] = frozenset()
+    per_scheme: frozenset[URIRef] = frozenset()  # one value per concept scheme (tipkg:comparedPerScheme)
+    schemes: dict[URIRef, URIRef] = field(default_factory=dict)  # concept -> its scheme (skos:inScheme)
 
     def superclasses(self, cls: URIRef) -> set[URIRef]:
         """The class and all its named superclasses (reflexive, transitive)."""
@@ -141,6 +143,8 @@ def schema_from_graph(graph: Graph) -> Schema:
     schema.measure_key = tuple(URIRef(str(p)) for p in Collection(graph, key)) if key is not None else ()
     schema.measured = frozenset(URIRef(str(p)) for p in graph.subjects(RDF.type, QB.MeasureProperty))
     schema.not_compared = frozenset(URIRef(str(p)) for p, flag in graph.subject_objects(TIPKG.notCompared) if flag == Literal(True))
+    schema.per_scheme = frozenset(URIRef(str(p)) for p, flag in graph.subject_objects(TIPKG.comparedPerScheme) if flag == Literal(True))
+    schema.schemes = {c: s for c, s in graph.subject_objects(SKOS.inScheme) if isinstance(c, URIRef) and isinstance(s, URIRef)}
     for cls in schema.classes.values():
         if schema.is_concept_class(cls):
             members = {}
