@@ -59,11 +59,12 @@ class Summary:
 
 
 def curated_files(data_dir: Path) -> list[Path]:
-    """Every curated YAML file: graph_data/<folder>/**/*.yaml, except sources/ and reference/."""
+    """Every curated YAML file: graph_data/<folder>/**/*.yaml, except sources/ and reference/, and
+    except files whose name starts with ``_`` (a draft under review, such as ``_draft.yaml``)."""
     out = []
     for path in sorted(data_dir.rglob("*.yaml")):
         top = path.relative_to(data_dir).parts[0]
-        if top not in ("sources", "reference") and len(path.relative_to(data_dir).parts) > 1:
+        if top not in ("sources", "reference") and len(path.relative_to(data_dir).parts) > 1 and not path.name.startswith("_"):
             out.append(path)
     return out
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from tipkg.cli import data, network, queries, remote, serve
+from tipkg.cli import curate, data, network, queries, remote, serve
 from tipkg.cli.common import fail
 from tipkg.errors import TipkgError
 
@@ -37,6 +37,9 @@ for command in (
     data.build,
     data.check_command,
     data.coverage,
+    curate.source,
+    curate.find,
+    curate.draft,
     queries.query,
     queries.sparql,
     queries.compare,
