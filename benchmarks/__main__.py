@@ -1,6 +1,7 @@
 """``python -m benchmarks``: build synthetic projects of several sizes, time everything, write the report.
 
     python -m benchmarks --sizes 10k,100k,1M --repeat 10 --out docs/
+    python -m benchmarks draft --out docs/     # tipkg draft scored against the curated records (benchmarks/draft.py)
 
 Generated projects go to a new temporary folder, removed at the end unless ``--keep`` (or to the
 folder ``--work`` names, and stay there). The figures so far are written after each size, so a long
@@ -62,10 +63,15 @@ def arguments(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    args = arguments(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["draft"]:  # python -m benchmarks draft: tipkg draft scored against curated records
+        from benchmarks.draft import main as draft_main
+
+        return draft_main(argv[1:])
+    args = arguments(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="tipkg-bench-"))
     data: dict[str, Any] = {
-        "command": "python -m benchmarks " + shlex.join(sys.argv[1:] if argv is None else argv),
+        "command": "python -m benchmarks " + shlex.join(argv),
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": report.machine(),
         "repeat": args.repeat,
@@ -76,7 +82,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     }
     previous = args.out / "benchmarks.json"
     if previous.exists():  # the soak's figures (python -m benchmarks.soak) are its own: kept
-        data["soak"] = json.loads(previous.read_text(encoding="utf-8")).get("soak")
+        kept = json.loads(previous.read_text(encoding="utf-8"))
+        data["soak"] = kept.get("soak")
+        data["draft"] = kept.get("draft")  # likewise python -m benchmarks draft's
     check_up_to = parse_size(args.check_up_to)
     try:
         for label in _labels(args.sizes):

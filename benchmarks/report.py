@@ -189,6 +189,9 @@ def markdown(data: dict[str, Any]) -> str:
     lines += _soak_section(data.get("soak"))
     lines += _views_section(data.get("views"))
     lines += _startup_section(data.get("startup"))
+    from benchmarks.draft import section as draft_section  # here: benchmarks.draft imports this module
+
+    lines += draft_section(data.get("draft"))
     if FINDINGS.exists():
         lines += ["## Findings", "", FINDINGS.read_text(encoding="utf-8").strip(), ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -13,7 +13,22 @@ from click.testing import CliRunner
 
 from tipkg.cli import main
 
-COMMANDS = ["build", "check", "coverage", "query", "sparql", "compare", "viz", "analyze", "publish", "link", "serve"]
+COMMANDS = [
+    "build",
+    "check",
+    "coverage",
+    "source",
+    "find",
+    "draft",
+    "query",
+    "sparql",
+    "compare",
+    "viz",
+    "analyze",
+    "publish",
+    "link",
+    "serve",
+]
 HEAVY = ("rdflib", "pyoxigraph", "networkx", "starlette", "uvicorn", "pyvis", "owlready2", "pyshacl", "yaml", "jinja2", "SPARQLWrapper")
 
 

@@ -1,29 +1,10 @@
-"""Evidence coverage: sentence splitting, and every fact-stating sentence of the report cited."""
+"""Evidence coverage: every fact-stating sentence of the report cited (the splitter: test_sentences.py)."""
 
 from __future__ import annotations
 
-import pytest
 from click.testing import CliRunner
 
 from tipkg.cli import main
-from tipkg.curation.coverage import split_sentences
-
-
-@pytest.mark.parametrize(
-    ("text", "sentences"),
-    [
-        ("One. Two.", ["One.", "Two."]),
-        ("Heading\nBody one. Body two.\n", ["Heading", "Body one.", "Body two."]),
-        (
-            "Women’s Transitional Living Center, Inc. (WTLC) in Santa Ana.",
-            ["Women’s Transitional Living Center, Inc. (WTLC) in Santa Ana."],
-        ),
-        ("It said “stop.” Then it left.", ["It said “stop.”", "Then it left."]),
-        ("  \n\n", []),
-    ],
-)
-def test_split_sentences(text, sentences):
-    assert [text[a:b] for a, b in split_sentences(text)] == sentences
 
 
 def test_every_fact_stating_sentence_of_the_report_is_cited():

@@ -8,6 +8,8 @@ import click
 
 from tipkg.cli.common import ROOT
 
+FILE = click.Path(dir_okay=False, path_type=Path)
+
 
 @click.group("source")
 def source() -> None:
@@ -48,9 +50,9 @@ def find(root: Path, name: str, limit: int) -> None:
 @click.command("draft")
 @ROOT
 @click.argument("source_id")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="The draft file [default: graph_data/ID/_draft.yaml].")
-@click.option("--html", "html", type=click.Path(dir_okay=False, path_type=Path), help="Also write an offline review page here.")
-@click.option("--accept", "accept", type=click.Path(dir_okay=False, path_type=Path), help="Move the kept proposals of this draft into the curated files.")
+@click.option("-o", "--output", type=FILE, help="The draft file [default: graph_data/ID/_draft.yaml].")
+@click.option("--html", "html", type=FILE, help="Also write an offline review page here.")
+@click.option("--accept", "accept", type=FILE, help="Move the kept proposals of this draft into the curated files.")
 def draft(root: Path, source_id: str, output: Path | None, html: Path | None, accept: Path | None) -> None:
     """Propose records for a source (entities, dates, amounts, counts), each with its quote, for review."""
     from tipkg.curation.drafting.draft import accept_draft, write_draft

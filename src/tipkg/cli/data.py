@@ -44,9 +44,10 @@ def build(root: Path, base: str | None, quiet: bool, no_check: bool, max_file_mb
 @click.command("coverage")
 @ROOT
 @click.option("--all", "show_all", is_flag=True, help="List cited sentences too.")
+@click.option("--numbered", is_flag=True, help="List every sentence with its number and offsets (to quote or cite a span).")
 @MAX_FILE_MB
 @MAX_TEXT_MB
-def coverage(root: Path, show_all: bool, max_file_mb: float | None, max_text_mb: float | None) -> None:
+def coverage(root: Path, show_all: bool, numbered: bool, max_file_mb: float | None, max_text_mb: float | None) -> None:
     """How much of each source the evidence cites; lists sentences no fact cites."""
     from tipkg.build.pipeline import load_project
     from tipkg.curation import coverage as cov
@@ -63,11 +64,12 @@ def coverage(root: Path, show_all: bool, max_file_mb: float | None, max_text_mb:
             f"{report.count(cov.HEADING)} headings, {report.count(cov.NOT_A_FACT)} declared not a fact: "
             f"{report.percent:.1f}% of fact-stating sentences cited"
         )
-        for s in report.sentences:
-            if s.status == cov.CITED and not show_all:
-                continue
+        for n, s in enumerate(report.sentences, 1):
             reason = f" ({s.reason})" if s.reason else ""
-            click.echo(f"  [{s.status}{reason}] {s.start}-{s.end}: {s.text}")
+            if numbered:
+                click.echo(f"{n:4d}  [{s.start}-{s.end}]  [{s.status}{reason}] {s.text}")
+            elif s.status != cov.CITED or show_all:
+                click.echo(f"  [{s.status}{reason}] {s.start}-{s.end}: {s.text}")
         missing += report.count(cov.MISSING)
     sys.exit(1 if missing else 0)
 

@@ -8,16 +8,13 @@ sentence that may state a fact nobody curated.
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 
+from tipkg.curation import sentences
 from tipkg.curation.records import Mapping, Scalar
 from tipkg.curation.sources import Source, locate, meta_list
 from tipkg.errors import DataError
-
-_ABBREVIATIONS = ("Inc.", "e.g.", "i.e.", "etc.", "No.", "Mr.", "Ms.", "Dr.", "St.", "U.S.")
-_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[“\"(A-Z0-9¿¡])")
 
 CITED, HEADING, NOT_A_FACT, MISSING = "cited", "heading", "not a fact", "missing"
 
@@ -31,27 +28,6 @@ class Sentence:
     reason: str = ""
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans: lines first, then sentence ends inside a line (abbreviations kept whole)."""
-    spans: list[tuple[int, int]] = []
-    for line in re.finditer(r"[^\n]+", text):
-        chunk, offset = line.group(), line.start()
-        cuts = [0]
-        for m in _SPLIT.finditer(chunk):
-            before = chunk[: m.start()]
-            if before.endswith(_ABBREVIATIONS):
-                continue
-            cuts.append(m.end())
-        cuts.append(len(chunk))
-        for a, b in itertools.pairwise(cuts):
-            piece = chunk[a:b]
-            lead = len(piece) - len(piece.lstrip())
-            trail = len(piece.rstrip())
-            if piece.strip():
-                spans.append((offset + a + lead, offset + a + trail))
-    return spans
-
-
 def _is_heading(text: str) -> bool:
     words = re.findall(r"[^\W\d_]+", text)
     if len(words) <= 3 or text.startswith(("http://", "https://")):
@@ -61,10 +37,11 @@ def _is_heading(text: str) -> bool:
 
 def classify(source: Source, cited_spans: list[tuple[int, int]]) -> list[Sentence]:
     """Every sentence of a source with its status."""
-    declared = _declared_uncited(source)
+    spans = sentences.split(source.text, source.language)
+    declared = _declared_uncited(source, set(spans))
     cited_spans = sorted(cited_spans)
     out = []
-    for start, end in split_sentences(source.text):
+    for start, end in spans:
         text = source.text[start:end]
         if any(a < end and start < b for a, b in cited_spans):
             out.append(Sentence(start, end, text, CITED))
@@ -77,10 +54,9 @@ def classify(source: Source, cited_spans: list[tuple[int, int]]) -> list[Sentenc
     return out
 
 
-def _declared_uncited(source: Source) -> dict[tuple[int, int], str]:
+def _declared_uncited(source: Source, spans_of_sentences: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
     """Sentences the curators declared as stating no fact: ``uncited: [{text, reason}]``."""
     out: dict[tuple[int, int], str] = {}
-    sentences = split_sentences(source.text)
     for entry in meta_list(source, "uncited"):
         if not (
             isinstance(entry, Mapping) and isinstance(entry.items.get("text"), Scalar) and isinstance(entry.items.get("reason"), Scalar)
@@ -88,7 +64,7 @@ def _declared_uncited(source: Source) -> dict[tuple[int, int], str]:
             raise DataError(source.meta_path, entry.line, "uncited", "expected {text: <a sentence>, reason: <why it states no fact>}")
         text = entry.items["text"].text or ""  # type: ignore[union-attr]
         reason = entry.items["reason"].text or ""  # type: ignore[union-attr]
-        spans = [s for s in locate(source.text, text) if s in sentences]
+        spans = [s for s in locate(source.text, text) if s in spans_of_sentences]
         if len(spans) != 1:
             raise DataError(
                 source.meta_path, entry.line, "uncited.text", f"expected exactly one whole sentence of the source: {text[:60]!r}"

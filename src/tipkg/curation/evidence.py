@@ -1,6 +1,7 @@
 """Evidence: the quotes a record cites, found once in their source's text, and their annotations.
 
-A quote must occur exactly once in its source; it becomes a Web Annotation ``oa:SpecificResource``
+A quote must occur exactly once in its source, or be a span ``"first words … last words"`` that
+resolves to exactly one passage; it becomes a Web Annotation ``oa:SpecificResource``
 with a quote selector (the exact text and some context) and a position selector (its offsets).
 """
 
@@ -14,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from tipkg.curation.records import CuratedFile, Mapping, Scalar, Value
-from tipkg.curation.sources import Source
+from tipkg.curation.sources import Source, locate_span, span_parts
 from tipkg.curation.values import as_list, short, suggest, text_of
 from tipkg.errors import DataError
 from tipkg.namespaces import OA, TIPKG
@@ -67,10 +68,30 @@ def parse_evidence(value: Value, f: CuratedFile, key: str, sources: AnyMapping[s
 
 
 def find_quote(source: Source, cited: Cited, path: str, key: str) -> EvidenceRef:
-    """The one place of a quote in its source's text."""
+    """The one place of a quote in its source's text: the quote itself, or else the span it gives.
+
+    A span ``"first words … last words"`` stands for the passage from its start to the first
+    occurrence of its end after it; a text that itself contains the ellipsis is still quoted literally.
+    """
     spans = source.locate(cited.quote)
+    where = f"source {cited.source} ({source.text_file})"
+    if not spans and len(parts := span_parts(cited.quote)) > 1:
+        match = locate_span(source.text, parts)
+        if not match.spans:
+            why = "; ".join(match.failures[:3]) + (f"; and {len(match.failures) - 3} more" if len(match.failures) > 3 else "")
+            raise DataError(path, cited.line, key, f"quote span not found in {where}: {why}: {short(cited.quote)!r}")
+        if len(match.spans) > 1:
+            starts = ", ".join(str(a) for a, _ in match.spans)
+            raise DataError(
+                path,
+                cited.line,
+                key,
+                f"quote span occurs {len(match.spans)} times in source {cited.source}, starting at offsets {starts}: "
+                f"lengthen its start to one place: {short(cited.quote)!r}",
+            )
+        spans = match.spans
     if not spans:
-        raise DataError(path, cited.line, key, f"quote not found in source {cited.source} ({source.text_file}): {short(cited.quote)!r}")
+        raise DataError(path, cited.line, key, f"quote not found in {where}: {short(cited.quote)!r}")
     if len(spans) > 1:
         raise DataError(
             path,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tipkg.curation.records import TEXT_MB_ENV, Limits, Mapping, Scalar, Sequence, Value, parse_yaml, read_input, shown_path
+from tipkg.curation.values import short
 from tipkg.errors import DataError
 
 _ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -46,13 +47,69 @@ class Source:
         return None
 
 
+def _pattern(quote: str) -> re.Pattern[str] | None:
+    """A quote as a pattern: its words (NFC), any run of white space between them."""
+    words = unicodedata.normalize("NFC", quote).split()
+    return re.compile(r"\s+".join(re.escape(w) for w in words)) if words else None
+
+
 def locate(text: str, quote: str) -> list[tuple[int, int]]:
     """Character spans of ``quote`` in ``text``, white-space-insensitive, NFC on both sides."""
-    words = unicodedata.normalize("NFC", quote).split()
-    if not words:
-        return []
-    pattern = r"\s+".join(re.escape(w) for w in words)
-    return [(m.start(), m.end()) for m in re.finditer(pattern, text)]
+    pattern = _pattern(quote)
+    return [(m.start(), m.end()) for m in pattern.finditer(text)] if pattern else []
+
+
+# A span quote: "first words … last words" ("..." needs white space on both sides, "…" none).
+ELLIPSIS = re.compile(r"\s*…\s*|\s+\.\.\.\s+")
+MAX_SPAN = 2000  # characters: a span cites one passage, not a chapter
+_PARAGRAPH = re.compile(r"\n\s*\n")
+
+
+def span_parts(quote: str) -> list[str]:
+    """The parts of a quote around its ellipses (one part when it has none)."""
+    return [part.strip() for part in ELLIPSIS.split(quote.strip())]
+
+
+@dataclass(frozen=True)
+class SpanMatch:
+    """Where a span quote resolves (``spans``), or why each place its start occurs does not (``failures``)."""
+
+    spans: list[tuple[int, int]]
+    failures: list[str]
+
+
+def locate_span(text: str, parts: list[str]) -> SpanMatch:
+    """Each passage from an occurrence of the first part to the first occurrence of each next part after it.
+
+    A passage resolves when it crosses no blank line and is at most ``MAX_SPAN`` characters long.
+    """
+    patterns = [_pattern(part) for part in parts]
+    if len(parts) < 2 or any(p is None for p in patterns):
+        return SpanMatch([], ["expected words before and after each ellipsis"])
+    first, *rest = patterns
+    assert first is not None
+    starts = list(first.finditer(text))
+    if not starts:
+        return SpanMatch([], [f"its start {short(parts[0])!r} does not occur"])
+    spans: list[tuple[int, int]] = []
+    failures: list[str] = []
+    for start in starts:
+        end = start.end()
+        for part, pattern in zip(parts[1:], rest, strict=True):
+            assert pattern is not None
+            found = pattern.search(text, end)
+            if found is None:
+                failures.append(f"{short(part)!r} does not occur after its start {short(parts[0])!r}")
+                break
+            end = found.end()
+        else:
+            if _PARAGRAPH.search(text, start.start(), end):
+                failures.append(f"from offset {start.start()} it crosses a blank line (a paragraph) before {short(parts[-1])!r}")
+            elif end - start.start() > MAX_SPAN:
+                failures.append(f"from offset {start.start()} it runs {end - start.start():,} characters, more than {MAX_SPAN:,}")
+            else:
+                spans.append((start.start(), end))
+    return SpanMatch(spans, list(dict.fromkeys(failures)))
 
 
 def _scalar(meta: Mapping, key: str, path: str, required: bool = True) -> str | None:

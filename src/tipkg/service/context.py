@@ -149,9 +149,9 @@ class Context:
     @cached_property
     def sentence_starts(self) -> dict[str, list[tuple[int, int]]]:
         """Each source's sentence spans, for finding the sentence a quote starts in."""
-        from tipkg.curation.coverage import split_sentences
+        from tipkg.curation import sentences
 
-        return {sid: split_sentences(s.text) for sid, s in self.sources.items()}
+        return {sid: sentences.split(s.text, s.language) for sid, s in self.sources.items()}
 
     def quote_href(self, text: str) -> str | None:
         """Where a quote is: its sentence on its source page."""

@@ -1,0 +1,1 @@
+"""Drafting records from a report's text: the values it states, the entities it names, proposals for review."""

@@ -1,0 +1,202 @@
+"""New entities a sentence names: "Long Name (ACRONYM)", and capitalized phrases whose head noun
+names a class of the ontology ("the Blue Heart Campaign", "Fondo Pro-equidad").
+
+Pure: works on a sentence's text; :mod:`tipkg.curation.drafting.draft` decides which are new.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Head noun -> (ontology class, id prefix as in graph_data/mx-2011). Checked against ontology/tipkg.ttl by the tests.
+HEADS: dict[str, tuple[str, str]] = {
+    # English
+    "secretariat": ("GovernmentBody", "agency"),
+    "ministry": ("GovernmentBody", "agency"),
+    "department": ("GovernmentBody", "agency"),
+    "agency": ("GovernmentBody", "agency"),
+    "institute": ("GovernmentBody", "agency"),
+    "commission": ("GovernmentBody", "agency"),
+    "office": ("GovernmentBody", "agency"),
+    "police": ("GovernmentBody", "agency"),
+    "unit": ("GovernmentUnit", "agency"),
+    "committee": ("InterAgencyCommittee", "committee"),
+    "council": ("GovernmentBody", "agency"),
+    "program": ("Program", "program"),
+    "programme": ("Program", "program"),
+    "campaign": ("Campaign", "campaign"),
+    "law": ("Law", "law"),
+    "act": ("Law", "law"),
+    "code": ("Law", "law"),
+    "regulations": ("Regulation", "regulation"),
+    "protocol": ("InternationalInstrument", "instrument"),
+    "convention": ("InternationalInstrument", "instrument"),
+    "fund": ("Fund", "fund"),
+    "shelter": ("Shelter", "service"),
+    "hotline": ("Hotline", "service"),
+    "observatory": ("Organization", "org"),
+    "coalition": ("NGO", "ngo"),
+    "foundation": ("NGO", "ngo"),
+    "organization": ("Organization", "org"),
+    "award": ("Award", "award"),
+    # Spanish
+    "secretaria": ("GovernmentBody", "agency"),
+    "instituto": ("GovernmentBody", "agency"),
+    "comision": ("GovernmentBody", "agency"),
+    "procuraduria": ("GovernmentBody", "agency"),
+    "consejo": ("GovernmentBody", "agency"),
+    "sistema": ("GovernmentBody", "agency"),
+    "fiscalia": ("GovernmentUnit", "agency"),
+    "comite": ("InterAgencyCommittee", "committee"),
+    "programa": ("Program", "program"),
+    "campana": ("Campaign", "campaign"),
+    "ley": ("Law", "law"),
+    "reglamento": ("Regulation", "regulation"),
+    "protocolo": ("InternationalInstrument", "instrument"),
+    "fondo": ("Fund", "fund"),
+    "refugio": ("Shelter", "service"),
+    "albergue": ("Shelter", "service"),
+    "observatorio": ("Organization", "org"),
+    "coalicion": ("NGO", "ngo"),
+    "fundacion": ("NGO", "ngo"),
+    "organizacion": ("Organization", "org"),
+}
+# Small words inside a name ("Unit for the Crimes of Violence", "Ley para Prevenir y Sancionar la Trata").
+CONNECTORS = _words("of for the and on in to against at de del la las los el y para contra en sobre a al e")
+# Capitalized words that end a name: months ("... General and in July").
+_STOPS = _words(
+    "january february march april may june july august september october november december enero febrero "
+    "marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
+)
+_LEADING = _words("the a an this its el la los las un una")
+_WORD = re.compile(r"[^\W_][\w'’.-]*[^\W_]|[^\W_]")
+_ACRONYM = re.compile(r"\(([A-ZÁÉÍÓÚÑ][A-Za-zÁÉÍÓÚÑ&-]{1,11})\)")
+
+
+@dataclass(frozen=True)
+class NewEntity:
+    label: str
+    acronym: str | None
+    cls: str
+    prefix: str
+    start: int  # offsets in the sentence
+    end: int
+    confidence: float
+    reason: str
+    translation: str | None = None  # "Programa de Coinversión Social (Social Joint Venture Program) (PCS)"
+
+
+def fold(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).casefold()
+
+
+def slug(text: str, words: int = 6) -> str:
+    """``Fondo Pro-equidad`` → ``fondo-pro-equidad``: folded words, small words left out."""
+    found = [w for w in re.findall(r"[a-z0-9]+", fold(text)) if w not in CONNECTORS]
+    return "-".join(found[:words]) or "entity"
+
+
+def head_of(words: list[str]) -> tuple[str, str] | None:
+    """The class of a name by its head noun: the last head word before the first small word
+    (English: "Special Prosecution Unit for ..."), else the first one (Spanish: "Fiscalía Especial ...")."""
+    folded = [fold(w) for w in words]
+    lead = folded[: next((i for i, w in enumerate(folded) if w in CONNECTORS), len(folded))]
+    for w in reversed(lead):
+        if w in HEADS:
+            return HEADS[w]
+    for w in folded:
+        if w in HEADS:
+            return HEADS[w]
+    return None
+
+
+def _capitalized(word: str) -> bool:
+    return word[0].isupper() and fold(word) not in _STOPS
+
+
+def _phrases(sentence: str) -> list[tuple[int, int, list[str]]]:
+    """Runs of capitalized words, with small words inside (never at either end)."""
+    out = []
+    tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(sentence)]
+    i = 0
+    while i < len(tokens):
+        if not _capitalized(tokens[i][2]) or tokens[i][2].isdigit():
+            i += 1
+            continue
+        j = i + 1
+        last = i
+        while j < len(tokens):
+            gap = sentence[tokens[j - 1][1] : tokens[j][0]]
+            if gap.strip():  # punctuation ends a name
+                break
+            word = tokens[j][2]
+            if _capitalized(word):
+                last = j
+            elif fold(word) not in CONNECTORS:
+                break
+            j += 1
+        run = tokens[i : last + 1]
+        while run and fold(run[0][2]) in _LEADING:
+            run = run[1:]
+        if run:
+            out.append((run[0][0], run[-1][1], [t[2] for t in run]))
+        i = last + 1
+    return out
+
+
+def acronym_names(sentence: str) -> list[NewEntity]:
+    """ "Long Name (ACRONYM)": the capitalized words before the parenthesis."""
+    out = []
+    for m in _ACRONYM.finditer(sentence):
+        acronym = m.group(1)
+        if sum(c.isupper() for c in acronym) < 2:
+            continue
+        cut, alt = m.start(), None
+        translated = re.search(r"\(([^()]+)\)\s*$", sentence[:cut])  # "Name (Its Translation) (ACR)"
+        if translated:
+            cut, alt = translated.start(), translated.group(1).strip()
+        before = [p for p in _phrases(sentence[:cut]) if not sentence[p[1] : cut].strip()]
+        if not before:
+            continue
+        start, end, words = before[-1]
+        if sum(_capitalized(w) for w in words) < 2:
+            continue
+        typed = head_of(words)
+        reason = f"a name followed by its acronym ({acronym})" + ("" if typed else "; no head noun names a class: check the type")
+        if typed is None and alt:
+            typed = head_of(alt.split())
+        cls, prefix = typed or ("Organization", "org")
+        out.append(NewEntity(sentence[start:end], acronym, cls, prefix, start, m.end(), 0.85 if typed else 0.6, reason, alt))
+    return out
+
+
+def headed_names(sentence: str) -> list[NewEntity]:
+    """Capitalized phrases of two words or more whose head noun names a class."""
+    out = []
+    for start, end, words in _phrases(sentence):
+        if len(words) < 2 or (start == 0 and len(words) < 3):
+            continue
+        typed = head_of(words)
+        if typed is None or fold(words[-1]) in CONNECTORS:
+            continue
+        cls, prefix = typed
+        reason = f"a capitalized name whose head noun names a {cls}"
+        out.append(NewEntity(sentence[start:end], None, cls, prefix, start, end, 0.6, reason))
+    return out
+
+
+def new_entities(sentence: str) -> list[NewEntity]:
+    """Both patterns; a headed name inside an acronym's name is the same entity, kept once."""
+    named = acronym_names(sentence)
+    spans = [(e.start, e.end) for e in named]
+    for entity in headed_names(sentence):
+        if not any(a <= entity.start and entity.end <= b for a, b in spans):
+            named.append(entity)
+    return sorted(named, key=lambda e: e.start)
