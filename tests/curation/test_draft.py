@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from check_support import check_without_owl
+
 from tipkg.curation.drafting.entities import HEADS, new_entities
 from tipkg.curation.drafting.proposals import Proposal
 from tipkg.curation.sources import parse_source
