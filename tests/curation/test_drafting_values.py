@@ -87,6 +87,19 @@ CASES = [
     ("Se imprimieron treinta y dos mil carteles.", "es", "", [("count", "32000", "exact")]),
     ("El artículo 5 define el delito.", "es", "", []),
     ("Una de las oficinas es la primera del país.", "es", "", []),
+    # FICTIONAL, number words read by text2num (issue 16)
+    ("Two hundred and fifty officers were trained.", "en", "", [("count", "250", "exact")]),
+    (
+        "Se imprimieron mil quinientos carteles y doscientos cincuenta folletos.",
+        "es",
+        "",
+        [("count", "1500", "exact"), ("count", "250", "exact")],
+    ),
+    ("Se abrieron veintiún oficinas.", "es", "", [("count", "21", "exact")]),
+    ("Se otorgaron 2 billones de pesos.", "es", "", [("amount", "2000000000000", "MXN", "exact")]),
+    # FICTIONAL, a plural scale word on its own names no number
+    ("Millions of leaflets and tens of thousands of posters were printed.", "en", "", []),
+    ("Se recibieron miles de denuncias y cientos de llamadas.", "es", "", []),
     # REPORT
     (
         "Insofar as the institutional framework is concerned, in January 2008 Mexico created the Special Prosecution Unit",
@@ -272,7 +285,18 @@ def test_parse_numeral(text, language, value):
         ("siete", "es", 7),
         ("veintiseis", "es", 26),
         ("ciento veinte", "es", 120),
-        ("treinta dos", "es", None),
+        ("treinta dos", "es", None),  # text2num reads 32; a written Spanish number joins tens and units with "y"
+        ("two hundred and fifty", "en", 250),
+        ("doscientos cincuenta", "es", 250),
+        ("mil quinientos", "es", 1500),
+        ("cincuenta y un mil", "es", 51000),
+        ("veintiún", "es", 21),
+        ("dos billones", "es", 2 * 10**12),  # the long scale, which text2num does not read, on top of its value
+        ("twenty and five", "en", None),
+        ("thousand thousand", "en", None),
+        ("mil mil", "es", None),
+        ("millions", "en", None),
+        ("o", "en", None),  # a letter, though text2num reads it as zero
     ],
 )
 def test_words_value(text, language, value):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tipkg.curation.drafting.entities import NewEntity, new_entities, slug
+from tipkg.curation.drafting.places import COUNTRY, PlaceMention, country_code, gazetteer, place_mentions, resolve
 from tipkg.curation.drafting.proposals import Proposal, draft_text
 from tipkg.curation.names import Mention, NameEntry, NameIndex, key
 from tipkg.curation.sources import Source, load_sources, locate
@@ -51,6 +52,8 @@ KINDS = {
     "Hotline": "services",
     "InterAgencyCommittee": "committee",
     "Observation": "statistics",
+    "Country": "places",
+    "FederalEntity": "places",
 }
 
 
@@ -91,6 +94,18 @@ def country_currency(source: Source) -> str | None:
     return None
 
 
+def source_country(source: Source) -> str | None:
+    """The alpha-2 code of the country the metadata names (``country``, or a ``gov/<country>``
+    creator or author): the country whose states the report's state names are taken to be."""
+    for field in ("country", "creator", "author"):
+        text = getattr(source.meta.items.get(field), "text", None) or ""
+        if field == "country" or text.startswith("gov/"):
+            code = country_code(text)
+            if code:
+                return code
+    return None
+
+
 class Drafter:
     """Proposals for one source, given the names the graph already holds."""
 
@@ -104,6 +119,9 @@ class Drafter:
         self.new: dict[str, str] = {}  # key of each name of a proposed entity -> its id
         self.proposals: list[Proposal] = []
         self.currency = country_currency(source)
+        self.country = source_country(source)
+        self.places: dict[str, str] = {}  # ISO code of each place proposed -> its id
+        self._graph_places = {key(e.name): e.id for e in index.entries if e.cls in ("Country", "FederalEntity")}
         self._counter: Counter[str] = Counter()
         self._new_names: dict[str, str] = {}  # each name of a proposed entity -> its id
         self._index_of_new: NameIndex | None = None
@@ -137,6 +155,8 @@ class Drafter:
                 record = {"about": mention.id, "evidence": quote}
                 reason = f"names {mention.id} as {mention.name!r}"
                 self._add(KINDS.get(self._class(mention.id), "actors"), record, 0.8, reason, sentence, (mention.start, mention.end))
+        for place in place_mentions(sentence.text, self.source.language):
+            self.place(place, sentence, mentions, subjects)  # a new place is no subject: it has no founding date
         for entity in new_entities(sentence.text):
             local = self.entity(entity, sentence, mentions)
             if local:
@@ -173,6 +193,45 @@ class Drafter:
             self._new_names[n] = local
         self._index_of_new = None
         return local
+
+    def _place_id(self, code: str) -> str | None:
+        """The id the graph (by any of the place's names) or this draft gives a place."""
+        for name in gazetteer(self.source.language).names(code):
+            if key(name) in self._graph_places:
+                return self._graph_places[key(name)]
+        return self.places.get(code)
+
+    def place(self, mention: PlaceMention, sentence: Sentence, mentions: list[Mention], subjects: dict[str, int]) -> None:
+        """Propose a country or state the graph and this draft do not hold yet (once); name one they hold."""
+        if any(m.start < mention.end and mention.start < m.end for m in mentions):
+            return  # the graph's name holding it was matched (the longest wins)
+        resolved = resolve(mention, self.country)
+        if resolved is None:
+            return
+        place, confidence = resolved
+        span = (mention.start, mention.end)
+        known = self._place_id(place.code)
+        if known:
+            if known not in self.places.values() and known not in subjects:  # the graph's, by another name
+                subjects[known] = mention.start  # one about: record per sentence, as for the graph's other names
+                reason = f"names {known} ({place.code}) as {mention.text!r}"
+                self._add("places", {"about": known, "evidence": sentence.quote}, 0.8, reason, sentence, span)
+            return
+        local = self._id("place", slug(place.name if place.cls == COUNTRY else mention.text))
+        record: dict[str, Any] = {"id": local, "type": place.cls, "label": {self.source.language: mention.text}}
+        record["evidence"] = sentence.quote
+        record["iso3166Code"] = place.code
+        if place.former:
+            record["formerIso3166Code"] = place.former
+        reason = f"names {'the country' if place.cls == COUNTRY else 'the subdivision'} {place.code} ({place.name})"
+        if place.cls != COUNTRY:
+            country = self._place_id(place.country)
+            if country:
+                record["country"] = country
+            if place.country != self.country:
+                reason += f" of {place.country}, the only one so named: the source's country is {self.country or 'not known'}"
+        self._add("places", record, confidence, reason, sentence, span)
+        self.places[place.code] = local
 
     def values(self, sentence: Sentence, subjects: dict[str, int]) -> None:
         from tipkg.curation.drafting.indicators import attach_indicator

@@ -1,26 +1,27 @@
 """Numbers as reports write them: numerals with thousands separators, and number words (English, Spanish).
 
 Pure functions on text. A numeral whose separators could mean two things, or a code with a leading
-zero (``01800``), is no number: a draft must never hold a value the text does not.
+zero (``01800``), is no number: a draft must never hold a value the text does not. The value of
+number words comes from text2num; this module only finds where they are in a sentence and refuses
+the runs a written report would not mean as one number ("treinta dos", "millions of").
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 
-_UNITS_EN = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen"
-)
-_TENS_EN = "twenty thirty forty fifty sixty seventy eighty ninety"
-_UNITS_ES = (
-    "cero uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince "
-    "dieciséis diecisiete dieciocho diecinueve veinte veintiuno veintidós veintitrés veinticuatro "
-    "veinticinco veintiséis veintisiete veintiocho veintinueve"
-)
-_TENS_ES = "treinta cuarenta cincuenta sesenta setenta ochenta noventa"
-_HUNDREDS_ES = "ciento doscientos trescientos cuatrocientos quinientos seiscientos setecientos ochocientos novecientos"
+from text_to_num import text2num
+
+LONE = {"one", "un", "una", "uno"}  # an article or a pronoun more often than a count
+_CONNECTOR = {"en": "and", "es": "y"}
+_JOINT = {"en": re.compile(r"\s+|-"), "es": re.compile(r"\s+")}
+# what text2num 3.1 does not read: correct spellings it misses, and the Spanish long-scale billón
+_RESPELL = {"es": {"veintiun": "veintiuno", "veintidos": "veintidós", "veintitres": "veintitrés"}, "en": {}}
+_BEYOND = {"es": {"billon": 10**12, "billones": 10**12}, "en": {}}
 
 
 def fold(word: str) -> str:
@@ -28,41 +29,39 @@ def fold(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c))
 
 
-def _table() -> dict[str, dict[str, int]]:
-    en = {w: n for n, w in enumerate(_UNITS_EN.split())}
-    en |= {w: 20 + 10 * n for n, w in enumerate(_TENS_EN.split())}
-    es = {w: n for n, w in enumerate(_UNITS_ES.split())}
-    es |= {w: 30 + 10 * n for n, w in enumerate(_TENS_ES.split())}
-    es |= {w: 100 * (n + 1) for n, w in enumerate(_HUNDREDS_ES.split())}
-    es |= {w.replace("ientos", "ientas"): 100 * (n + 2) for n, w in enumerate(_HUNDREDS_ES.split()[1:])}
-    es |= {"un": 1, "una": 1, "veintiún": 21, "veintiuna": 21, "cien": 100, "quinientas": 500}
-    return {"en": en, "es": {fold(w): n for w, n in es.items()}}
+@lru_cache(maxsize=4096)
+def _library_value(text: str, language: str) -> int | None:
+    try:
+        return int(text2num(text, language))
+    except ValueError:
+        return None
 
 
-WORDS = _table()
-# scale words: a hundred multiplies what precedes it, the others close a group
-SCALES = {
-    "en": {"hundred": 100, "thousand": 1000, "million": 10**6, "millions": 10**6, "billion": 10**9},
-    "es": {"mil": 1000, "millon": 10**6, "millones": 10**6, "billon": 10**12, "billones": 10**12},
-}
-_CONNECTOR = {"en": "and", "es": "y"}
-LONE = {"one", "un", "una", "uno"}  # an article or a pronoun more often than a count
+def _word_value(word: str, language: str) -> int | None:
+    """The value of one number word, or None: a single letter ("o" is zero to text2num) is none."""
+    folded = fold(word)
+    if len(folded) < 2:
+        return None
+    if folded in _BEYOND[language]:
+        return _BEYOND[language][folded]
+    return _library_value(_RESPELL[language].get(folded, word.lower()), language)
 
 
-def _alternation(words: list[str]) -> str:
-    forms = {f for w in words for f in (w, fold(w))}
-    return "|".join(sorted(forms, key=len, reverse=True))
+def _vague(word: str, language: str) -> bool:
+    """A plural scale word that names no number on its own: "millions of", "cientos de", "tens of"."""
+    n = _word_value(word, language)
+    return n is not None and n >= 10 and str(n).strip("0") == "1" and fold(word).endswith("s")
 
 
-def _words_pattern(language: str) -> re.Pattern[str]:
-    raw = (_UNITS_EN + " " + _TENS_EN).split() if language == "en" else (_UNITS_ES + " " + _TENS_ES + " " + _HUNDREDS_ES).split()
-    raw += list(WORDS[language]) + list(SCALES[language]) + (["millón", "billón"] if language == "es" else [])
-    word = rf"(?:{_alternation(raw)})"
-    joint = r"(?:\s+|-)" if language == "en" else r"\s+"
-    return re.compile(rf"(?<!\w){word}(?:{joint}(?:{_CONNECTOR[language]}\s+)?{word})*(?!\w)", re.IGNORECASE)
+def _tens(n: int | None) -> bool:
+    return n is not None and 20 <= n < 100 and n % 10 == 0
 
 
-NUMBER_WORDS = {lang: _words_pattern(lang) for lang in ("en", "es")}
+def _joins(previous: int | None, language: str) -> bool:
+    """Whether a connector may follow a word of this value: "hundred and five", "treinta y dos"."""
+    if previous is None:
+        return False
+    return previous >= 100 if language == "en" else _tens(previous)
 
 
 def words_value(text: str, language: str = "en") -> int | None:
@@ -72,36 +71,80 @@ def words_value(text: str, language: str = "en") -> int | None:
     (26, 26, 2500)
     >>> words_value("three hundred and five"), words_value("mil millones", "es"), words_value("two three")
     (305, 1000000000, None)
+    >>> words_value("treinta dos", "es"), words_value("millions"), words_value("dos billones", "es")
+    (None, None, 2000000000000)
     """
-    table, scales = WORDS[language], SCALES[language]
-    tokens = [fold(t) for t in re.split(r"[\s-]+", text.strip()) if t]
-    total = current = 0
-    last = ""  # what came before: "unit", "tens", "hundreds", "scale", "and"
-    for token in tokens:
-        if token == _CONNECTOR[language]:
-            if last not in (("tens",) if language == "es" else ("hundreds", "scale")):
-                return None
-            last = "and"
-        elif token in table:
-            n = table[token]
-            kind = "tens" if (n % 10 == 0 and 20 <= n < 100) else "hundreds" if n >= 100 else "unit"
-            if last == "unit" or (last == "tens" and kind != "unit") or (last == "hundreds" and kind == "hundreds"):
-                return None
-            if last == "tens" and language == "es":
-                return None  # Spanish joins tens and units with "y"
-            current += n
-            last = kind
-        elif token in scales:
-            scale = scales[token]
-            if scale == 100:
-                current, last = (current or 1) * 100, "hundreds"
-            elif current == 0 and total:
-                total, last = total * scale, "scale"  # "mil millones"
-            else:
-                total, current, last = total + (current or 1) * scale, 0, "scale"
-        else:
+    tokens = [t for t in re.split(r"[\s-]+", text.strip()) if t]
+    if not tokens or _vague(tokens[0], language):
+        return None
+    connector = _CONNECTOR[language]
+    values = [None if fold(t) == connector else _word_value(t, language) for t in tokens]
+    for i, (token, n) in enumerate(zip(tokens, values, strict=True)):
+        if n is None and (fold(token) != connector or i in (0, len(tokens) - 1) or not _joins(values[i - 1], language)):
             return None
-    return None if last == "and" else total + current
+        if language == "es" and i and _tens(values[i - 1]) and n is not None and n < 10:
+            return None  # Spanish joins tens and units with "y"
+    beyond = [i for i, t in enumerate(tokens) if fold(t) in _BEYOND[language]]
+    if beyond:  # "dos billones trescientos mil": the library's value on each side of the scale
+        i = beyond[-1]
+        high = words_value(" ".join(tokens[:i]), language) if i else 1
+        low = words_value(" ".join(tokens[i + 1 :]), language) if i + 1 < len(tokens) else 0
+        if high is None or low is None or low >= _BEYOND[language][fold(tokens[i])]:
+            return None
+        return high * _BEYOND[language][fold(tokens[i])] + low
+    words = [_RESPELL[language].get(fold(t), t.lower()) for t in tokens]
+    return _library_value(" ".join(words), language)
+
+
+def number_word_spans(sentence: str, language: str = "en") -> list[tuple[int, int]]:
+    """Where runs of number words are in a sentence: words text2num reads, joined by spaces (and
+    hyphens in English) or by a connector where one may stand. A run may not start with a plural
+    scale word ("millions of people"). Whether a run writes one number is for :func:`words_value`.
+
+    >>> s = "Seven inspectors and twenty-six officers, millions of leaflets, two hundred and five."
+    >>> [s[a:b] for a, b in number_word_spans(s)]
+    ['Seven', 'twenty-six', 'two hundred and five']
+    """
+    spans: list[tuple[int, int]] = []
+    run: list[tuple[re.Match[str], int | None]] = []  # words of the current run, with their values
+
+    def close() -> None:
+        while run and run[-1][1] is None:  # a connector does not end a run
+            run.pop()
+        if run:
+            spans.append((run[0][0].start(), run[-1][0].end()))
+        run.clear()
+
+    for word in re.finditer(r"\w+", sentence):
+        joined = bool(run) and _JOINT[language].fullmatch(sentence, run[-1][0].end(), word.start()) is not None
+        n = _word_value(word.group(), language)
+        if joined and n is None and fold(word.group()) == _CONNECTOR[language] and _joins(run[-1][1], language):
+            run.append((word, None))
+            continue
+        if not (joined and n is not None):
+            close()
+        if n is not None and (run or not _vague(word.group(), language)):
+            run.append((word, n))
+    close()
+    return spans
+
+
+class _NumberWords:
+    """Runs of number words in one language, found like a compiled pattern's matches."""
+
+    _SPAN = re.compile(r".+", re.DOTALL)
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def finditer(self, sentence: str) -> Iterator[re.Match[str]]:
+        for start, end in number_word_spans(sentence, self.language):
+            match = self._SPAN.fullmatch(sentence, start, end)
+            if match is not None:
+                yield match
+
+
+NUMBER_WORDS = {lang: _NumberWords(lang) for lang in ("en", "es")}
 
 
 def parse_numeral(text: str, language: str = "en") -> str | None:
@@ -152,12 +195,15 @@ def scaled(value: str, factor: int) -> str:
 
 
 def scale_of(word: str, language: str) -> int | None:
-    """The factor a scale word after a numeral gives ("5 million", "2 mil millones")."""
-    tokens = fold(word).split()
+    """The factor a scale word after a numeral gives ("5 million", "2 mil millones").
+
+    >>> scale_of("million", "en"), scale_of("mil millones", "es"), scale_of("billones", "es"), scale_of("seven", "en")
+    (1000000, 1000000000, 1000000000000, None)
+    """
     factor = 1
-    for token in tokens:
-        scale = SCALES[language].get(token)
-        if scale is None:
+    for token in word.split():
+        n = _word_value(token, language)
+        if n is None or n < 100 or str(n).strip("0") != "1":
             return None
-        factor *= scale
+        factor *= n
     return factor
