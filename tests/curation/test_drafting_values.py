@@ -19,9 +19,10 @@ REPORT = (ROOT / "graph_data/sources/000_d7b107364416c09b.txt").read_text(encodi
 
 
 def brief(f: Found) -> tuple[str, ...]:
-    """What a case checks of a found value: kind, value, then precision, currency (+ "*" if inferred) or bound."""
+    """What a case checks of a found value: kind, value, then precision (and a date's relation, if any),
+    currency (+ "*" if inferred) or bound."""
     if f.kind in ("date", "period"):
-        return (f.kind, f.value, f.precision)
+        return (f.kind, f.value, f.precision) + ((f.relation,) if f.relation else ())
     if f.kind == "amount":
         return (f.kind, f.value, f.currency + ("*" if f.currency_inferred else ""), f.bound)
     return (f.kind, f.value, f.bound)
@@ -36,12 +37,12 @@ CASES = [
     ("The fund was set up in 2009.", "en", "", [("date", "2009", "year")]),
     ("From 2004 to 2009 the fund grew.", "en", "", [("period", "2004/2009", "year")]),
     ("Between 2008 and 2010 the fund grew.", "en", "", [("period", "2008/2010", "year")]),
-    ("July and August 2010 saw a campaign.", "en", "", [("period", "2010-07/2010-08", "month")]),
-    ("From March 2010 to date, nine fairs were held.", "en", "", [("date", "2010-03", "month"), ("count", "9", "exact")]),
-    ("It granted $17,926,386.00 pesos to the shelters.", "en", "", [("amount", "17926386.00", "MXN", "exact")]),
-    ("It granted 5 million pesos to the shelters.", "en", "", [("amount", "5000000", "MXN", "exact")]),
+    ("Between July and August 2010 a campaign ran.", "en", "", [("period", "2010-07/2010-08", "month")]),
+    ("From March 2010 to date, nine fairs were held.", "en", "", [("date", "2010-03", "month", "since"), ("count", "9", "exact")]),
+    ("It granted $17,926,386.00 pesos to the shelters.", "en", "", [("amount", "17926386.00", "", "exact")]),
+    ("It granted 5 million pesos to the shelters.", "en", "", [("amount", "5000000", "", "exact")]),
     ("It granted US$2 million to the shelters.", "en", "", [("amount", "2000000", "USD", "exact")]),
-    ("It granted 2 million dollars to the shelters.", "en", "", [("amount", "2000000", "USD", "exact")]),
+    ("It granted 2 million dollars to the shelters.", "en", "", [("amount", "2000000", "", "exact")]),
     ("It granted $1,500 to each shelter.", "en", "MXN", [("amount", "1500", "MXN*", "exact")]),
     ("It granted $1,500 to each shelter.", "en", "", [("amount", "1500", "", "exact")]),
     ("It granted more than $2.5 million to the shelters.", "en", "", [("amount", "2500000", "", "more-than")]),
@@ -70,9 +71,14 @@ CASES = [
     ("El fondo se creó en 2009.", "es", "", [("date", "2009", "year")]),
     ("De 2004 a 2009 el fondo creció.", "es", "", [("period", "2004/2009", "year")]),
     ("Entre 2008 y 2010 el fondo creció.", "es", "", [("period", "2008/2010", "year")]),
-    ("Desde abril de 2010 a la fecha se realizaron siete talleres.", "es", "", [("date", "2010-04", "month"), ("count", "7", "exact")]),
-    ("Se otorgaron 5 millones de pesos a los refugios.", "es", "", [("amount", "5000000", "MXN", "exact")]),
-    ("Se otorgaron $17.926.386,00 pesos a los refugios.", "es", "", [("amount", "17926386.00", "MXN", "exact")]),
+    (
+        "Desde abril de 2010 a la fecha se realizaron siete talleres.",
+        "es",
+        "",
+        [("date", "2010-04", "month", "since"), ("count", "7", "exact")],
+    ),
+    ("Se otorgaron 5 millones de pesos a los refugios.", "es", "", [("amount", "5000000", "", "exact")]),
+    ("Se otorgaron $17.926.386,00 pesos a los refugios.", "es", "", [("amount", "17926386.00", "", "exact")]),
     ("Se otorgaron $1,500 a cada refugio.", "es", "MXN", [("amount", "1500", "MXN*", "exact")]),
     ("Participan más de 26 dependencias.", "es", "", [("count", "26", "more-than")]),
     ("Se atendió a alrededor de 20,000 personas.", "es", "", [("count", "20000", "approximate")]),
@@ -96,10 +102,58 @@ CASES = [
         [("count", "1500", "exact"), ("count", "250", "exact")],
     ),
     ("Se abrieron veintiún oficinas.", "es", "", [("count", "21", "exact")]),
-    ("Se otorgaron 2 billones de pesos.", "es", "", [("amount", "2000000000000", "MXN", "exact")]),
+    ("Se otorgaron 2 billones de pesos.", "es", "MXN", [("amount", "2000000000000", "MXN*", "exact")]),
     # FICTIONAL, a plural scale word on its own names no number
     ("Millions of leaflets and tens of thousands of posters were printed.", "en", "", []),
     ("Se recibieron miles de denuncias y cientos de llamadas.", "es", "", []),
+    ("Millions of people and hundreds of thousands of families were reached.", "en", "", []),
+    ("Se atendió a miles de personas y a cientos de miles de familias.", "es", "", []),
+    ("Se destinaron millones de pesos a los refugios.", "es", "MXN", []),
+    # FICTIONAL, issue 16: the currency is the one the text names, else the country's where the word fits it
+    ("It granted 5 million pesos to the shelters.", "en", "MXN", [("amount", "5000000", "MXN*", "exact")]),
+    ("It granted 5 million pesos to the shelters.", "en", "COP", [("amount", "5000000", "COP*", "exact")]),
+    ("It granted 5 million pesos to the shelters.", "en", "USD", [("amount", "5000000", "", "exact")]),
+    ("It granted 2 million dollars to the shelters.", "en", "USD", [("amount", "2000000", "USD*", "exact")]),
+    ("It granted 2 million dollars to the shelters.", "en", "MXN", [("amount", "2000000", "", "exact")]),
+    ("It granted 2 million U.S. dollars to the shelters.", "en", "MXN", [("amount", "2000000", "USD", "exact")]),
+    ("It granted 5 million Mexican pesos to the shelters.", "en", "", [("amount", "5000000", "MXN", "exact")]),
+    ("It granted MXN 5 million to the shelters.", "en", "", [("amount", "5000000", "MXN", "exact")]),
+    ("It granted US$5 million pesos to the shelters.", "en", "", [("amount", "5000000", "USD", "exact")]),
+    ("It granted $5 million to the shelters.", "en", "GTQ", [("amount", "5000000", "", "exact")]),  # the quetzal is no "$"
+    ("Se otorgaron 5 millones de pesos mexicanos.", "es", "", [("amount", "5000000", "MXN", "exact")]),
+    ("Se otorgaron 5 millones de pesos colombianos.", "es", "MXN", [("amount", "5000000", "COP", "exact")]),
+    ("Se otorgaron 5 millones de dólares estadounidenses.", "es", "MXN", [("amount", "5000000", "USD", "exact")]),
+    ("Se otorgaron 5 millones de dólares.", "es", "MXN", [("amount", "5000000", "", "exact")]),
+    ("Se otorgaron $1,500.00 pesos M.N. a cada refugio.", "es", "MXN", [("amount", "1500.00", "MXN", "exact")]),
+    ("Se otorgaron $1,500.00 pesos M.N. a cada refugio.", "es", "", [("amount", "1500.00", "", "exact")]),
+    ("Se otorgaron 1,500 pesos moneda nacional a cada refugio.", "es", "MXN", [("amount", "1500", "MXN", "exact")]),
+    # FICTIONAL, issue 16: "and" makes a period only after "between"
+    ("July and August 2010 saw a campaign.", "en", "", [("date", "2010-07", "month"), ("date", "2010-08", "month")]),
+    ("In January and March 2009 the board met.", "en", "", [("date", "2009-01", "month"), ("date", "2009-03", "month")]),
+    ("In January 2008 and March 2009 the board met.", "en", "", [("date", "2008-01", "month"), ("date", "2009-03", "month")]),
+    ("Between January 2008 and March 2009 the board met.", "en", "", [("period", "2008-01/2009-03", "month")]),
+    ("La junta sesionó en enero y marzo de 2009.", "es", "", [("date", "2009-01", "month"), ("date", "2009-03", "month")]),
+    ("Entre enero y marzo de 2009 la junta sesionó.", "es", "", [("period", "2009-01/2009-03", "month")]),
+    ("De enero a marzo de 2009 la junta sesionó.", "es", "", [("period", "2009-01/2009-03", "month")]),
+    # FICTIONAL, issue 16: a date after "until", "before", "after" or "since" is no start date
+    ("The plan runs until 2012.", "en", "", [("date", "2012", "year", "until")]),
+    ("States must report by 2012.", "en", "", [("date", "2012", "year", "until")]),
+    ("The plan runs through the end of 2012.", "en", "", [("date", "2012", "year", "until")]),
+    ("The rules applied until October 7, 2009.", "en", "", [("date", "2009-10-07", "day", "until")]),
+    ("No shelter existed before 2005.", "en", "", [("date", "2005", "year", "before")]),
+    ("After 2006 the unit grew.", "en", "", [("date", "2006", "year", "after")]),
+    ("Since 2009 the unit has grown.", "en", "", [("date", "2009", "year", "since")]),
+    ("El plan dura hasta 2012.", "es", "", [("date", "2012", "year", "until")]),
+    ("Los estados informarán a más tardar en 2012.", "es", "", [("date", "2012", "year", "until")]),
+    ("Las reglas rigieron hasta el 7 de octubre de 2009.", "es", "", [("date", "2009-10-07", "day", "until")]),
+    ("No había refugios antes de 2005.", "es", "", [("date", "2005", "year", "before")]),
+    ("Después de 2006 la unidad creció.", "es", "", [("date", "2006", "year", "after")]),
+    ("Desde 2009 la unidad creció.", "es", "", [("date", "2009", "year", "since")]),
+    # FICTIONAL, issue 16: an English "1.234" may be a thousands dot of a translation: no value
+    ("The unit opened 1.234 cases.", "en", "", []),
+    ("It granted US$2.125 million to the shelters.", "en", "", []),
+    ("The share was 0.125 of the total.", "en", "", [("count", "0.125", "exact")]),
+    ("La unidad abrió 1.234 casos.", "es", "", [("count", "1234", "exact")]),
     # REPORT
     (
         "Insofar as the institutional framework is concerned, in January 2008 Mexico created the Special Prosecution Unit",
@@ -111,13 +165,13 @@ CASES = [
         "From 2004 to 2009, the PCS has allocated $17,926,386.00 pesos to finance 38 projects in different Mexican states",
         "en",
         "MXN",
-        [("period", "2004/2009", "year"), ("amount", "17926386.00", "MXN", "exact"), ("count", "38", "exact")],
+        [("period", "2004/2009", "year"), ("amount", "17926386.00", "MXN*", "exact"), ("count", "38", "exact")],
     ),
     (
         "In 2010, $539,600 pesos were provided to fund two projects on trafficking in persons.",
         "en",
         "MXN",
-        [("date", "2010", "year"), ("amount", "539600", "MXN", "exact"), ("count", "2", "exact")],
+        [("date", "2010", "year"), ("amount", "539600", "MXN*", "exact"), ("count", "2", "exact")],
     ),
     (
         "The Sistema Integral para la Atención de la Familia (Comprehensive Family Assistance Program) (DIF) allocated $7,100,000 in 2010",
@@ -129,13 +183,13 @@ CASES = [
         "In 2009, the Program to Protect and Assist Victims of Trafficking in Persons earmarked 5 million pesos",
         "en",
         "MXN",
-        [("date", "2009", "year"), ("amount", "5000000", "MXN", "exact")],
+        [("date", "2009", "year"), ("amount", "5000000", "MXN*", "exact")],
     ),
     (
         "From April 2010 to date, 60 important activities have been carried out under the campaign",
         "en",
         "MXN",
-        [("date", "2010-04", "month"), ("count", "60", "exact")],
+        [("date", "2010-04", "month", "since"), ("count", "60", "exact")],
     ),
     (
         "all of which has impacted on more than 18,000 people throughout the country.",
@@ -270,6 +324,11 @@ def test_list_items_share_the_lists_indicator(labels):
         ("17.926.386,00", "es", "17926386.00"),
         ("1.500", "es", "1500"),
         ("1,5", "en", None),
+        ("1.234", "en", None),  # a decimal, or a translation's thousands dot
+        ("12.500", "en", None),
+        ("0.125", "en", "0.125"),
+        ("2.5", "en", "2.5"),
+        ("1.234.567", "en", "1234567"),
         ("0800", "en", None),
     ],
 )

@@ -20,9 +20,9 @@ from rdflib import Literal
 
 import tipkg
 from tipkg.cli import main
-from tipkg.curation.intake import add_source, decode_text, detect_sections, heading_area
-from tipkg.curation.sources import load_sources
-from tipkg.errors import TipkgError
+from tipkg.curation.intake import _write_all, add_source, decode_text, detect_sections, heading_area
+from tipkg.curation.sources import load_sources, parse_source
+from tipkg.errors import DataError, TipkgError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "intake"
 SPANISH = (FIXTURES / "informe-es.txt").read_text(encoding="utf-8")
@@ -67,7 +67,14 @@ def test_decode_text_falls_back_from_utf8(data: bytes, text: str, encoding: str)
     [
         ("Report".encode("utf-16-le"), "r.txt: holds NUL characters (UTF-16 without a byte-order mark?)"),
         (codecs.BOM_UTF16_LE + b"R\x00e", "r.txt: starts with the byte-order mark of UTF-16 but is not UTF-16 (truncated data)"),
+        # UTF-8 but for one stray byte: read as Windows-1252 it would store "ProcuradurÃ­a" for good
+        (
+            "Procuraduría\nUna línea".encode() + b"\xff.",
+            "r.txt: byte 24 (line 2) is not UTF-8: 0xff (invalid start byte), though the text is UTF-8 elsewhere ('í' at byte 10)",
+        ),
+        ("Peña ".encode() + b"\xe9t\xe9", "r.txt: byte 6 (line 1) is not UTF-8: 0xe9 (invalid continuation byte)"),
     ],
+    ids=["utf-16 without a BOM", "truncated utf-16", "stray byte in utf-8", "windows-1252 word in utf-8"],
 )
 def test_decode_text_refuses_what_is_not_text(data: bytes, message: str) -> None:
     with pytest.raises(TipkgError, match="^" + re.escape(message)):
@@ -117,14 +124,63 @@ def test_heading_area(heading: str, area: str | None) -> None:
         ),
         ("Summary\nA line.\nSummary\nAnother line.\n", []),  # twice: it cannot mark where a section starts
         (
-            "Findings   of\tthe year\nIt ends with a colon:\nand goes on in lower case\nShort.\nIn short:\n",
-            [{"heading": "Findings of the year"}, {"heading": "In short:"}],
+            "Findings   of\tthe year\nIt ends with a colon:\nand goes on in lower case\nIt is short.\nIn short:\nReport.\n",
+            [{"heading": "Findings of the year"}, {"heading": "In short:"}, {"heading": "Report."}],
+        ),
+        # a heading is a line: its word in a sentence does not make it occur twice
+        (
+            "Prevention\nPrevention is the first aim.\nSummary\r\nSummary of the year.\n",
+            [{"heading": "Prevention", "area": "prevention"}, {"heading": "Summary"}],
         ),
     ],
-    ids=["english", "spanish", "repeated", "white space, colon, lower case, sentence"],
+    ids=["english", "spanish", "repeated", "white space, colon, lower case, sentence", "word also in the body"],
 )
 def test_detect_sections(text: str, sections: list[dict[str, str]]) -> None:
     assert detect_sections(text) == sections
+
+
+META = "id: ru-2012\nfile: ru-2012.txt\nsha256: {}\nlanguage: en\nsections:\n  - {{heading: {}}}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "heading", "start"),
+    [
+        ("Intro.\nPrevention is the first aim.\n  Prevention \nIt works.\n", "Prevention", 32),
+        ("Intro.\nActivities in\tthe Area\n", "Activities in the Area", 7),
+    ],
+)
+def test_the_loader_locates_a_heading_as_a_whole_line(text: str, heading: str, start: int) -> None:
+    meta = META.format(hashlib.sha256(text.encode()).hexdigest(), heading)
+    source = parse_source(meta, "ru-2012.yaml", text, "ru-2012.txt")
+    assert [(s.label, s.start) for s in source.sections] == [(heading, 0)] and source.section_at(start).label == heading
+
+
+@pytest.mark.parametrize(
+    ("text", "heading", "message"),
+    [
+        ("Intro.\nPrevention is the first aim.\n", "Prevention", "'Prevention' is no line of the text: expected one whole line"),
+        ("Summary\nA line.\nSummary\n", "Summary", "'Summary' is 2 lines of the text: expected one whole line"),
+    ],
+)
+def test_the_loader_refuses_a_heading_that_is_not_one_line(text: str, heading: str, message: str) -> None:
+    meta = META.format(hashlib.sha256(text.encode()).hexdigest(), heading)
+    with pytest.raises(DataError, match=re.escape(message)):
+        parse_source(meta, "ru-2012.yaml", text, "ru-2012.txt")
+
+
+def test_the_loader_refuses_the_ids_intake_refuses() -> None:
+    meta = "id: ru_2012\nfile: ru-2012.txt\nsha256: {}\nlanguage: en\n".format(hashlib.sha256(b"A text.").hexdigest())
+    with pytest.raises(DataError, match=re.escape("expected lower-case letters, digits and '-'")):
+        parse_source(meta, "ru-2012.yaml", "A text.", "ru-2012.txt")
+
+
+def test_a_file_written_meanwhile_is_never_replaced(tmp_path: Path) -> None:
+    # another intake wrote the metadata after this one checked that the name was free
+    (tmp_path / "ru-2012.yaml").write_text("id: ru-2012\n", encoding="utf-8")
+    files = [(tmp_path / "ru-2012.txt", b"A text.\n"), (tmp_path / "ru-2012.yaml", b"id: other\n")]
+    with pytest.raises(TipkgError, match=r"^ru-2012\.yaml: already exists \(written meanwhile\): nothing written$"):
+        _write_all(files, tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == {"ru-2012.yaml": b"id: ru-2012\n"}
 
 
 @pytest.fixture
@@ -237,6 +293,11 @@ def _english(root: Path, tmp_path: Path) -> str:
     return str(FIXTURES / "report-en.txt")
 
 
+def _stray_byte(root: Path, tmp_path: Path) -> str:
+    (tmp_path / "stray.txt").write_bytes(ENGLISH.encode() + "Procuraduría ".encode("cp1252") + "é".encode())
+    return str(tmp_path / "stray.txt")
+
+
 def _empty(root: Path, tmp_path: Path) -> str:
     (tmp_path / "empty.txt").write_bytes(codecs.BOM_UTF8 + b" \n\n")
     return str(tmp_path / "empty.txt")
@@ -254,6 +315,11 @@ def _empty(root: Path, tmp_path: Path) -> str:
         (lambda root, tmp: str(tmp / "missing.txt"), ["--id", "ru-2012"], "missing.txt: cannot be read (No such file or directory)"),
         (_fifo, ["--id", "ru-2012"], "pipe: not a regular file"),
         (_empty, ["--id", "ru-2012"], "empty.txt: empty: expected the text of a report"),
+        (
+            _stray_byte,
+            ["--id", "ru-2012"],
+            f"stray.txt: byte {len(ENGLISH.encode()) + 10} (line {ENGLISH.count(chr(10)) + 1}) is not UTF-8",
+        ),
         (
             _english,
             ["--id", "ru-2012", "--issued", "March 2013"],
@@ -273,6 +339,7 @@ def _empty(root: Path, tmp_path: Path) -> str:
         "missing",
         "not a file",
         "empty",
+        "stray byte",
         "issued in words",
         "no 13th month",
         "no 30 February",

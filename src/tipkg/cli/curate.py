@@ -53,7 +53,8 @@ def find(root: Path, name: str, limit: int) -> None:
 @click.option("-o", "--output", type=FILE, help="The draft file [default: graph_data/ID/_draft.yaml].")
 @click.option("--html", "html", type=FILE, help="Also write an offline review page here.")
 @click.option("--accept", "accept", type=FILE, help="Move the kept proposals of this draft into the curated files.")
-def draft(root: Path, source_id: str, output: Path | None, html: Path | None, accept: Path | None) -> None:
+@click.option("--force", is_flag=True, help="Replace an existing draft file or review page (a review in progress is lost).")
+def draft(root: Path, source_id: str, output: Path | None, html: Path | None, accept: Path | None, force: bool) -> None:
     """Propose records for a source (entities, dates, amounts, counts), each with its quote, for review."""
     from tipkg.curation.drafting.draft import accept_draft, write_draft
 
@@ -61,5 +62,5 @@ def draft(root: Path, source_id: str, output: Path | None, html: Path | None, ac
         for line in accept_draft(root, source_id, accept):
             click.echo(line)
         return
-    for line in write_draft(root, source_id, output=output, html=html):
+    for line in write_draft(root, source_id, output=output, html=html, force=force):
         click.echo(line)

@@ -1,17 +1,17 @@
 """Evidence coverage: which sentences of each source are cited by at least one fact.
 
-A sentence is *cited* when an evidence quote overlaps it, a *heading* when it is a short line
-without a verb's punctuation (section titles, numbering, annex links), and *not a fact* when the
+A sentence is *cited* when an evidence quote overlaps it, a *heading* when no fact can be read
+from it (a section title as intake detects one, a number alone, an annex link), and *not a fact* when the
 source's metadata lists it under ``uncited`` with a reason. Anything else is *missing*: a
 sentence that may state a fact nobody curated.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from tipkg.curation import sentences
+from tipkg.curation.headings import states_nothing
 from tipkg.curation.records import Mapping, Scalar
 from tipkg.curation.sources import Source, locate, meta_list
 from tipkg.errors import DataError
@@ -28,13 +28,6 @@ class Sentence:
     reason: str = ""
 
 
-def _is_heading(text: str) -> bool:
-    words = re.findall(r"[^\W\d_]+", text)
-    if len(words) <= 3 or text.startswith(("http://", "https://")):
-        return True
-    return not text.rstrip().endswith((".", ":", ";")) and len(words) <= 8
-
-
 def classify(source: Source, cited_spans: list[tuple[int, int]]) -> list[Sentence]:
     """Every sentence of a source with its status."""
     spans = sentences.split(source.text, source.language)
@@ -47,7 +40,7 @@ def classify(source: Source, cited_spans: list[tuple[int, int]]) -> list[Sentenc
             out.append(Sentence(start, end, text, CITED))
         elif (start, end) in declared:
             out.append(Sentence(start, end, text, NOT_A_FACT, declared[(start, end)]))
-        elif _is_heading(text):
+        elif states_nothing(" ".join(text.split())):
             out.append(Sentence(start, end, text, HEADING))
         else:
             out.append(Sentence(start, end, text, MISSING))

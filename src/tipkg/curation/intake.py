@@ -20,13 +20,14 @@ from pathlib import Path
 
 import yaml
 
+from tipkg.curation.headings import is_heading, line_counts
+from tipkg.curation.names import fold
 from tipkg.curation.records import MB, TEXT_MB_ENV, shown_path
-from tipkg.curation.sources import locate
+from tipkg.curation.sources import SOURCE_ID, SOURCE_ID_RULE
 from tipkg.curation.values import parse_temporal
 from tipkg.errors import TipkgError
 from tipkg.project import Project
 
-SOURCE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _URL = re.compile(r"^https?://\S+$")
 _NOT_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE  # a metadata value may hold only what a YAML file may
 
@@ -36,7 +37,13 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
     (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
 )
-_FALLBACKS = (("utf-8", "UTF-8"), ("cp1252", "windows-1252"), ("latin-1", "latin-1"))
+_FALLBACKS = (("cp1252", "windows-1252"), ("latin-1", "latin-1"))
+# A well-formed UTF-8 sequence of two to four bytes (RFC 3629): none occurs in a text of another encoding
+# but by chance, so a text holding one is UTF-8, and a byte that is not is a fault to correct, not a hint.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
 
 # The words by which a heading names an area of action, folded (no accents, lower case).
 AREA_NAMES = {
@@ -44,10 +51,6 @@ AREA_NAMES = {
     "prosecution": ("prosecution", "persecucion", "procuracion de justicia"),
     "protection": ("protection", "protective", "proteccion", "atencion a victimas"),
 }
-
-# A heading is a short line (as `tipkg coverage` counts one) that starts with a capital or a number;
-# it ends as no sentence does, or with a colon after a few words ("Prevention:").
-_MAX_HEADING_WORDS, _SHORT_HEADING_WORDS = 8, 3
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,9 @@ class Decoded:
 
 def decode_text(data: bytes, name: str) -> Decoded:
     """The text of ``data``: UTF-8 (a BOM dropped), UTF-16 with a BOM, else Windows-1252, else Latin-1.
+
+    A text that holds UTF-8 sequences is UTF-8: a byte of it that is not is refused, never read as
+    Windows-1252 with the rest (which would garble every accent of a text that cannot be edited later).
 
     >>> decode_text("Peña".encode("cp1252"), "r.txt")
     Decoded(text='Peña', note='text converted from windows-1252 to UTF-8 NFC by tipkg source add')
@@ -83,6 +89,12 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
                 return data.decode(codec), f"{encoding} with a byte-order mark"
             except UnicodeDecodeError as exc:
                 raise TipkgError(f"{name}: starts with the byte-order mark of {encoding} but is not {encoding} ({exc.reason})") from None
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError as exc:
+        utf8 = _UTF8_SEQUENCE.search(data)
+        if utf8:
+            raise TipkgError(f"{name}: {_not_utf8(data, exc, utf8.start())}") from None
     for codec, encoding in _FALLBACKS[:-1]:
         try:
             return data.decode(codec), encoding
@@ -92,44 +104,35 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     return data.decode(codec), encoding
 
 
-def fold(text: str) -> str:
-    """``text`` without accents, in lower case, its white space single: how headings are compared."""
-    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
+def _not_utf8(data: bytes, exc: UnicodeDecodeError, utf8_at: int) -> str:
+    """Where a text that is UTF-8 elsewhere is not, and what to do (offsets count bytes from 0, lines from 1)."""
+    bad, line = exc.start, data.count(b"\n", 0, exc.start) + 1
+    shown = data[bad : exc.end].hex(" ")
+    good = data[utf8_at : utf8_at + 4].decode("utf-8", errors="ignore")[:1]
+    return (
+        f"byte {bad} (line {line}) is not UTF-8: 0x{shown} ({exc.reason}), though the text is UTF-8 elsewhere "
+        f"({good!r} at byte {utf8_at}): correct that byte, or convert the whole file to UTF-8 first"
+    )
 
 
 def heading_area(heading: str) -> str | None:
     """The one area of action a heading names (``Activities in the Area of Prevention``), if it names one."""
-    folded = fold(heading)
+    folded = " ".join(fold(heading).split())
     areas = [area for area, names in AREA_NAMES.items() if any(re.search(rf"\b{re.escape(n)}\b", folded) for n in names)]
     return areas[0] if len(areas) == 1 else None
-
-
-def is_heading(line: str) -> bool:
-    """A section title: a short line, not a sentence, not an address, starting with a capital or a number.
-
-    >>> is_heading("2. Prosecution"), is_heading("Prevention:"), is_heading("It ends."), is_heading("and so on")
-    (True, True, False, False)
-    """
-    words = re.findall(r"[^\W\d_]+", line)
-    if not words or len(words) > _MAX_HEADING_WORDS or line.startswith(("http://", "https://")):
-        return False
-    if not (line[0].isdigit() or words[0][0].isupper()) or _NOT_PRINTABLE.search(line):
-        return False
-    if line.endswith((".", ";", ",", "!", "?")):
-        return False
-    return len(words) <= _SHORT_HEADING_WORDS or not line.endswith(":")
 
 
 def detect_sections(text: str) -> list[dict[str, str]]:
     """The headings of ``text`` in order, each ``{heading, area}`` (area where it names one).
 
-    Only a heading that occurs once in the text is kept: it is what marks where its section starts.
+    Only a heading that is once a whole line of the text is kept (as the loader locates it): it is what
+    marks where its section starts. Its words may occur in sentences too.
     """
     sections = []
-    for match in re.finditer(r"[^\n]+", text):
-        heading = " ".join(match.group().split())
-        if heading and is_heading(heading) and len(locate(text, heading)) == 1:
+    counts = line_counts(text)
+    for line in text.split("\n"):
+        heading = " ".join(line.split())
+        if heading and is_heading(heading) and counts[heading] == 1:
             area = heading_area(heading)
             sections.append({"heading": heading, "area": area} if area else {"heading": heading})
     return sections
@@ -147,7 +150,7 @@ def first_line(text: str) -> str:
 def check_arguments(source_id: str, issued: str | None, url: str | None) -> None:
     """Refuse an id, a date or an address the build would refuse."""
     if not SOURCE_ID.match(source_id):
-        raise TipkgError(f"source id {source_id!r}: expected lower-case letters, digits and '-'")
+        raise TipkgError(f"source id {source_id!r}: expected {SOURCE_ID_RULE}")
     if issued is not None and parse_temporal(issued) is None:
         raise TipkgError(f"--issued {issued!r}: expected a date like 2011, 2011-03 or 2011-03-15")
     if url is not None and not _URL.match(url):
@@ -273,9 +276,12 @@ def _refuse_duplicate(stored: bytes, directory: Path, existing: dict[Path, tuple
 
 
 def _write_all(files: list[tuple[Path, bytes]], root: Path) -> None:
-    """Write every file or none: each to a temporary file beside it, then all renamed (the metadata last)."""
+    """Write every file or none: each to a temporary file beside it, then each linked to its name (the metadata last).
+
+    A link is never made over a file: one written meanwhile under the same name stops the intake.
+    """
     temporary: list[tuple[Path, Path]] = []
-    renamed: list[Path] = []
+    linked: list[Path] = []
     try:
         for dest, data in files:
             fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
@@ -284,11 +290,22 @@ def _write_all(files: list[tuple[Path, bytes]], root: Path) -> None:
                 f.write(data)
             os.chmod(name, 0o644)
         for tmp, dest in temporary:
-            os.replace(tmp, dest)
-            renamed.append(dest)
+            os.link(tmp, dest)
+            linked.append(dest)
+    except FileExistsError as exc:
+        _undo(temporary, linked)
+        raise TipkgError(
+            f"{shown_path(Path(exc.filename2 or exc.filename), root)}: already exists (written meanwhile): nothing written"
+        ) from None
     except OSError as exc:
-        for tmp, _dest in temporary:
-            tmp.unlink(missing_ok=True)
-        for dest in renamed:
-            dest.unlink(missing_ok=True)
+        _undo(temporary, linked)
         raise TipkgError(f"{shown_path(files[0][0].parent, root)}: cannot write the source ({exc.strerror})") from None
+    for tmp, _dest in temporary:
+        tmp.unlink(missing_ok=True)
+
+
+def _undo(temporary: list[tuple[Path, Path]], linked: list[Path]) -> None:
+    for tmp, _dest in temporary:
+        tmp.unlink(missing_ok=True)
+    for dest in linked:
+        dest.unlink(missing_ok=True)

@@ -8,11 +8,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tipkg.curation.headings import line_spans
 from tipkg.curation.records import TEXT_MB_ENV, Limits, Mapping, Scalar, Sequence, Value, parse_yaml, read_input, shown_path
 from tipkg.curation.values import short
 from tipkg.errors import DataError
 
-_ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+# A source id names its folder of records too, and the build skips a folder whose name starts with '_'.
+SOURCE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SOURCE_ID_RULE = "lower-case letters, digits and '-'"
 
 
 @dataclass(frozen=True)
@@ -130,8 +133,8 @@ def parse_source(meta_text: str, meta_path: str, text: str, text_name: str, max_
         raise DataError(meta_path, meta.line, "file", "expected a mapping of source metadata")
     source_id = _scalar(meta, "id", meta_path)
     assert source_id is not None
-    if not _ID.match(source_id):
-        raise DataError(meta_path, meta.lines["id"], "id", "expected lower-case letters, digits and '-'")
+    if not SOURCE_ID.match(source_id):
+        raise DataError(meta_path, meta.lines["id"], "id", f"expected {SOURCE_ID_RULE}")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     declared = _scalar(meta, "sha256", meta_path)
     if declared != digest:
@@ -149,6 +152,7 @@ def parse_source(meta_text: str, meta_path: str, text: str, text_name: str, max_
 
 
 def _sections(meta: Mapping, path: str, text: str) -> list[Section]:
+    """The sections the metadata's headings start, each heading located as a whole line (as intake detects it)."""
     entries = meta.items.get("sections")
     if entries is None:
         return [Section("whole text", 0, len(text), None)]
@@ -160,10 +164,10 @@ def _sections(meta: Mapping, path: str, text: str) -> list[Section]:
             raise DataError(path, entry.line, "sections", "expected a mapping {heading, area}")
         heading = _scalar(entry, "heading", path)
         assert heading is not None
-        spans = locate(text, heading)
+        spans = line_spans(text, heading)
         if len(spans) != 1:
-            where = "does not occur" if not spans else f"occurs {len(spans)} times"
-            raise DataError(path, entry.line, "sections.heading", f"{heading!r} {where} in the text: expected once")
+            where = "is no line" if not spans else f"is {len(spans)} lines"
+            raise DataError(path, entry.line, "sections.heading", f"{heading!r} {where} of the text: expected one whole line")
         label = _scalar(entry, "label", path, required=False) or heading
         starts.append((spans[0][0], label, _scalar(entry, "area", path, required=False)))
     starts.sort()

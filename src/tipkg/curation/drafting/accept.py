@@ -2,22 +2,41 @@
 source's curated files, after the build's loader has checked them.
 
 All kept proposals are loaded with the project's curated data; a proposal the loader refuses
-(unknown reference, quote not found, bad value) is reported as ``file:line: field: message``, left
-out, and the rest loaded again, until what is left loads. What loads is appended to
-``graph_data/ID/<kind>.yaml`` (created with ``source: ID``) without the draft-only keys; the
-draft keeps the refused and the not accepted.
+(unknown reference, quote not found, bad value), or whose ``_kind`` names no curated file, is
+reported as ``file:line: field: message``, left out, and the rest loaded again, until what is left
+loads. What loads is appended to ``graph_data/ID/<kind>.yaml`` (created with ``source: ID``)
+without the draft-only keys; the draft keeps the refused and the not accepted.
+
+Records are written from the project's own parse (every scalar the text it was checked as, quoted
+where YAML would read it otherwise: ``NO``, ``12:30``, ``010``), never through YAML's implicit
+typing, so a curated file holds exactly what was checked. Every file's new text is prepared and
+checked before any is written, and each is then replaced whole: a failure before the writes
+changes nothing.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-from tipkg.curation.drafting.proposals import ACCEPT, DRAFT_KEYS, KIND, dump_records
-from tipkg.curation.records import CuratedFile, Mapping, Scalar, load_curated, parse_curated, read_input, shown_path
+from tipkg.curation.drafting.draft import FILES, write_atomically
+from tipkg.curation.drafting.proposals import ACCEPT, DRAFT_KEYS, KIND
+from tipkg.curation.records import (
+    CuratedFile,
+    Mapping,
+    Scalar,
+    Sequence,
+    Value,
+    load_curated,
+    parse_curated,
+    parse_yaml,
+    read_input,
+    shown_path,
+)
 from tipkg.errors import DataError, TipkgError
+
+_RECORDS = re.compile(r"^records\s*:", re.MULTILINE)
 
 
 def _strip(record: Mapping) -> Mapping:
@@ -28,6 +47,18 @@ def _strip(record: Mapping) -> Mapping:
 def _kept(record: Mapping) -> bool:
     value = record.items.get(ACCEPT)
     return isinstance(value, Scalar) and (value.text or "").lower() in ("true", "yes")
+
+
+def _kind(record: Mapping, shown: str) -> str | DataError:
+    """The curated file a record goes to, or why it names none (it goes into a path)."""
+    value = record.items.get(KIND)
+    text = value.text if isinstance(value, Scalar) else None
+    if text in FILES:
+        return str(text)
+    expected = f"expected one of {', '.join(sorted(FILES))}"
+    if value is None:
+        return DataError(shown, record.line, KIND, f"missing: {expected}")
+    return DataError(shown, record.lines[KIND], KIND, f"{json.dumps(text) if text is not None else 'not a name'}: {expected}")
 
 
 def refusals(root: Path, shown: str, source_id: str, kept: list[Mapping]) -> dict[int, DataError]:
@@ -43,6 +74,10 @@ def refusals(root: Path, shown: str, source_id: str, kept: list[Mapping]) -> dic
     sources = load_sources(project.sources_dir, root, project.limits)
     curated = [load_curated(p, root, project.limits) for p in curated_files(project.data_dir)]
     refused: dict[int, DataError] = {}
+    for i, record in enumerate(kept):
+        kind = _kind(record, shown)
+        if isinstance(kind, DataError):
+            refused[i] = kind
     while True:
         left = [(i, r) for i, r in enumerate(kept) if i not in refused]
         draft = CuratedFile(shown, source_id, [_strip(r) for _, r in left])
@@ -58,39 +93,107 @@ def refusals(root: Path, shown: str, source_id: str, kept: list[Mapping]) -> dic
 
 def accept(root: Path, source_id: str, file: Path) -> list[str]:
     """Move the kept proposals of draft ``file``; return one line per file written and per refusal."""
-    shown = shown_path(file.resolve(), root.resolve())
+    root = root.resolve()
+    shown = shown_path(file.resolve(), root)
     text = read_input(file, shown, 4.0)
     parsed = parse_curated(text, shown)
     if parsed.source not in (None, source_id):
         raise TipkgError(f"{shown}: a draft of source {parsed.source!r}, not {source_id!r}")
-    plain: list[dict[str, Any]] = yaml.safe_load(text).get("records") or []
     kept = [i for i, r in enumerate(parsed.records) if _kept(r)]
     refused = refusals(root, shown, source_id, [parsed.records[i] for i in kept])
     moved = {kept[i] for i in range(len(kept)) if i not in refused}
     lines = [str(error) for _, error in sorted(refused.items())]
-    by_kind: dict[str, list[dict[str, Any]]] = {}
+    by_kind: dict[str, list[Mapping]] = {}
     for i in sorted(moved):
-        record = {k: v for k, v in plain[i].items() if k not in DRAFT_KEYS}
-        by_kind.setdefault(str(plain[i].get(KIND) or "records"), []).append(record)
+        record = parsed.records[i]
+        by_kind.setdefault(str(_kind(record, shown)), []).append(_strip(record))
+    writes: list[tuple[Path, str]] = []
     for kind, records in by_kind.items():
         target = root / "graph_data" / source_id / f"{kind}.yaml"
-        lines.append(f"{shown_path(target, root)}: {_append(target, source_id, records)} records added")
-    rest = [plain[i] for i in range(len(plain)) if i not in moved]
-    head = text[: text.find("records:")] if "records:" in text else f"source: {source_id}\n"
-    file.write_text(head + "records:\n" + dump_records(rest) if rest else head + "records: []\n", encoding="utf-8")
+        writes.append((target, _appended(target, shown_path(target, root), source_id, records)))
+        lines.append(f"{shown_path(target, root)}: {len(records)} records added")
+    rest = [r for i, r in enumerate(parsed.records) if i not in moved]
+    found = _RECORDS.search(text)
+    head = text[: found.start()] if found else f"source: {source_id}\n"
+    new_draft = head + ("records:\n" + records_text(rest) if rest else "records: []\n")
+    _check(new_draft, shown, rest)
+    writes.append((file, new_draft))
+    for path, new in writes:  # all checked: now written, each whole
+        write_atomically(path, new)
     lines.append(f"{shown}: {len(moved)} moved, {len(refused)} refused, {len(rest) - len(refused)} not accepted")
     return lines
 
 
-def _append(target: Path, source_id: str, records: list[dict[str, Any]]) -> int:
-    """Append records to a curated file (created with ``source: ID``), checking it still parses."""
-    old = target.read_text(encoding="utf-8") if target.exists() else f"source: {source_id}\nrecords:\n"
+def _appended(target: Path, shown: str, source_id: str, records: list[Mapping]) -> str:
+    """The text of a curated file (created with ``source: ID``) with ``records`` appended, checked to
+    parse to its old records and exactly these."""
+    old = read_input(target, shown, 4.0) if target.exists() else f"source: {source_id}\nrecords:\n"
+    before = parse_curated(old, shown).records if target.exists() else []
     if old.rstrip().endswith("records: []"):
         old = old.rstrip()[: -len("[]")].rstrip() + "\n"
-    new = old.rstrip("\n") + "\n\n" + dump_records(records)
-    before = len(parse_curated(old, str(target)).records) if target.exists() else 0
-    if len(parse_curated(new, str(target)).records) != before + len(records):
-        raise TipkgError(f"{target}: its records are not the last key of the file: add the proposals by hand")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(new, encoding="utf-8")
-    return len(records)
+    new = old.rstrip("\n") + "\n\n" + records_text(records)
+    _check(new, shown, [*before, *records], "its records are not the last key of the file: add the proposals by hand")
+    return new
+
+
+def _check(text: str, shown: str, records: list[Mapping], problem: str = "would not hold the records checked") -> None:
+    after = parse_curated(text, shown).records
+    if [plain(r) for r in after] != [plain(r) for r in records]:
+        raise TipkgError(f"{shown}: {problem}")
+
+
+def plain(value: Value) -> object:
+    """A parsed value without its line numbers: what two parses must agree on."""
+    if isinstance(value, Scalar):
+        return value.text
+    if isinstance(value, Sequence):
+        return [plain(v) for v in value.items]
+    return {k: plain(v) for k, v in value.items.items()}
+
+
+# ---------------------------------------------------------------- writing parsed values back as YAML
+
+
+def scalar_text(text: str | None) -> str:
+    """A scalar as YAML that the project's parser reads back as ``text``: plain where it does, else
+    double-quoted (JSON's escapes are YAML's; line and paragraph separators escaped too)."""
+    if text is None:
+        return "null"
+    if text and "\n" not in text:
+        try:
+            back = parse_yaml(f"k: {text}\n", "")
+        except DataError:
+            back = None
+        if isinstance(back, Mapping) and back.items.get("k") == Scalar(text, 1):
+            return text
+    quoted = json.dumps(text, ensure_ascii=False)
+    return quoted.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
+
+
+def _block(value: Value, indent: int) -> list[str]:
+    """The lines of a mapping or list, ``indent`` spaces in."""
+    pad = " " * indent
+    out: list[str] = []
+    if isinstance(value, Mapping):
+        for k, v in value.items.items():
+            out += _entry(f"{pad}{scalar_text(k)}:", v, indent + 2)
+    elif isinstance(value, Sequence):
+        for v in value.items:
+            out += _entry(f"{pad}-", v, indent + 2)
+    return out
+
+
+def _entry(lead: str, value: Value, indent: int) -> list[str]:
+    if isinstance(value, Scalar):
+        return [f"{lead} {scalar_text(value.text)}"]
+    if not value.items:
+        return [f"{lead} {'{}' if isinstance(value, Mapping) else '[]'}"]
+    if isinstance(value, Mapping) and lead.lstrip() == "-":  # "- key: value", the next keys under it
+        first, *rest = _block(value, indent)
+        return [lead + " " + first.lstrip(), *rest]
+    return [lead, *_block(value, indent)]
+
+
+def records_text(records: list[Mapping]) -> str:
+    """Records as the items of a ``records:`` list (two spaces in), one blank line between them."""
+    return "\n".join("\n".join(_entry("  -", r, 4)) + "\n" for r in records)

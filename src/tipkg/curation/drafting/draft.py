@@ -1,5 +1,6 @@
 """``tipkg draft ID``: proposals of records for a source, written for review (file I/O here; the
-patterns live in :mod:`.entities` and :mod:`.values`, the page in :mod:`.review`).
+source's sentences and country in :mod:`.reading`; the patterns in :mod:`.entities`, :mod:`.values`
+and :mod:`.places`; the page in :mod:`.review`).
 
 For each sentence: an ``about:`` record per entity of the graph it names; a record per new entity
 it names; its dates as facts of the one entity it is about; its amounts as funding allocations;
@@ -9,35 +10,29 @@ where it occurs twice), so each quote is found once in the source.
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tipkg.curation.drafting.entities import NewEntity, new_entities, slug
-from tipkg.curation.drafting.places import COUNTRY, PlaceMention, country_code, gazetteer, place_mentions, resolve
+from tipkg.curation.drafting.places import COUNTRY, PlaceMention, gazetteer, place_mentions, resolve
 from tipkg.curation.drafting.proposals import Proposal, draft_text
+from tipkg.curation.drafting.reading import Sentence, country_currency, sentences, source_country
 from tipkg.curation.names import Mention, NameEntry, NameIndex, key
-from tipkg.curation.sources import Source, load_sources, locate
+from tipkg.curation.records import shown_path
+from tipkg.curation.sources import Source, load_sources
 from tipkg.errors import TipkgError
 
-# Where a source's "$" is the country's currency: the country by its ISO code or its gov/ id.
-CURRENCIES = {
-    "mx": "MXN",
-    "mexico": "MXN",
-    "us": "USD",
-    "united-states": "USD",
-    "gt": "GTQ",
-    "guatemala": "GTQ",
-    "co": "COP",
-    "colombia": "COP",
-}
 # Verbs that make a date a founding date (else a start date).
 _FOUNDED = re.compile(r"\b(creat|establish|found|set up|cre[óa]|establec|fund[óa])", re.IGNORECASE)
 # Words that date a count at the report's date.
 _TO_DATE = re.compile(r"\b(to date|at present|currently|so far|a la fecha|hasta la fecha|actualmente)\b", re.IGNORECASE)
 _PERFECT = re.compile(r"\b(?:has|have|ha|han)\s+(?:been\s+|sido\s+)?[a-záéíóú]+(?:ed|en|ado|ido)\b", re.IGNORECASE)
+# The bounds a figure is proposed with: a count exact or "more than" (observedMoreThan), an amount exact.
+_PROPOSED = {"count": ("exact", "more-than"), "amount": ("exact",)}
 _LEGAL = ("Law", "Regulation", "InternationalInstrument", "LegalInstrument", "Guideline")
 # File of each proposed class.
 KINDS = {
@@ -55,55 +50,19 @@ KINDS = {
     "Country": "places",
     "FederalEntity": "places",
 }
-
-
-@dataclass
-class Sentence:
-    start: int
-    end: int
-    text: str
-    quote: str | None  # a unique quote of the source holding the sentence, or None if there is none
-
-
-def sentences(source: Source) -> list[Sentence]:
-    """The source's sentences, each with the shortest unique quote that holds it."""
-    from tipkg.curation.sentences import split
-
-    spans = split(source.text, source.language)
-    out = []
-    for i, (start, end) in enumerate(spans):
-        quote = None
-        for last in range(i, min(i + 3, len(spans))):
-            candidate = " ".join(source.text[start : spans[last][1]].split())
-            if len(locate(source.text, candidate)) == 1:
-                quote = candidate
-                break
-        out.append(Sentence(start, end, source.text[start:end], quote))
-    return out
-
-
-def country_currency(source: Source) -> str | None:
-    """The currency a bare "$" stands for: that of the country the metadata names (``country``,
-    or a ``gov/<country>`` creator or author), else None."""
-    for field in ("country", "creator", "author"):
-        value = source.meta.items.get(field)
-        text = getattr(value, "text", None) or ""
-        name = text.removeprefix("gov/").lower() if field == "country" or text.startswith("gov/") else ""
-        if name in CURRENCIES:
-            return CURRENCIES[name]
-    return None
-
-
-def source_country(source: Source) -> str | None:
-    """The alpha-2 code of the country the metadata names (``country``, or a ``gov/<country>``
-    creator or author): the country whose states the report's state names are taken to be."""
-    for field in ("country", "creator", "author"):
-        text = getattr(source.meta.items.get(field), "text", None) or ""
-        if field == "country" or text.startswith("gov/"):
-            code = country_code(text)
-            if code:
-                return code
-    return None
+# Every curated file a proposal can go to (``_kind``): those above and ``actors``, for the rest.
+FILES = frozenset({*KINDS.values(), "actors"})
+# A verb of which the entity named just before it is the subject: one who gives money, or receives it.
+_AUX = r"(?:\s*\([^()]*\))?(?:\s+(?:has|have|had|also|ha|han|había|también))*\s+"
+_GIVES = re.compile(
+    _AUX + r"(?:gave|gives|give|given|granted|grants|allocated|allocates|donated|donates|funded|funds|provided|provides|"
+    r"otorgó|otorga|asignó|asigna|destinó|destina|donó|dona|financió|financia|aportó|aporta)\b",
+    re.IGNORECASE,
+)
+_RECEIVES = re.compile(
+    _AUX + r"(?:received|receives|obtained|obtains|recibió|recibe|obtuvo|obtiene)\b",
+    re.IGNORECASE,
+)
 
 
 class Drafter:
@@ -125,6 +84,7 @@ class Drafter:
         self._counter: Counter[str] = Counter()
         self._new_names: dict[str, str] = {}  # each name of a proposed entity -> its id
         self._index_of_new: NameIndex | None = None
+        self.left_out = 0  # the figures the text bounds or rounds ("about 20,000"): no value to propose
 
     def run(self) -> list[Proposal]:
         for sentence in sentences(self.source):
@@ -148,10 +108,10 @@ class Drafter:
         quote = sentence.quote
         assert quote is not None
         mentions = self.index.mentions(sentence.text)
-        subjects: dict[str, int] = {}  # each entity the sentence names -> where it first does
+        subjects: dict[str, tuple[int, int]] = {}  # each entity the sentence names -> where it first does
         for mention in mentions:
             if mention.id not in subjects:
-                subjects[mention.id] = mention.start
+                subjects[mention.id] = (mention.start, mention.end)
                 record = {"about": mention.id, "evidence": quote}
                 reason = f"names {mention.id} as {mention.name!r}"
                 self._add(KINDS.get(self._class(mention.id), "actors"), record, 0.8, reason, sentence, (mention.start, mention.end))
@@ -160,9 +120,9 @@ class Drafter:
         for entity in new_entities(sentence.text):
             local = self.entity(entity, sentence, mentions)
             if local:
-                subjects.setdefault(local, entity.start)
+                subjects.setdefault(local, (entity.start, entity.end))
         for mention in self._draft_index().mentions(sentence.text):  # entities proposed earlier, by any of their names
-            subjects.setdefault(mention.id, mention.start)
+            subjects.setdefault(mention.id, (mention.start, mention.end))
         self.values(sentence, subjects)
 
     def _draft_index(self) -> NameIndex:
@@ -201,7 +161,7 @@ class Drafter:
                 return self._graph_places[key(name)]
         return self.places.get(code)
 
-    def place(self, mention: PlaceMention, sentence: Sentence, mentions: list[Mention], subjects: dict[str, int]) -> None:
+    def place(self, mention: PlaceMention, sentence: Sentence, mentions: list[Mention], subjects: dict[str, tuple[int, int]]) -> None:
         """Propose a country or state the graph and this draft do not hold yet (once); name one they hold."""
         if any(m.start < mention.end and mention.start < m.end for m in mentions):
             return  # the graph's name holding it was matched (the longest wins)
@@ -213,7 +173,7 @@ class Drafter:
         known = self._place_id(place.code)
         if known:
             if known not in self.places.values() and known not in subjects:  # the graph's, by another name
-                subjects[known] = mention.start  # one about: record per sentence, as for the graph's other names
+                subjects[known] = (mention.start, mention.end)  # one about: record per sentence, as for the graph's other names
                 reason = f"names {known} ({place.code}) as {mention.text!r}"
                 self._add("places", {"about": known, "evidence": sentence.quote}, 0.8, reason, sentence, span)
             return
@@ -233,7 +193,7 @@ class Drafter:
         self._add("places", record, confidence, reason, sentence, span)
         self.places[place.code] = local
 
-    def values(self, sentence: Sentence, subjects: dict[str, int]) -> None:
+    def values(self, sentence: Sentence, subjects: dict[str, tuple[int, int]]) -> None:
         from tipkg.curation.drafting.indicators import attach_indicator
         from tipkg.curation.drafting.values import find_list_items, find_values
 
@@ -244,30 +204,49 @@ class Drafter:
         for item in found:
             if item.kind in ("date", "period") and subjects and not (figures and period):
                 self.date(sentence, item, subjects)
+            elif item.kind in ("amount", "count") and item.bound not in _PROPOSED[item.kind]:
+                self.left_out += 1  # "about 20,000", "at least 26", "fewer than 10": no value to propose
             elif item.kind == "amount":
-                self.amount(sentence, item, list(subjects), period)
+                self.amount(sentence, item, subjects, period)
             elif item.kind == "count":
                 indicator = attach_indicator(sentence.text, item, self.indicators)
                 self.count(sentence, item, indicator, list(subjects), period, None)
         for label, item in find_list_items(sentence.text, self.source.language):
+            if item.bound not in _PROPOSED["count"]:
+                self.left_out += 1
+                continue
             indicator = attach_indicator(sentence.text, item, self.indicators)
             self.count(sentence, item, indicator, list(subjects), period, label)
 
-    def date(self, sentence: Sentence, item: Any, subjects: dict[str, int]) -> None:
-        """A date (or period) as a fact of the entity named next after it (else last before it)."""
-        after = [s for s in subjects if subjects[s] >= item.end]  # "in 2008 Mexico created the X": what follows the date
-        subject = min(after, key=subjects.__getitem__) if after else max(subjects, key=subjects.__getitem__)
+    def date(self, sentence: Sentence, item: Any, subjects: dict[str, tuple[int, int]]) -> None:
+        """A date (or period) as a fact of the entity named last before it, else first after it
+        ("In 2008 Mexico created the X"): "until 2010" ends, "since 2010" starts, "before" and
+        "after" give no date; only a date the text gives as such, with a founding verb, founds."""
+        relation = item.relation
+        if relation in ("before", "after"):
+            return
+        before = [s for s in subjects if subjects[s][0] < item.start]
+        after = [s for s in subjects if subjects[s][0] >= item.end] or list(subjects)  # (else one inside it)
+        subject = max(before, key=lambda s: subjects[s][0]) if before else min(after, key=lambda s: subjects[s][0])
         cls = self._class(subject)
         record: dict[str, Any] = {"about": subject}
         if item.kind == "period":
             record["startDate"], record["endDate"] = item.value.split("/")
+        elif relation in ("until", "by", "through"):
+            record["endDate"] = item.value
+        elif relation == "since":
+            record["startDate"] = item.value
         elif cls in _LEGAL:
             record["legislationDate"] = item.value
         else:
             record["foundingDate" if _FOUNDED.search(sentence.text) else "startDate"] = item.value
         record["evidence"] = sentence.quote
-        reason = f"{item.reason}; {subject} is the entity named next to it" + (f" of {len(subjects)}" if len(subjects) > 1 else "")
-        confidence = item.confidence * (0.7 if len(subjects) == 1 else 0.5)
+        first = min(subjects, key=lambda s: subjects[s][0])
+        visible = subject == first and subject in before  # named first, before the date: the subject one can see
+        where = "named last before it" if before else "named first after it"
+        reason = f"{item.reason}; {subject} is the entity {where}" + (f" of {len(subjects)}" if len(subjects) > 1 else "")
+        reason += "" if visible else ": it may not be the sentence's subject"
+        confidence = item.confidence * (0.7 if visible else 0.5)
         self._add(KINDS.get(cls, "actors"), record, confidence, reason, sentence, (item.start, item.end))
 
     def _as_of(self, text: str) -> dict[str, str]:
@@ -276,7 +255,9 @@ class Drafter:
         issued = getattr(self.source.meta.items.get("issued"), "text", None)
         return {"asOf": issued} if issued and (_TO_DATE.search(text) or _PERFECT.search(text)) else {}
 
-    def amount(self, sentence: Sentence, item: Any, subjects: list[str], period: dict[str, str]) -> None:
+    def amount(self, sentence: Sentence, item: Any, subjects: dict[str, tuple[int, int]], period: dict[str, str]) -> None:
+        """An exact amount as an allocation: through the one fund or program the sentence names; from
+        the one entity that gives it ("X granted"), to the one that receives it ("X received")."""
         self._counter["allocation"] += 1
         amount: dict[str, Any] = {"value": item.value}
         if item.currency:
@@ -286,11 +267,16 @@ class Drafter:
         local = self._id("allocation", f"{self.source.id}-{self._counter['allocation']}")
         record: dict[str, Any] = {"id": local, "type": "FundingAllocation", "evidence": sentence.quote, "amount": amount, **period}
         channels = [s for s in subjects if self._class(s) in ("Fund", "FundingProgram", "Program", "NationalProgram")]
-        funders = [s for s in subjects if s not in channels]
+        others = [s for s in subjects if s not in channels]
+        text = sentence.text
+        funders = [s for s in others if _GIVES.match(text, subjects[s][1])]
+        beneficiaries = [s for s in others if _RECEIVES.match(text, subjects[s][1])]
         if len(channels) == 1:
             record["fundingChannel"] = channels[0]
-        elif len(funders) == 1:
+        if len(funders) == 1:
             record["funder"] = funders[0]
+        if len(beneficiaries) == 1:
+            record["beneficiary"] = beneficiaries[0]
         reason = item.reason + ("" if item.currency else "; no currency: the source's country is not known")
         self._add("funding", record, item.confidence, reason, sentence, (item.start, item.end))
 
@@ -309,8 +295,6 @@ class Drafter:
         if len(subjects) == 1:
             record["concerns"] = subjects[0]
         reason = item.reason + (f"; item {label!r} of a list" if label else "") + ("" if indicator else "; no indicator found: give one")
-        if item.bound not in ("exact", "more-than"):
-            reason += f"; the text gives it as {item.bound}: say so in a note"
         self._add("statistics", record, item.confidence * (1.0 if indicator else 0.6), reason, sentence, (item.start, item.end))
 
     def _class(self, local: str) -> str:
@@ -337,6 +321,11 @@ def _period(dates: list[Any]) -> dict[str, str]:
 
 def draft(root: Path, source_id: str) -> tuple[Source, list[Proposal]]:
     """The proposals for a source of the project at ``root``."""
+    source, drafter = _drafter(root, source_id)
+    return source, drafter.run()
+
+
+def _drafter(root: Path, source_id: str) -> tuple[Source, Drafter]:
     from tipkg.curation.drafting.indicators import indicator_labels
 
     sources = load_sources(root / "graph_data" / "sources", root)
@@ -344,24 +333,58 @@ def draft(root: Path, source_id: str) -> tuple[Source, list[Proposal]]:
         known = ", ".join(sorted(sources)) or "none"
         raise TipkgError(f"no source {source_id!r} in graph_data/sources (known: {known})")
     source = sources[source_id]
-    index = NameIndex.from_project(root)
-    return source, Drafter(source, index, indicator_labels(root / "ontology")).run()
+    return source, Drafter(source, NameIndex.from_project(root), indicator_labels(root / "ontology"))
 
 
-def write_draft(root: Path, source_id: str, output: Path | None = None, html: Path | None = None) -> list[str]:
-    """Write the draft file (and the review page); return what was written."""
-    source, proposals = draft(root, source_id)
+def _output(root: Path, path: Path, force: bool, what: str) -> str:
+    """``path`` as messages show it, once it may be written: not a curated file (in graph_data/, only
+    a name starting with ``_``, and none in its sources/ or reference/), and not an existing file
+    unless ``force``."""
+    resolved, data = path.resolve(), (root / "graph_data").resolve()
+    shown = shown_path(resolved, root.resolve())
+    for folder in ("sources", "reference"):
+        if resolved.is_relative_to(data / folder):
+            raise TipkgError(f"{shown}: {what} in graph_data/{folder}/ would be read as its data: expected a file elsewhere")
+    if resolved.is_relative_to(data) and not resolved.name.startswith("_"):
+        raise TipkgError(f"{shown}: {what} in graph_data/ would be read as curated data: expected a name starting with '_'")
+    if resolved.exists() and not force:
+        raise TipkgError(f"{shown}: exists (a review in progress?): expected a new file, or --force to replace it")
+    return shown
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``: a reader (or a
+    failure) sees the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_draft(root: Path, source_id: str, output: Path | None = None, html: Path | None = None, force: bool = False) -> list[str]:
+    """Write the draft file (and the review page); return what was written.
+
+    An existing draft is a review in progress, and a file of graph_data/ may be curated: neither is
+    replaced unless ``force`` (and a curated file never)."""
     target = output or root / "graph_data" / source_id / "_draft.yaml"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(draft_text(source_id, proposals), encoding="utf-8")
-    lines = [f"{target}: {len(proposals)} proposals"]
+    shown = _output(root, target, force, "the draft")
+    shown_html = _output(root, html, force, "the review page") if html is not None else ""
+    source, drafter = _drafter(root, source_id)
+    proposals = drafter.run()
+    write_atomically(target, draft_text(source_id, proposals))
+    left_out = f", {drafter.left_out} figures left out: approximate or bounded" if drafter.left_out else ""
+    lines = [f"{shown}: {len(proposals)} proposals{left_out}"]
     lines += [f"  {kind}: {n}" for kind, n in sorted(Counter(p.kind for p in proposals).items())]
     if html is not None:
         from tipkg.curation.drafting.review import review_page
 
-        html.parent.mkdir(parents=True, exist_ok=True)
-        html.write_text(review_page(root, source, proposals), encoding="utf-8")
-        lines.append(f"{html}: review page")
+        write_atomically(html, review_page(root, source, proposals))
+        lines.append(f"{shown_html}: review page")
     return lines
 
 

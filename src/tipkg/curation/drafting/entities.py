@@ -151,6 +151,29 @@ def _phrases(sentence: str) -> list[tuple[int, int, list[str]]]:
     return out
 
 
+def _initials_hold(words: list[str], acronym: str) -> bool:
+    """Whether the acronym's letters are, in order, initials of the capitalized words."""
+    letters = iter(fold(w)[0] for w in words if _capitalized(w))
+    return all(any(c == letter for c in letters) for letter in fold(acronym) if letter.isalpha())
+
+
+def _own_name(sentence: str, start: int, words: list[str], acronym: str) -> tuple[int, list[str]]:
+    """The name an acronym abbreviates, not running across "and"/"y" into a name before it:
+    in "NO and the Northern Office (NO)" only "Northern Office", whose initials still spell the
+    acronym ("Ley para Prevenir y Sancionar ... (LPS)" keeps its "y": the rest would not)."""
+    for i in range(len(words) - 1, 0, -1):
+        if fold(words[i]) in ("and", "y", "e"):
+            rest = words[i + 1 :]
+            while rest and fold(rest[0]) in _LEADING:
+                rest = rest[1:]
+            if rest and _initials_hold(rest, acronym):
+                at = start
+                for w in words[: len(words) - len(rest)]:
+                    at = sentence.index(w, at) + len(w)
+                return sentence.index(rest[0], at), rest
+    return start, words
+
+
 def acronym_names(sentence: str) -> list[NewEntity]:
     """ "Long Name (ACRONYM)": the capitalized words before the parenthesis."""
     out = []
@@ -166,6 +189,7 @@ def acronym_names(sentence: str) -> list[NewEntity]:
         if not before:
             continue
         start, end, words = before[-1]
+        start, words = _own_name(sentence, start, words, acronym)
         if sum(_capitalized(w) for w in words) < 2:
             continue
         typed = head_of(words)
@@ -193,10 +217,11 @@ def headed_names(sentence: str) -> list[NewEntity]:
 
 
 def new_entities(sentence: str) -> list[NewEntity]:
-    """Both patterns; a headed name inside an acronym's name is the same entity, kept once."""
+    """Both patterns; a headed name overlapping an acronym's name is the same entity (or runs into it
+    across "and"), kept once."""
     named = acronym_names(sentence)
     spans = [(e.start, e.end) for e in named]
     for entity in headed_names(sentence):
-        if not any(a <= entity.start and entity.end <= b for a, b in spans):
+        if not any(entity.start < b and a < entity.end for a, b in spans):  # inside it, or running into it
             named.append(entity)
     return sorted(named, key=lambda e: e.start)

@@ -152,11 +152,14 @@ def parse_numeral(text: str, language: str = "en") -> str | None:
 
     English groups with "," and marks decimals with "."; Spanish texts write both ways ("17,926,386.00"
     in Mexico, "17.926.386,00" in Spain), so a Spanish numeral is read only where one reading fits.
+    An English "1.234" is no number: a report translated from Spanish may keep its thousands dot.
 
     >>> parse_numeral("17,926,386.00"), parse_numeral("17.926.386,00", "es"), parse_numeral("18,000", "es")
     ('17926386.00', '17926386.00', '18000')
     >>> parse_numeral("1,5"), parse_numeral("1,5", "es"), parse_numeral("01800"), parse_numeral("1,50,000")
     (None, '1.5', None, None)
+    >>> parse_numeral("1.234"), parse_numeral("1.234", "es"), parse_numeral("0.125"), parse_numeral("2.5")
+    (None, '1234', '0.125', '2.5')
     """
     if not re.fullmatch(r"\d+(?:[.,]\d+)*", text) or re.match(r"0\d", text):
         return None
@@ -174,6 +177,8 @@ def parse_numeral(text: str, language: str = "en") -> str | None:
             return None
         decimal_sep = seps[0]
     elif len(seps) == 1 and language == "en" and seps[0] == ".":
+        if groups[0] != "0":
+            return None  # "1.234": a decimal, or a translated report's thousands separator
         decimal_sep = "."
     whole = groups[:-1] if decimal_sep else groups
     if len(whole) > 1 and (len(whole[0]) > 3 or any(len(g) != 3 for g in whole[1:])):
