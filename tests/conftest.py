@@ -21,12 +21,15 @@ ROOT = Path(__file__).resolve().parents[1]
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 
 
-def copy_project(dest: Path, data: Path | None = None) -> Path:
-    """A project folder with the real ontology and queries, and the real (or given) graph_data."""
+def copy_project(dest: Path, data: Path | None = None, added: Path | None = None) -> Path:
+    """A project folder with the real ontology and queries, and the real (or given) graph_data, to
+    which ``added`` (a fixture's graph_data: more reports) is added as data only."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ROOT / "ontology", dest / "ontology")
     shutil.copytree(ROOT / "queries", dest / "queries")
     shutil.copytree(data or ROOT / "graph_data", dest / "graph_data")
+    if added is not None:
+        shutil.copytree(added, dest / "graph_data", dirs_exist_ok=True)
     return dest
 
 
@@ -79,8 +82,7 @@ def built_assessment(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tipkg.build.pipeline import build
     from tipkg.project import Project
 
-    root = copy_project(tmp_path_factory.mktemp("assessment") / "project")
-    shutil.copytree(ASSESSMENT, root / "graph_data", dirs_exist_ok=True)
+    root = copy_project(tmp_path_factory.mktemp("assessment") / "project", added=ASSESSMENT)
     build(Project(root))
     return root
 

@@ -8,7 +8,6 @@ reads. The fixture itself conforms (tests/curation/test_assessment_fixture.py).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import NamedTuple
 
@@ -156,8 +155,7 @@ def record_block(text: str, record: str) -> tuple[int, int]:
 
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Report]:
-    root = copy_project(tmp_path_factory.mktemp("assessment-defects") / "project")
-    shutil.copytree(ASSESSMENT, root / "graph_data", dirs_exist_ok=True)
+    root = copy_project(tmp_path_factory.mktemp("assessment-defects") / "project", added=ASSESSMENT)
     for d in DEFECTS:
         path = root / "graph_data" / "fma-2011" / d.file
         text = path.read_text(encoding="utf-8")

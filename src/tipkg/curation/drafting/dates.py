@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 from tipkg.curation.drafting.found import Found, language_of
-from tipkg.curation.drafting.numbers import fold
+from tipkg.curation.names import fold
 
 _MONTHS = {
     "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],

@@ -7,8 +7,9 @@ Pure: works on a sentence's text; :mod:`tipkg.curation.drafting.draft` decides w
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from tipkg.curation.names import fold
 
 
 def _words(text: str) -> frozenset[str]:
@@ -91,10 +92,6 @@ class NewEntity:
     confidence: float
     reason: str
     translation: str | None = None  # "Programa de Coinversión Social (Social Joint Venture Program) (PCS)"
-
-
-def fold(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).casefold()
 
 
 def slug(text: str, words: int = 6) -> str:

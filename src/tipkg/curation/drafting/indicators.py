@@ -14,8 +14,8 @@ from rdflib import Graph
 from rdflib.namespace import SKOS
 
 from tipkg.curation.drafting.lists import list_spans
-from tipkg.curation.drafting.numbers import fold
 from tipkg.curation.drafting.values import Found
+from tipkg.curation.names import fold
 from tipkg.vocab import TIPKG
 
 WINDOW = 8  # words from a figure to a label word, at most

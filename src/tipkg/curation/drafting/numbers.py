@@ -9,12 +9,13 @@ the runs a written report would not mean as one number ("treinta dos", "millions
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
 
 from text_to_num import text2num
+
+from tipkg.curation.names import fold
 
 LONE = {"one", "un", "una", "uno"}  # an article or a pronoun more often than a count
 _CONNECTOR = {"en": "and", "es": "y"}
@@ -22,11 +23,6 @@ _JOINT = {"en": re.compile(r"\s+|-"), "es": re.compile(r"\s+")}
 # what text2num 3.1 does not read: correct spellings it misses, and the Spanish long-scale billón
 _RESPELL = {"es": {"veintiun": "veintiuno", "veintidos": "veintidós", "veintitres": "veintitrés"}, "en": {}}
 _BEYOND = {"es": {"billon": 10**12, "billones": 10**12}, "en": {}}
-
-
-def fold(word: str) -> str:
-    """Lower case without accents, so that "veintiseis" reads as "veintiséis"."""
-    return "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=4096)

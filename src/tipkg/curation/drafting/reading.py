@@ -8,17 +8,8 @@ from dataclasses import dataclass
 from tipkg.curation.drafting.places import country_code
 from tipkg.curation.sources import Source, locate
 
-# Where a source's "$" is the country's currency: the country by its ISO code or its gov/ id.
-CURRENCIES = {
-    "mx": "MXN",
-    "mexico": "MXN",
-    "us": "USD",
-    "united-states": "USD",
-    "gt": "GTQ",
-    "guatemala": "GTQ",
-    "co": "COP",
-    "colombia": "COP",
-}
+# Where a source's "$" is the country's currency: the country by its ISO 3166 alpha-2 code.
+CURRENCIES = {"MX": "MXN", "US": "USD", "GT": "GTQ", "CO": "COP"}
 
 
 @dataclass
@@ -47,15 +38,9 @@ def sentences(source: Source) -> list[Sentence]:
 
 
 def country_currency(source: Source) -> str | None:
-    """The currency a bare "$" stands for: that of the country the metadata names (``country``,
-    or a ``gov/<country>`` creator or author), else None."""
-    for field in ("country", "creator", "author"):
-        value = source.meta.items.get(field)
-        text = getattr(value, "text", None) or ""
-        name = text.removeprefix("gov/").lower() if field == "country" or text.startswith("gov/") else ""
-        if name in CURRENCIES:
-            return CURRENCIES[name]
-    return None
+    """The currency a bare "$" stands for: that of the country the metadata names (see
+    :func:`source_country`), else None."""
+    return CURRENCIES.get(source_country(source) or "")
 
 
 def source_country(source: Source) -> str | None:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from tipkg.curation.drafting.dates import dates_in, parse_date
 from tipkg.curation.drafting.found import Found, language_of
-from tipkg.curation.drafting.numbers import LONE, NUMBER_WORDS, fold, parse_numeral, scale_of, scaled, words_value
+from tipkg.curation.drafting.numbers import LONE, NUMBER_WORDS, parse_numeral, scale_of, scaled, words_value
+from tipkg.curation.names import fold
 
 __all__ = ["Found", "find_list_items", "find_values", "language_of", "parse_date"]
 
