@@ -78,6 +78,7 @@ class Fact:
     value: dict[str, str]  # by language; "" for a value without language
     evidence: list[str] = field(default_factory=list)
     code: str = ""  # the notation of a code-list value (``coordinator``, ``prevention``)
+    sources: tuple[str, ...] = ()  # the sources that state it, where the graph holds several
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class _Quote:
 
     def __init__(self, text: str, start: int, source: str = "") -> None:
         self.text = " ".join(text.split()) + (f" ({source})" if source else "")
+        self.source = source  # "" where the graph holds one source
         self.start = start
         self.areas: set[str] = set()
 
@@ -289,7 +291,7 @@ class _Reader:
             elif o.iri:
                 code = self.notation.get(o.value, "")
                 value = dict(self.labels.get(o.value) or {"": code or _local(o.value)})
-                g.nodes[s]["facts"].append(Fact(name, plabels, value, evidence, code))
+                g.nodes[s]["facts"].append(Fact(name, plabels, value, evidence, code, _sources(qs)))
             else:
                 g.nodes[s]["facts"].append(Fact(name, plabels, {o.lang: o.value}, evidence))
 
@@ -315,3 +317,8 @@ def _lineage(cls: str, supers: dict[str, set[str]]) -> list[str]:
 def _sorted_quotes(qs: list[_Quote]) -> list[_Quote]:
     unique = {q.text: q for q in qs}
     return sorted(unique.values(), key=lambda q: (q.start, q.text))
+
+
+def _sources(quotes: list[_Quote]) -> tuple[str, ...]:
+    """The sources of a fact's quotes, where the graph holds several (else none: one voice)."""
+    return tuple(sorted({q.source for q in quotes if q.source}))

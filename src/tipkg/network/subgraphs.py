@@ -258,7 +258,7 @@ def trafficking_flows(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
                     caption = {lang: " · ".join(p for p in (pick(form.value, lang) if form else "", when) if p) for lang in langs}
                     through = [(g.get_edge_data(f, t, key="transitPlace")["labels"], g.nodes[t]["labels"]) for t in transits]
                     details = {
-                        lang: [[pick(x.labels, lang), pick(x.value, lang)] for x in who]
+                        lang: [[pick(x.labels, lang), _voiced(pick(x.value, lang), x.sources)] for x in who]
                         + [[pick(name, lang), pick(place, lang)] for name, place in through]
                         for lang in langs
                     }
@@ -292,3 +292,8 @@ def _agreed_period(g: nx.MultiDiGraph, node: str) -> str:
         if fact.prop in parts:
             dates.setdefault(fact.prop, set()).add(fact.value.get("", ""))
     return "" if any(len(values) > 1 for values in dates.values()) else period(g, node)
+
+
+def _voiced(value: str, sources: tuple[str, ...]) -> str:
+    """A value shown away from its quotes names the reports that state it, where there are several."""
+    return f"{value} ({', '.join(sources)})" if sources else value
