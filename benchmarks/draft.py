@@ -2,7 +2,9 @@
 records are hidden (so every entity is new), scored against those records.
 
 - *entity recall*: the curated entities with a name (label or alt label) that some proposal names
-  the same way (names compared folded: accents, case and punctuation aside);
+  the same way (names compared folded: accents, case and punctuation aside); also over the entities
+  *named in the text*, those with a name the source writes word for word (the others carry a name
+  a curator wrote, "substantive law on trafficking in persons of Chiapas", which no pattern finds);
 - *value recall*: the curated dates (each ``…Date`` and ``asOf``, with their precision), amounts
   (``amount.value``) and counts (``observedValue``; ``observedMoreThan`` as a lower bound) that
   proposals hold with the same value and precision (one proposed value matches one curated value);
@@ -82,9 +84,12 @@ def entity_names(records: list[dict[str, Any]]) -> dict[str, set[str]]:
     return out
 
 
-def score(curated: list[dict[str, Any]], proposals: list[dict[str, Any]]) -> dict[str, Any]:
-    """Recall of entities and values, and precision, of ``proposals`` against ``curated`` records."""
+def score(curated: list[dict[str, Any]], proposals: list[dict[str, Any]], text: str = "") -> dict[str, Any]:
+    """Recall of entities and values, and precision, of ``proposals`` against ``curated`` records
+    (``text``: the source's, for the entities it names word for word)."""
     entities = entity_names(curated)
+    written = f" {key(text)} "
+    in_text = {e for e, names in entities.items() if any(f" {n} " in written for n in names)}
     proposed = entity_names([p for p in proposals if "id" in p])
     found_entities = {e for e, names in entities.items() if any(names & n for n in proposed.values())}
     wanted: Counter[tuple[str, str]] = Counter()
@@ -107,6 +112,9 @@ def score(curated: list[dict[str, Any]], proposals: list[dict[str, Any]]) -> dic
         "entities": len(entities),
         "entities_found": len(found_entities),
         "entity_recall": len(found_entities) / len(entities) if entities else 0.0,
+        "entities_in_text": len(in_text),
+        "entities_in_text_found": len(found_entities & in_text),
+        "entity_recall_in_text": len(found_entities & in_text) / len(in_text) if in_text else 0.0,
         "values": sum(wanted.values()),
         "values_found": found_values,
         "value_recall": found_values / sum(wanted.values()) if wanted else 0.0,
@@ -115,6 +123,7 @@ def score(curated: list[dict[str, Any]], proposals: list[dict[str, Any]]) -> dic
         "proposals_matched": matched,
         "precision": matched / len(proposals) if proposals else 0.0,
         "missed_entities": sorted(set(entities) - found_entities),
+        "missed_in_text": sorted(in_text - found_entities),
         "missed_values": sorted(f"{kind} {value}" for (kind, value), n in left.items() for _ in range(n)),
     }
 
@@ -144,7 +153,9 @@ def run(work: Path) -> dict[str, Any]:
     subprocess.run([*tipkg_command(), "draft", SOURCE, "--root", str(root)], check=True, capture_output=True, timeout=600)
     seconds = time.perf_counter() - started
     proposals = yaml.safe_load(draft.read_text(encoding="utf-8"))["records"] or []
-    return {"seconds": seconds, **score(curated_records(REPO), proposals)}
+    meta = yaml.safe_load((REPO / "graph_data" / "sources" / f"{SOURCE}.yaml").read_text(encoding="utf-8"))
+    text = (REPO / "graph_data" / "sources" / meta["file"]).read_text(encoding="utf-8")
+    return {"seconds": seconds, **score(curated_records(REPO), proposals, text)}
 
 
 def section(figures: dict[str, Any] | None) -> list[str]:
@@ -168,11 +179,16 @@ def section(figures: dict[str, Any] | None) -> list[str]:
     for name, k, detail in rows:
         met = "met" if figures[k] >= TARGETS[k] else "**not met**"
         lines.append(f"| {name} ({detail}) | {figures[k]:.2f} | ≥ {TARGETS[k]} | {met} |")
+        if k == "entity_recall":
+            n, found = figures["entities_in_text"], figures["entities_in_text_found"]
+            lines.append(f"| entity recall, of those named in the text ({found} of {n}) | {figures['entity_recall_in_text']:.2f} | | |")
     met = "met" if figures["seconds"] < TARGETS["seconds"] else "**not met**"
     lines.append(f"| wall time | {figures['seconds']:.1f} s | < {TARGETS['seconds']:g} s | {met} |")
     lines += ["", "| values | curated | found |", "|---|---:|---:|"]
     lines += [f"| {kind} | {v['curated']} | {v['found']} |" for kind, v in figures["by_kind"].items()]
-    lines += ["", f"Entities not found: {', '.join(figures['missed_entities']) or 'none'}.", ""]
+    missed = figures["missed_entities"]
+    written = set(figures.get("missed_in_text", []))
+    lines += ["", f"Entities not found: {', '.join(m + (' (named in the text)' if m in written else '') for m in missed) or 'none'}.", ""]
     return lines
 
 

@@ -66,6 +66,26 @@ ENTITIES = [
         [("Ley para Prevenir y Sancionar la Trata de Personas", "LPSTP", "Law")],
     ),
     ("The Office for Youth and Sports (OYS) met.", [("Office for Youth and Sports", "OYS", "GovernmentBody")]),
+    # an acronym opening a name is no article ("UN", not Spanish "un")
+    ("It joined the UN Office on Roads and Safety in May.", [("UN Office on Roads and Safety", None, "GovernmentBody")]),
+    # a legal form ends a name
+    ("Help came from Open Shelter Center, Inc. (OSC) today.", [("Open Shelter Center, Inc.", "OSC", "Organization")]),
+    # quoted names: typed by the noun after them, their own head, their translation's, or the nearest class noun before
+    ("A “Safe Roads” Program began.", [("Safe Roads", None, "Program")]),
+    (
+        "Officials use the “guidelines for interviewing victims of trafficking,” since 2018.",
+        [("guidelines for interviewing victims of trafficking", None, "Guideline")],
+    ),
+    ("The ministry gave the “Premio Manos Limpias” (Clean Hands Award) to firms.", [("Premio Manos Limpias", None, "Award")]),
+    ("Media campaigns included “Manos Abiertas” (Open Hands) in 2019.", [("Manos Abiertas", None, "Campaign")]),
+    ("He said “it is a crime” and “Nothing Else” to reporters.", []),  # a quotation; a quote no class noun types
+    # a name followed by another it goes by, quoted
+    (
+        "The Northern Alliance Against Exploitation “Project NAAE” works in schools.",
+        [("Northern Alliance Against Exploitation", None, "Organization")],
+    ),
+    # an article of a named instrument (the instrument inside it is the same mention)
+    ("The law punishes it under Article 5 of the Green Convention.", [("Article 5 of the Green Convention", None, "LegalProvision")]),
 ]
 
 
@@ -77,12 +97,25 @@ def test_new_entity_patterns(sentence: str, expected: list[tuple[str, str | None
         assert e.label in sentence[e.start : e.end]
 
 
+def test_a_name_ends_before_in_and_a_place() -> None:
+    sentence = "It works with the Open Door Committee in Springfield."
+    assert [e.label for e in new_entities(sentence)] == ["Open Door Committee in Springfield"]
+    assert [e.label for e in new_entities(sentence, frozenset({sentence.index("Springfield")}))] == ["Open Door Committee"]
+
+
+def test_quoted_names_keep_what_they_go_by() -> None:
+    (alias,) = new_entities("The Northern Alliance Against Exploitation “Project NAAE” works in schools.")
+    assert alias.aliases == ("Project NAAE",) and alias.confidence < 0.6
+    (translated,) = new_entities("Media campaigns included “Manos Abiertas” (Open Hands) in 2019.")
+    assert translated.translation == "Open Hands" and translated.confidence < 0.6  # typed from a noun elsewhere
+
+
 def _records(path: Path) -> list[dict]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))["records"]
 
 
 def _draft(root: Path) -> list[dict]:
-    from tipkg.curation.drafting.draft import write_draft
+    from tipkg.curation.drafting.writing import write_draft
 
     lines = write_draft(root, "fx-2020")
     assert lines[0] == f"{DRAFT}: {len(_records(root / DRAFT))} proposals"  # relative to the project; no figure left out
@@ -115,7 +148,7 @@ def test_draft_proposes_what_the_fictional_report_states(tmp_path: Path) -> None
 
 
 def _accept(root: Path, keep) -> list[str]:  # type: ignore[no-untyped-def]
-    from tipkg.curation.drafting.draft import accept_draft
+    from tipkg.curation.drafting.writing import accept_draft
 
     path = root / DRAFT
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -217,7 +250,7 @@ def _proposed(records: list[dict], sentence: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def cases(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], list[dict]]:
-    from tipkg.curation.drafting.draft import write_draft
+    from tipkg.curation.drafting.writing import write_draft
 
     root = cases_project(tmp_path_factory.mktemp("cases"))
     lines = write_draft(root, "fx-2020")
@@ -299,7 +332,7 @@ def test_a_date_named_after_its_entity_is_less_sure_than_one_after_its_subject(c
 
 
 def test_draft_refuses_to_replace_a_review_or_a_curated_file(tmp_path: Path) -> None:
-    from tipkg.curation.drafting.draft import write_draft
+    from tipkg.curation.drafting.writing import write_draft
 
     root = project(tmp_path)
     draft = root / DRAFT
@@ -350,7 +383,7 @@ records:
 
 
 def test_accept_writes_exactly_what_was_checked(tmp_path: Path) -> None:
-    from tipkg.curation.drafting.draft import accept_draft
+    from tipkg.curation.drafting.writing import accept_draft
 
     root = project(tmp_path)
     path = root / DRAFT
@@ -368,7 +401,7 @@ def test_accept_writes_exactly_what_was_checked(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("kind", ["../../escaped", "actors/../../x", "records", ""])
 def test_accept_refuses_a_kind_that_names_no_curated_file(tmp_path: Path, kind: str) -> None:
-    from tipkg.curation.drafting.draft import accept_draft
+    from tipkg.curation.drafting.writing import accept_draft
 
     root = project(tmp_path)
     path = root / DRAFT

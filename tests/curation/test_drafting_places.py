@@ -10,7 +10,7 @@ import pycountry
 import pytest
 
 from tipkg.curation.drafting.draft import Drafter
-from tipkg.curation.drafting.places import CONFIDENCE_COUNTRY, CONFIDENCE_OTHER, CONFIDENCE_OWN, place_mentions, resolve
+from tipkg.curation.drafting.places import CONFIDENCE_COUNTRY, CONFIDENCE_DEMONYM, CONFIDENCE_OTHER, CONFIDENCE_OWN, place_mentions, resolve
 from tipkg.curation.names import NameEntry, NameIndex
 from tipkg.curation.sources import parse_source
 
@@ -31,7 +31,10 @@ MENTIONS = [
     ("Offices in Mexico City and elsewhere in Mexico.", "en", [("Mexico City", ["MX-CMX"]), ("Mexico", ["MX", "MX-MEX"])]),
     ("The State of Mexico and the Federal District signed.", "en", [("State of Mexico", ["MX-MEX"]), ("Federal District", ["MX-CMX"])]),
     ("El Distrito Federal y Veracruz firmaron.", "es", [("Distrito Federal", ["BR-DF", "MX-CMX"]), ("Veracruz", ["MX-VER"])]),
-    ("Of the victims, Guatemalan (12) and Honduran (3) nationals.", "en", []),  # demonyms are other words
+    # English demonyms name their country; Spanish ones are lower case, common words; "Congolese" is two countries'
+    ("Of the victims, Guatemalan (12) and Honduran (3) nationals.", "en", [("Guatemalan", ["GT"]), ("Honduran", ["HN"])]),
+    ("De las víctimas, guatemaltecas (12) y hondureñas (3).", "es", []),
+    ("Congolese (2) and Ecuadorian (1) victims.", "en", [("Ecuadorian", ["EC"])]),
     ("The Chiapaneco delegation met in Oaxacaland.", "en", []),  # a name inside a longer word
     ("They ate chile and travelled para el norte.", "es", []),  # lower case: no proper noun
     ("Work in the Central and Northern regions of Central America.", "en", []),  # generic words, not names
@@ -57,6 +60,7 @@ RESOLVED = [
     ("Workshops in Nuevo León.", "en", None, ("MX-NLE", None, CONFIDENCE_OTHER)),  # the only one so named
     ("Workshops in Santa Cruz.", "en", "BO", ("BO-S", None, CONFIDENCE_OWN)),
     ("Workshops in Santa Cruz.", "en", "MX", None),  # Argentina's or Bolivia's
+    ("Chinese (1) victims.", "en", "MX", ("CN", None, CONFIDENCE_DEMONYM)),  # also Taiwan's word, for 1/60 of the people
 ]
 
 
@@ -90,7 +94,7 @@ def test_places_become_proposals_once_and_the_graph_places_about_records() -> No
     graph = [NameEntry("place/united-states", "Country", "United States"), NameEntry("place/mexico", "Country", "Mexico")]
     records = _drafter_records(REPORT, "creator: gov/mexico\n", graph)
     places = {r["id"]: r for r in records if r.get("type") in ("Country", "FederalEntity")}
-    assert sorted(places) == ["place/chiapas", "place/distrito-federal", "place/honduras", "place/nuevo-leon"]  # once each
+    assert sorted(places) == ["place/chiapas", "place/distrito-federal", "place/guatemala", "place/honduras", "place/nuevo-leon"]
     assert {"about": "place/united-states"}.items() <= next(r for r in records if r.get("about") == "place/united-states").items()
     assert places["place/nuevo-leon"] | {"evidence": ""} == {
         "id": "place/nuevo-leon",
@@ -104,7 +108,16 @@ def test_places_become_proposals_once_and_the_graph_places_about_records() -> No
     assert places["place/distrito-federal"]["iso3166Code"] == "MX-CMX"
     assert places["place/distrito-federal"]["formerIso3166Code"] == "MX-DIF"
     assert places["place/honduras"]["iso3166Code"] == "HN" and places["place/honduras"]["label"] == {"en": "Honduras"}
-    assert not any("guatemala" in str(r.get("id", "")) for r in records)  # "Guatemalan (40)" is a demonym
+    # "Guatemalan (40)": the country by its name, with ISO's other names, less sure than a country named
+    assert places["place/guatemala"] | {"evidence": ""} == {
+        "id": "place/guatemala",
+        "type": "Country",
+        "label": {"en": "Guatemala"},
+        "altLabel": ["Republic of Guatemala"],
+        "evidence": "",
+        "iso3166Code": "GT",
+        "_confidence": CONFIDENCE_DEMONYM,
+    }
     for r in places.values():  # a real code, in the shape the ontology asks of each class
         code = r["iso3166Code"]
         assert pycountry.countries.get(alpha_2=code) if r["type"] == "Country" else pycountry.subdivisions.get(code=code)
@@ -122,3 +135,10 @@ def test_a_state_takes_the_country_this_draft_proposed() -> None:
     records = _drafter_records(text, "creator: gov/mexico\n", [])
     by_id = {r["id"]: r for r in records if "id" in r}
     assert by_id["place/mexico"]["iso3166Code"] == "MX" and by_id["place/nuevo-leon"]["country"] == "place/mexico"
+
+
+def test_a_demonym_of_a_place_the_graph_holds_is_no_mention_of_it() -> None:
+    text = "FICTIONAL: Mexican consulates in Honduras helped.\n"
+    records = _drafter_records(text, "creator: gov/mexico\n", [NameEntry("place/mexico", "Country", "Mexico")])
+    assert not any(r.get("about") == "place/mexico" for r in records)  # consulates of Mexico are not about Mexico
+    assert [r["id"] for r in records if "id" in r] == ["place/honduras"]

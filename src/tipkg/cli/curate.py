@@ -56,7 +56,7 @@ def find(root: Path, name: str, limit: int) -> None:
 @click.option("--force", is_flag=True, help="Replace an existing draft file or review page (a review in progress is lost).")
 def draft(root: Path, source_id: str, output: Path | None, html: Path | None, accept: Path | None, force: bool) -> None:
     """Propose records for a source (entities, dates, amounts, counts), each with its quote, for review."""
-    from tipkg.curation.drafting.draft import accept_draft, write_draft
+    from tipkg.curation.drafting.writing import accept_draft, write_draft
 
     if accept is not None:
         for line in accept_draft(root, source_id, accept):

@@ -20,8 +20,9 @@ import json
 import re
 from pathlib import Path
 
-from tipkg.curation.drafting.draft import FILES, write_atomically
+from tipkg.curation.drafting.draft import FILES
 from tipkg.curation.drafting.proposals import ACCEPT, DRAFT_KEYS, KIND
+from tipkg.curation.drafting.writing import write_atomically
 from tipkg.curation.records import (
     CuratedFile,
     Mapping,

@@ -1,6 +1,6 @@
-"""``tipkg draft ID``: proposals of records for a source, written for review (file I/O here; the
-source's sentences and country in :mod:`.reading`; the patterns in :mod:`.entities`, :mod:`.values`
-and :mod:`.places`; the page in :mod:`.review`).
+"""``tipkg draft ID``: proposals of records for a source, for review (the files written in
+:mod:`.writing`; the source's sentences and country in :mod:`.reading`; the patterns in
+:mod:`.entities`, :mod:`.values`, :mod:`.places` and :mod:`.cities`; the page in :mod:`.review`).
 
 For each sentence: an ``about:`` record per entity of the graph it names; a record per new entity
 it names; its dates as facts of the one entity it is about; its amounts as funding allocations;
@@ -10,22 +10,21 @@ where it occurs twice), so each quote is found once in the source.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from tipkg.curation.drafting.cities import CITY, CityMention, city_mentions, resolve_city
 from tipkg.curation.drafting.entities import NewEntity, new_entities, slug
 from tipkg.curation.drafting.places import COUNTRY, PlaceMention, gazetteer, place_mentions, resolve
-from tipkg.curation.drafting.proposals import Proposal, draft_text
+from tipkg.curation.drafting.proposals import Proposal
 from tipkg.curation.drafting.reading import Sentence, country_currency, sentences, source_country
 from tipkg.curation.names import Mention, NameEntry, NameIndex, key
-from tipkg.curation.records import shown_path
 from tipkg.curation.sources import Source, load_sources
 from tipkg.errors import TipkgError
 
+Spans = dict[str, tuple[int, int]]  # each entity a sentence names -> where it first does
 # Verbs that make a date a founding date (else a start date).
 _FOUNDED = re.compile(r"\b(creat|establish|found|set up|cre[óa]|establec|fund[óa])", re.IGNORECASE)
 # Words that date a count at the report's date.
@@ -80,7 +79,7 @@ class Drafter:
         self.currency = country_currency(source)
         self.country = source_country(source)
         self.places: dict[str, str] = {}  # ISO code of each place proposed -> its id
-        self._graph_places = {key(e.name): e.id for e in index.entries if e.cls in ("Country", "FederalEntity")}
+        self._graph_places = {key(e.name): e.id for e in index.entries if e.cls in ("Country", "FederalEntity", "City")}
         self._counter: Counter[str] = Counter()
         self._new_names: dict[str, str] = {}  # each name of a proposed entity -> its id
         self._index_of_new: NameIndex | None = None
@@ -107,17 +106,28 @@ class Drafter:
     def sentence(self, sentence: Sentence) -> None:
         quote = sentence.quote
         assert quote is not None
-        mentions = self.index.mentions(sentence.text)
-        subjects: dict[str, tuple[int, int]] = {}  # each entity the sentence names -> where it first does
+        places = place_mentions(sentence.text, self.source.language)
+        # the longest name wins, the graph's or ISO's: "Mexico City" is no mention of Mexico
+        mentions = [m for m in self.index.mentions(sentence.text) if not any(_inside(m, p) for p in places)]
+        subjects: Spans = {}
         for mention in mentions:
             if mention.id not in subjects:
                 subjects[mention.id] = (mention.start, mention.end)
                 record = {"about": mention.id, "evidence": quote}
                 reason = f"names {mention.id} as {mention.name!r}"
                 self._add(KINDS.get(self._class(mention.id), "actors"), record, 0.8, reason, sentence, (mention.start, mention.end))
-        for place in place_mentions(sentence.text, self.source.language):
-            self.place(place, sentence, mentions, subjects)  # a new place is no subject: it has no founding date
-        for entity in new_entities(sentence.text):
+        cities = city_mentions(sentence.text)
+        countries = {p.places[0].code for p in places if p.places[0].cls == COUNTRY} | {self.country or ""}
+        for place in places:  # a new place is no subject: it has no founding date
+            city = next((c for c in cities if c.start == place.start and c.end == place.end), None)
+            if city is None:
+                self.place(place, sentence, mentions, subjects)
+            elif not self.place(place, sentence, mentions, subjects, prefer_city=True):
+                self.city(city, sentence, mentions, countries)
+        for city in cities:
+            if not any(p.start < city.end and city.start < p.end for p in places):
+                self.city(city, sentence, mentions, countries)
+        for entity in new_entities(sentence.text, frozenset([p.start for p in places] + [c.start for c in cities])):
             local = self.entity(entity, sentence, mentions)
             if local:
                 subjects.setdefault(local, (entity.start, entity.end))
@@ -132,18 +142,24 @@ class Drafter:
 
     def entity(self, entity: NewEntity, sentence: Sentence, mentions: list[Mention]) -> str | None:
         """Propose a new entity unless the graph (or this draft) already has one of its names."""
-        names = [entity.label, *(n for n in (entity.acronym, entity.translation) if n)]
+        names = [entity.label, *(n for n in (entity.acronym, entity.translation) if n), *entity.aliases]
         keys = [key(n) for n in names]
         if any(k in self.known for k in keys) or any(m.start < entity.end and entity.start < m.end for m in mentions):
             return None
         for k in keys:
             if k in self.new:
                 return self.new[k]
-        local = self._id(entity.prefix, slug(entity.acronym or entity.label))
-        record: dict[str, Any] = {"id": local, "type": entity.cls, "label": {self.source.language: entity.label}}
-        alt: list[Any] = [n for n in (entity.acronym,) if n]
-        if entity.translation:
-            alt.append({"en": entity.translation} if self.source.language != "en" else entity.translation)
+        local = self._id(entity.prefix, slug(entity.acronym or entity.translation or entity.label))
+        language = self.source.language
+        # a translation follows a foreign name: in an English source it is the English name, the
+        # label; elsewhere the name is the source's, and the translation English
+        if entity.translation and language == "en":
+            label: str = entity.translation
+            alt: list[Any] = [entity.label]
+        else:
+            label, alt = entity.label, [{"en": entity.translation}] if entity.translation else []
+        record: dict[str, Any] = {"id": local, "type": entity.cls, "label": {language: label}}
+        alt += [n for n in (entity.acronym, *entity.aliases) if n]
         if alt:
             record["altLabel"] = alt
         record["evidence"] = sentence.quote
@@ -161,29 +177,39 @@ class Drafter:
                 return self._graph_places[key(name)]
         return self.places.get(code)
 
-    def place(self, mention: PlaceMention, sentence: Sentence, mentions: list[Mention], subjects: dict[str, tuple[int, int]]) -> None:
-        """Propose a country or state the graph and this draft do not hold yet (once); name one they hold."""
+    def place(self, mention: PlaceMention, sentence: Sentence, mentions: list[Mention], subjects: Spans, prefer_city: bool = False) -> bool:
+        """Propose a country or state the graph and this draft do not hold yet (once); name one they
+        hold. With ``prefer_city`` (a city bears the name too), only a country or a state of the
+        source's country: a lone state elsewhere ("Santa Ana", of El Salvador) yields to the city.
+        Whether the name was taken as this place."""
         if any(m.start < mention.end and mention.start < m.end for m in mentions):
-            return  # the graph's name holding it was matched (the longest wins)
+            return True  # the graph's name holding it was matched (the longest wins)
         resolved = resolve(mention, self.country)
-        if resolved is None:
-            return
+        if resolved is None or (prefer_city and resolved[0].cls != COUNTRY and resolved[0].country != self.country):
+            return False
         place, confidence = resolved
         span = (mention.start, mention.end)
         known = self._place_id(place.code)
         if known:
+            if place.by_demonym:
+                return True  # "Mexican consulates" are not about Mexico
             if known not in self.places.values() and known not in subjects:  # the graph's, by another name
                 subjects[known] = (mention.start, mention.end)  # one about: record per sentence, as for the graph's other names
                 reason = f"names {known} ({place.code}) as {mention.text!r}"
                 self._add("places", {"about": known, "evidence": sentence.quote}, 0.8, reason, sentence, span)
-            return
+            return True
         local = self._id("place", slug(place.name if place.cls == COUNTRY else mention.text))
-        record: dict[str, Any] = {"id": local, "type": place.cls, "label": {self.source.language: mention.text}}
+        label = place.name if place.by_demonym else mention.text
+        record: dict[str, Any] = {"id": local, "type": place.cls, "label": {self.source.language: label}}
+        other = {n for n in gazetteer(self.source.language).names(place.code) if key(n) != key(label)}
+        if other and place.cls == COUNTRY:
+            record["altLabel"] = sorted(other)  # ISO 3166's other names ("People's Republic of China"): the graph's names for it later
         record["evidence"] = sentence.quote
         record["iso3166Code"] = place.code
         if place.former:
             record["formerIso3166Code"] = place.former
         reason = f"names {'the country' if place.cls == COUNTRY else 'the subdivision'} {place.code} ({place.name})"
+        reason += f" by its people's adjective {mention.text!r}" if place.by_demonym else ""
         if place.cls != COUNTRY:
             country = self._place_id(place.country)
             if country:
@@ -192,6 +218,25 @@ class Drafter:
                 reason += f" of {place.country}, the only one so named: the source's country is {self.country or 'not known'}"
         self._add("places", record, confidence, reason, sentence, span)
         self.places[place.code] = local
+        return True
+
+    def city(self, mention: CityMention, sentence: Sentence, mentions: list[Mention], countries: set[str]) -> None:
+        """Propose a city the graph and this draft do not hold yet (once), in its country where that is known."""
+        if any(m.start < mention.end and mention.start < m.end for m in mentions) or key(mention.text) in self._graph_places:
+            return
+        resolved = resolve_city(mention, countries)
+        if resolved is None or f"city:{resolved[0].geonames_id}" in self.places:
+            return
+        city, confidence = resolved
+        local = self._id("place", slug(mention.text))
+        record: dict[str, Any] = {"id": local, "type": CITY, "label": {self.source.language: mention.text}, "evidence": sentence.quote}
+        country = self._place_id(city.country)
+        if country:
+            record["country"] = country
+        reason = f"names the city {city.name} ({city.country}, GeoNames {city.geonames_id}) after a word of place"
+        reason += "" if len(mention.cities) == 1 else f"; {len(mention.cities)} cities bear the name: check it"
+        self._add("places", record, confidence, reason, sentence, (mention.start, mention.end))
+        self.places[f"city:{city.geonames_id}"] = local
 
     def values(self, sentence: Sentence, subjects: dict[str, tuple[int, int]]) -> None:
         from tipkg.curation.drafting.indicators import attach_indicator
@@ -306,6 +351,11 @@ class Drafter:
         return ""
 
 
+def _inside(mention: Mention, place: PlaceMention) -> bool:
+    """Whether ``mention`` lies inside the longer name ``place``."""
+    return place.start <= mention.start and mention.end <= place.end and mention.end - mention.start < place.end - place.start
+
+
 def _period(dates: list[Any]) -> dict[str, str]:
     """The period a sentence gives its figures: one period, or one year (start and end)."""
     periods = [d for d in dates if d.kind == "period"]
@@ -321,11 +371,11 @@ def _period(dates: list[Any]) -> dict[str, str]:
 
 def draft(root: Path, source_id: str) -> tuple[Source, list[Proposal]]:
     """The proposals for a source of the project at ``root``."""
-    source, drafter = _drafter(root, source_id)
+    source, drafter = drafter_for(root, source_id)
     return source, drafter.run()
 
 
-def _drafter(root: Path, source_id: str) -> tuple[Source, Drafter]:
+def drafter_for(root: Path, source_id: str) -> tuple[Source, Drafter]:
     from tipkg.curation.drafting.indicators import indicator_labels
 
     sources = load_sources(root / "graph_data" / "sources", root)
@@ -334,61 +384,3 @@ def _drafter(root: Path, source_id: str) -> tuple[Source, Drafter]:
         raise TipkgError(f"no source {source_id!r} in graph_data/sources (known: {known})")
     source = sources[source_id]
     return source, Drafter(source, NameIndex.from_project(root), indicator_labels(root / "ontology"))
-
-
-def _output(root: Path, path: Path, force: bool, what: str) -> str:
-    """``path`` as messages show it, once it may be written: not a curated file (in graph_data/, only
-    a name starting with ``_``, and none in its sources/ or reference/), and not an existing file
-    unless ``force``."""
-    resolved, data = path.resolve(), (root / "graph_data").resolve()
-    shown = shown_path(resolved, root.resolve())
-    for folder in ("sources", "reference"):
-        if resolved.is_relative_to(data / folder):
-            raise TipkgError(f"{shown}: {what} in graph_data/{folder}/ would be read as its data: expected a file elsewhere")
-    if resolved.is_relative_to(data) and not resolved.name.startswith("_"):
-        raise TipkgError(f"{shown}: {what} in graph_data/ would be read as curated data: expected a name starting with '_'")
-    if resolved.exists() and not force:
-        raise TipkgError(f"{shown}: exists (a review in progress?): expected a new file, or --force to replace it")
-    return shown
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``: a reader (or a
-    failure) sees the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def write_draft(root: Path, source_id: str, output: Path | None = None, html: Path | None = None, force: bool = False) -> list[str]:
-    """Write the draft file (and the review page); return what was written.
-
-    An existing draft is a review in progress, and a file of graph_data/ may be curated: neither is
-    replaced unless ``force`` (and a curated file never)."""
-    target = output or root / "graph_data" / source_id / "_draft.yaml"
-    shown = _output(root, target, force, "the draft")
-    shown_html = _output(root, html, force, "the review page") if html is not None else ""
-    source, drafter = _drafter(root, source_id)
-    proposals = drafter.run()
-    write_atomically(target, draft_text(source_id, proposals))
-    left_out = f", {drafter.left_out} figures left out: approximate or bounded" if drafter.left_out else ""
-    lines = [f"{shown}: {len(proposals)} proposals{left_out}"]
-    lines += [f"  {kind}: {n}" for kind, n in sorted(Counter(p.kind for p in proposals).items())]
-    if html is not None:
-        from tipkg.curation.drafting.review import review_page
-
-        write_atomically(html, review_page(root, source, proposals))
-        lines.append(f"{shown_html}: review page")
-    return lines
-
-
-def accept_draft(root: Path, source_id: str, file: Path) -> list[str]:
-    from tipkg.curation.drafting.accept import accept
-
-    return accept(root, source_id, file)

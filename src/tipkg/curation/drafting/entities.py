@@ -47,6 +47,14 @@ HEADS: dict[str, tuple[str, str]] = {
     "foundation": ("NGO", "ngo"),
     "organization": ("Organization", "org"),
     "award": ("Award", "award"),
+    "system": ("GovernmentBody", "agency"),
+    "government": ("NationalGovernment", "gov"),
+    "center": ("Organization", "org"),
+    "centre": ("Organization", "org"),
+    "rules": ("Regulation", "regulation"),
+    "guidelines": ("Guideline", "guideline"),
+    "guideline": ("Guideline", "guideline"),
+    "manual": ("Guideline", "guideline"),
     # Spanish
     "secretaria": ("GovernmentBody", "agency"),
     "instituto": ("GovernmentBody", "agency"),
@@ -68,6 +76,10 @@ HEADS: dict[str, tuple[str, str]] = {
     "coalicion": ("NGO", "ngo"),
     "fundacion": ("NGO", "ngo"),
     "organizacion": ("Organization", "org"),
+    "gobierno": ("NationalGovernment", "gov"),
+    "centro": ("Organization", "org"),
+    "reglas": ("Regulation", "regulation"),
+    "lineamientos": ("Guideline", "guideline"),
 }
 # Small words inside a name ("Unit for the Crimes of Violence", "Ley para Prevenir y Sancionar la Trata").
 CONNECTORS = _words("of for the and on in to against at de del la las los el y para contra en sobre a al e")
@@ -78,6 +90,13 @@ _STOPS = _words(
 )
 _LEADING = _words("the a an this its el la los las un una")
 _WORD = re.compile(r"[^\W_][\w'’.-]*[^\W_]|[^\W_]")
+_WHERE = _words("in en at")
+_QUOTED = re.compile(r"“([^“”]{3,200})”|\"([^\"]{3,200})\"")
+_AFTER_QUOTE = re.compile(r"\s+([^\W\d_]+)")
+_TRANSLATED = re.compile(r"\s*\(([^()]{3,200})\)")
+_ARTICLE = re.compile(r"\b(?:Article|Artículo|Articulo|Art\.)\s+\d+[\w-]*\s+(?:of|de)\s+(?:the\s+|la\s+|el\s+|los\s+)?")
+# A legal form that ends an organization's name: "Women's Transitional Living Center, Inc.".
+_SUFFIX = re.compile(r",?\s(?:Inc\.|Ltd\.|LLC\b|A\.\s?C\.|S\.\s?A\.|S\.\s?C\.|I\.\s?A\.\s?P\.)")
 _ACRONYM = re.compile(r"\(([A-ZÁÉÍÓÚÑ][A-Za-zÁÉÍÓÚÑ&-]{1,11})\)")
 
 
@@ -92,11 +111,13 @@ class NewEntity:
     confidence: float
     reason: str
     translation: str | None = None  # "Programa de Coinversión Social (Social Joint Venture Program) (PCS)"
+    aliases: tuple[str, ...] = ()  # other names it goes by: "Standing Against Global Exploitation “Project SAGE”"
 
 
 def slug(text: str, words: int = 6) -> str:
-    """``Fondo Pro-equidad`` → ``fondo-pro-equidad``: folded words, small words left out."""
-    found = [w for w in re.findall(r"[a-z0-9]+", fold(text)) if w not in CONNECTORS]
+    """``Fondo Pro-equidad`` → ``fondo-pro-equidad``: folded words, small words left out but the
+    first (``Los Angeles`` → ``los-angeles``)."""
+    found = [w for i, w in enumerate(re.findall(r"[a-z0-9]+", fold(text))) if i == 0 or w not in CONNECTORS]
     return "-".join(found[:words]) or "entity"
 
 
@@ -118,8 +139,10 @@ def _capitalized(word: str) -> bool:
     return word[0].isupper() and fold(word) not in _STOPS
 
 
-def _phrases(sentence: str) -> list[tuple[int, int, list[str]]]:
-    """Runs of capitalized words, with small words inside (never at either end)."""
+def _phrases(sentence: str, places: frozenset[int] = frozenset()) -> list[tuple[int, int, list[str]]]:
+    """Runs of capitalized words, with small words inside (never at either end), each with the legal
+    form that ends it (", Inc."); "in", "en" or "at" before a place (an offset in ``places``) ends
+    a run: "the International Rescue Committee in Miami"."""
     out = []
     tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(sentence)]
     i = 0
@@ -134,17 +157,23 @@ def _phrases(sentence: str) -> list[tuple[int, int, list[str]]]:
             if gap.strip():  # punctuation ends a name
                 break
             word = tokens[j][2]
+            if fold(word) in _WHERE and j + 1 < len(tokens) and tokens[j + 1][0] in places:
+                break
             if _capitalized(word):
                 last = j
             elif fold(word) not in CONNECTORS:
                 break
             j += 1
         run = tokens[i : last + 1]
-        while run and fold(run[0][2]) in _LEADING:
+        while run and fold(run[0][2]) in _LEADING and not run[0][2].isupper():  # "the", not "UN"
             run = run[1:]
-        if run:
-            out.append((run[0][0], run[-1][1], [t[2] for t in run]))
         i = last + 1
+        if run:
+            suffix = _SUFFIX.match(sentence, run[-1][1])
+            end = suffix.end() if suffix else run[-1][1]
+            out.append((run[0][0], end, [t[2] for t in run]))
+            while i < len(tokens) and tokens[i][0] < end:
+                i += 1
     return out
 
 
@@ -171,7 +200,7 @@ def _own_name(sentence: str, start: int, words: list[str], acronym: str) -> tupl
     return start, words
 
 
-def acronym_names(sentence: str) -> list[NewEntity]:
+def acronym_names(sentence: str, places: frozenset[int] = frozenset()) -> list[NewEntity]:
     """ "Long Name (ACRONYM)": the capitalized words before the parenthesis."""
     out = []
     for m in _ACRONYM.finditer(sentence):
@@ -182,7 +211,7 @@ def acronym_names(sentence: str) -> list[NewEntity]:
         translated = re.search(r"\(([^()]+)\)\s*$", sentence[:cut])  # "Name (Its Translation) (ACR)"
         if translated:
             cut, alt = translated.start(), translated.group(1).strip()
-        before = [p for p in _phrases(sentence[:cut]) if not sentence[p[1] : cut].strip()]
+        before = [p for p in _phrases(sentence[:cut], places) if not sentence[p[1] : cut].strip()]
         if not before:
             continue
         start, end, words = before[-1]
@@ -198,10 +227,10 @@ def acronym_names(sentence: str) -> list[NewEntity]:
     return out
 
 
-def headed_names(sentence: str) -> list[NewEntity]:
+def headed_names(sentence: str, places: frozenset[int] = frozenset()) -> list[NewEntity]:
     """Capitalized phrases of two words or more whose head noun names a class."""
     out = []
-    for start, end, words in _phrases(sentence):
+    for start, end, words in _phrases(sentence, places):
         if len(words) < 2 or (start == 0 and len(words) < 3):
             continue
         typed = head_of(words)
@@ -213,12 +242,79 @@ def headed_names(sentence: str) -> list[NewEntity]:
     return out
 
 
-def new_entities(sentence: str) -> list[NewEntity]:
-    """Both patterns; a headed name overlapping an acronym's name is the same entity (or runs into it
-    across "and"), kept once."""
-    named = acronym_names(sentence)
-    spans = [(e.start, e.end) for e in named]
-    for entity in headed_names(sentence):
-        if not any(entity.start < b and a < entity.end for a, b in spans):  # inside it, or running into it
-            named.append(entity)
+def _class_noun(word: str) -> tuple[str, str] | None:
+    """The class a noun names, singular or plural ("campaigns", "programas")."""
+    folded = fold(word)
+    for form in (folded, folded[:-1] if folded.endswith("s") else "", folded[:-2] if folded.endswith("es") else ""):
+        if form in HEADS:
+            return HEADS[form]
+    return None
+
+
+def quoted_names(sentence: str, places: frozenset[int] = frozenset()) -> list[NewEntity]:
+    """Names the text quotes: "Name “Alias”" (the alias an alt label); "“Name” Program" (typed by the
+    noun after it); "“Name” (Its Translation)" and "“guidelines for …”" (typed by their own first or
+    head noun, else by the nearest class noun before them in the sentence, "campaigns … “Desde la
+    infancia …”", with a lower confidence). A quote that is neither capitalized nor starts with a
+    class noun is a quotation, not a name."""
+    out = []
+    phrases = {end: (start, words) for start, end, words in _phrases(sentence, places)}
+    for m in _QUOTED.finditer(sentence):
+        name = (m.group(1) or m.group(2)).strip().rstrip(",.;:")
+        words = name.split()
+        first = _class_noun(words[0]) if words else None
+        if len(words) < 2 or not (words[0][0].isupper() or first):
+            continue
+        before = phrases.get(m.start() - 1) if sentence[m.start() - 1 : m.start()] == " " else None
+        if before and len(before[1]) >= 2 and not first:
+            start, alias_of = before
+            cls, prefix = head_of(alias_of) or ("Organization", "org")
+            label = sentence[start : m.start() - 1]
+            reason = "a name followed by another it goes by, quoted" + (
+                "" if head_of(alias_of) else "; no head noun names a class: check the type"
+            )
+            out.append(NewEntity(label, None, cls, prefix, start, m.end(), 0.5, reason, aliases=(name,)))
+            continue
+        after = _AFTER_QUOTE.match(sentence, m.end())
+        translated = _TRANSLATED.match(sentence, m.end())
+        typed, confidence, end = None, 0.6, m.end()
+        if after and after.group(1)[0].isupper() and fold(after.group(1)) in HEADS:
+            typed, end, reason = HEADS[fold(after.group(1))], after.end(), f"a quoted name followed by its class noun ({after.group(1)})"
+        elif head_of(words) and (first or words[0][0].isupper()):
+            typed, reason = head_of(words), "a quoted name whose head noun names a class"
+        elif translated and head_of(translated.group(1).split()):
+            typed, reason = head_of(translated.group(1).split()), "a quoted name whose translation's head noun names a class"
+        else:
+            nouns = [_class_noun(w) for w in reversed(_WORD.findall(sentence[: m.start()]))]
+            typed = next((n for n in nouns if n), None)
+            confidence, reason = 0.4, "a quoted name, typed by the nearest class noun before it: check the type"
+        if typed is None:
+            continue
+        translation = translated.group(1).strip() if translated else None
+        end = translated.end() if translated else end
+        out.append(NewEntity(name, None, typed[0], typed[1], m.start(), end, confidence, reason, translation))
+    return out
+
+
+def article_names(sentence: str, places: frozenset[int] = frozenset()) -> list[NewEntity]:
+    """ "Article 3 of the Palermo Protocol", "Artículo 5 de la Ley …": a provision of a named instrument."""
+    out = []
+    phrases = {start: end for start, end, _ in _phrases(sentence, places)}
+    for m in _ARTICLE.finditer(sentence):
+        end = phrases.get(m.end())
+        if end is not None:
+            reason = "an article of a named instrument"
+            out.append(NewEntity(sentence[m.start() : end], None, "LegalProvision", "provision", m.start(), end, 0.6, reason))
+    return out
+
+
+def new_entities(sentence: str, places: frozenset[int] = frozenset()) -> list[NewEntity]:
+    """Every pattern, in order of trust: a name found by a later one that overlaps one found earlier
+    is the same entity (or runs into it across "and"), kept once. ``places``: where the places the
+    sentence names start (a name ends before "in" such a place)."""
+    named: list[NewEntity] = []
+    for pattern in (acronym_names, article_names, quoted_names, headed_names):
+        for entity in pattern(sentence, places):
+            if not any(entity.start < e.end and e.start < entity.end for e in named):
+                named.append(entity)
     return sorted(named, key=lambda e: e.start)

@@ -3,9 +3,11 @@ Spanish names are Debian's iso-codes): a real code for each, so ``tipkg draft`` 
 
 Names match as :meth:`tipkg.curation.names.NameIndex.mentions` matches curated names (whole words,
 accents and case aside, longest first), and only where the text writes them capitalized: places
-are proper nouns, and "chile" or "para" in running text are not places. A demonym ("Guatemalan")
-is another word, so it is no mention. Cities are left out: no offline gazetteer with a suitable
-licence. Pure: works on a sentence's text; :mod:`tipkg.curation.drafting.draft` decides what is new.
+are proper nouns, and "chile" or "para" in running text are not places. An English demonym
+("Guatemalan (123)") names its country too (countryinfo's demonyms, MIT), where one country bears it
+or one is twenty times as populous as the others ("Chinese", not "Congolese"); cities are in
+:mod:`.cities`. Pure: works on a sentence's text; :mod:`tipkg.curation.drafting.draft` decides what
+is new.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ import pycountry
 from tipkg.curation.names import NameEntry, NameIndex, key
 
 COUNTRY, SUBDIVISION = "Country", "FederalEntity"
+_DEMONYM = "demonym"
 # Confidence of a place by how its name was resolved.
 CONFIDENCE_COUNTRY = 0.7
+CONFIDENCE_DEMONYM = 0.5  # a country named only by its people's adjective
 CONFIDENCE_OWN = 0.6  # a subdivision of the country the draft knows (the source's)
 CONFIDENCE_OTHER = 0.35  # the one subdivision of that name, of a country the draft does not know
 
@@ -35,6 +39,8 @@ ALIASES: dict[str, tuple[str, str | None]] = {
     "Michoacán": ("MX-MIC", None),  # of "Michoacán de Ocampo"
     "Coahuila": ("MX-COA", None),  # of "Coahuila de Zaragoza"
 }
+# English demonyms countryinfo spells otherwise ("Ecuadorean") or leaves out.
+DEMONYM_ALIASES = {"Ecuadorian": "EC", "Salvadorean": "SV", "Argentinian": "AR", "Filipino": "PH", "Emirati": "AE"}
 # First-level units too small or too many to be a report's "state" (Slovenia's 200 municipalities ...).
 _SKIPPED_TYPES = frozenset({"Municipality", "Local council", "Commune", "Quarter", "Parish"})
 # Words that make a subdivision's name ("Central", "Northern", "Centre", "Nord") an ordinary word.
@@ -80,6 +86,7 @@ class Place:
     cls: str  # COUNTRY or SUBDIVISION
     name: str  # a country's short English name (for its id); a subdivision's ISO name
     former: str | None = None  # a former ISO 3166-2 code, where the name is the former one
+    by_demonym: bool = False  # named by its people's adjective ("Guatemalan"), not by its name
 
     @property
     def country(self) -> str:
@@ -109,20 +116,19 @@ def _translations(domain: str, language: str) -> gettext.NullTranslations:
 class Gazetteer:
     """The places of ISO 3166 and their names in one language, matched as curated names are."""
 
-    places: dict[tuple[str, str | None], Place]  # (code, former code) -> place
-    index: NameIndex  # entries: id = the place's code (and former code, "|"-joined), name = one of its names
+    places: dict[str, Place]  # the place's key: its code, former code and _DEMONYM where so named, "|"-joined
+    index: NameIndex  # entries: id = the place's key, name = one of its names
 
     def names(self, code: str) -> list[str]:
         """Every name of the place with that code (its former names included)."""
-        return [e.name for e in self.index.entries if e.id.partition("|")[0] == code]
+        return [e.name for e in self.index.entries if e.id.partition("|")[0] == code and not e.id.endswith(_DEMONYM)]
 
     def mentions(self, text: str) -> list[PlaceMention]:
         spans: dict[tuple[int, int], list[Place]] = {}
         for m in self.index.mentions(text):
             if not text[m.start].isupper():
                 continue
-            code, _, former = m.id.partition("|")
-            spans.setdefault((m.start, m.end), []).append(self.places[code, former or None])
+            spans.setdefault((m.start, m.end), []).append(self.places[m.id])
         out = []
         for (start, end), places in sorted(spans.items()):
             ordered = tuple(sorted(set(places), key=lambda p: (p.cls != COUNTRY, p.code)))
@@ -135,12 +141,12 @@ def gazetteer(language: str) -> Gazetteer:
     """Every country's and first-level subdivision's names in English (ISO's own names: a
     subdivision's are in its country's language) and, for another language, its translations."""
     names1, names2 = _translations("iso3166-1", language), _translations("iso3166-2", language)
-    places: dict[tuple[str, str | None], Place] = {}
+    places: dict[str, Place] = {}
     entries: list[NameEntry] = []
 
     def add(place: Place, names: set[str]) -> None:
-        places[place.code, place.former] = place
-        local = place.code + (f"|{place.former}" if place.former else "")
+        local = "|".join([place.code, place.former or ""] + ([_DEMONYM] if place.by_demonym else []))
+        places[local] = place
         entries.extend(NameEntry(local, place.cls, n) for n in sorted(names) if n)
 
     for c in pycountry.countries:
@@ -152,7 +158,30 @@ def gazetteer(language: str) -> Gazetteer:
     for alias, (code, former) in ALIASES.items():
         iso = pycountry.subdivisions.get(code=code)
         add(Place(code, SUBDIVISION, iso.name if iso else alias, former), {alias})
+    if language == "en":  # Spanish writes demonyms in lower case ("guatemaltecos"): common words, not names
+        for demonym, code in {**demonyms(), **DEMONYM_ALIASES}.items():
+            country = pycountry.countries.get(alpha_2=code)
+            if country is not None:
+                add(Place(code, COUNTRY, _country_name(country), by_demonym=True), {demonym})
     return Gazetteer(places, NameIndex(entries))
+
+
+@cache
+def demonyms() -> dict[str, str]:
+    """English demonym -> the alpha-2 code of the one country it names (see the module's docstring)."""
+    from countryinfo import CountryInfo
+
+    bearers: dict[str, list[tuple[int, str]]] = {}
+    for info in CountryInfo.all().values():
+        demonym, code = info.get("demonym"), info.get("ISO", {}).get("alpha2")
+        if demonym and code:
+            bearers.setdefault(demonym, []).append((int(info.get("population") or 0), code))
+    out = {}
+    for demonym, found in bearers.items():
+        found.sort(reverse=True)
+        if len(found) == 1 or found[0][0] >= 20 * found[1][0]:
+            out[demonym] = found[0][1]
+    return out
 
 
 def place_mentions(sentence: str, language: str) -> list[PlaceMention]:
@@ -176,7 +205,7 @@ def resolve(mention: PlaceMention, country: str | None) -> tuple[Place, float] |
     subdivisions of several other countries share it (no code is guessed)."""
     countries = [p for p in mention.places if p.cls == COUNTRY]
     if countries:
-        return countries[0], CONFIDENCE_COUNTRY
+        return countries[0], CONFIDENCE_DEMONYM if countries[0].by_demonym else CONFIDENCE_COUNTRY
     own = [p for p in mention.places if p.country == country]
     if own:
         return own[0], CONFIDENCE_OWN
