@@ -38,8 +38,8 @@ from tipkg.curation.names import key
 REPO = Path(__file__).resolve().parent.parent
 SOURCE = "mx-2011"
 TARGETS = {"entity_recall": 0.9, "value_recall": 0.9, "precision": 0.6, "seconds": 10.0}
-_COUNTS = {"observedValue": "exact", "observedMoreThan": "more-than"}
-_KINDS = {"dates": ("date",), "amounts": ("amount",), "counts": ("exact", "more-than")}
+_COUNTS = {"observedValue": "exact", "observedMoreThan": "more-than", "observedAbout": "about"}
+_KINDS = {"dates": ("date",), "amounts": ("amount",), "counts": ("exact", "more-than", "about")}
 
 
 def _names(value: Any) -> list[str]:

@@ -190,6 +190,7 @@ class TIPKG(DefinedNamespace):
     numberOfLanguages: URIRef  # number of languages
     numberOfLinesOfAction: URIRef  # number of lines of action
     numberOfProjects: URIRef  # number of projects
+    observedAbout: URIRef  # about
     observedMoreThan: URIRef  # more than
     observedValue: URIRef  # value
     prioritized: URIRef  # prioritized
@@ -208,6 +209,7 @@ class TIPKG(DefinedNamespace):
     value: URIRef  # value
 
     # annotation properties
+    approximationOf: URIRef  # approximation of
     citesNoEvidence: URIRef  # cites no evidence
     comparedPerScheme: URIRef  # compared per scheme
     comparedWithin: URIRef  # compared within

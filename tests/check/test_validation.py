@@ -131,6 +131,15 @@ DEFECTS = [
         "- id: observation/victims-identified-2010\n",
         (iri("observation/victims-identified-2010"), "tipkgsh:OneValueOrBound or", "in one source"),
     ),
+    Defect(
+        "exact-and-approximate-value",
+        "facts.yaml",
+        "    observedValue: 147\n",
+        "    observedValue: 147\n    observedAbout: 150\n",
+        1,
+        "- id: observation/victims-identified-2010\n",
+        (iri("observation/victims-identified-2010"), "tipkgsh:OneValueOrBound or", "not two of them"),
+    ),
     # refused by the loader: exit code 2 with its file:line: field: message
     Defect(
         # one source gives a second value (another report may: tests/compare/test_many_sources.py)
@@ -232,6 +241,19 @@ def test_fixture_conforms(tmp_path: Path) -> None:
 def test_real_data_conforms() -> None:
     result = run_check(ROOT)
     assert result.exit_code == 0, result.output
+
+
+def test_an_approximate_value_alone_conforms(tmp_path: Path) -> None:
+    """ "about 150" (observedAbout) is an observation's figure, as an exact value or a lower bound is."""
+    root = make_project(tmp_path / "project")
+    facts = root / "graph_data" / "mx-2011" / "facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    assert text.count("    observedValue: 147\n") == 1
+    facts.write_text(text.replace("    observedValue: 147\n", "    observedAbout: 150\n"), encoding="utf-8")
+    report = check_without_owl(root)
+    assert report.exit_code == 0, report.findings
+    facts.write_text(text.replace("    observedValue: 147\n", ""), encoding="utf-8")  # and without any figure, a violation
+    assert check_without_owl(root).exit_code == 1
 
 
 def test_uppercase_language_tag_in_yaml_is_lowercased_by_the_loader(tmp_path: Path) -> None:

@@ -37,6 +37,10 @@ def more_than(n: str) -> Stated:
     return Stated(Literal(n, datatype=XSD.decimal), bound=True)
 
 
+def about(n: str) -> Stated:
+    return Stated(Literal(n, datatype=XSD.decimal), approximate=True)
+
+
 CASES = [
     # (first, second, verdict, which is more precise)
     ("year and a month in it", year("2007"), month("2007-11"), REFINES, 1),
@@ -52,6 +56,18 @@ CASES = [
     ("two lower bounds", more_than("26"), more_than("30"), REFINES, 1),
     ("the same lower bound", more_than("18000"), more_than("18000"), AGREES, None),
     ("two counts", count("48"), count("51"), DIFFERS, None),
+    # "about 20,000": from 15,000 up to (not with) 25,000; "about 300": 250 up to 350; "about 47": 46.5 up to 47.5
+    ("a count that rounds to an approximate one", about("20000"), count("19874"), REFINES, 1),
+    ("the lowest count that rounds to it", count("15000"), about("20000"), REFINES, 0),
+    ("a count that rounds to the next", about("20000"), count("25000"), DIFFERS, None),
+    ("an approximate count and a far one", about("300"), count("420"), DIFFERS, None),
+    ("an approximate count with its units", about("47"), count("47"), REFINES, 1),
+    ("the same approximate count", about("300"), about("300"), AGREES, None),
+    ("a rounder approximate count", about("300"), about("320"), REFINES, 1),
+    ("two approximate counts apart", about("300"), about("400"), DIFFERS, None),
+    ("a lower bound inside an approximate count", about("300"), more_than("320"), AGREES, None),
+    ("a lower bound above an approximate count", about("300"), more_than("350"), DIFFERS, None),
+    ("a lower bound below an approximate count", more_than("200"), about("300"), REFINES, 1),
     ("one count written two ways", count("48"), Stated(Literal("48.0", datatype=XSD.decimal)), AGREES, None),
     ("two entities", Stated(URIRef(DEFAULT_BASE + "agency/pgr")), Stated(URIRef(DEFAULT_BASE + "agency/segob")), DIFFERS, None),
     ("one entity", Stated(URIRef(DEFAULT_BASE + "agency/pgr")), Stated(URIRef(DEFAULT_BASE + "agency/pgr")), AGREES, None),

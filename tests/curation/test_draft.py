@@ -225,7 +225,8 @@ CASES = (
     "FICTIONAL: Helping Hands granted 300,000 US dollars to shelters.\n\n"
     "FICTIONAL: Helping Hands and 400,000 US dollars appear in this sentence.\n\n"
     "FICTIONAL: Helping Hands has worked since 2011 and before 2009 it was a club.\n\n"
-    "FICTIONAL: The Gold Key Campaign ended after 2013.\n"
+    "FICTIONAL: The Gold Key Campaign ended after 2013.\n\n"
+    "FICTIONAL: Helping Hands reached nearly 40 schools.\n"
 )
 
 
@@ -261,7 +262,8 @@ HH = {"about": "ngo/helping-hands"}
 # (a paragraph of CASES, the records drawn from it: none invented, none given to the wrong entity)
 EXPECTED = [
     ("fewer than 10", [HH]),  # a bound other than "more than": no observation
-    ("at least 26", [HH]),
+    ("at least 26", [HH, {"id": "stat/fx-2020-count-1", "type": "Observation", "observedAbout": 20000, "concerns": "ngo/helping-hands"}]),
+    ("nearly 40", [HH]),  # below 40 by little: no value says so
     ("more than 5 million", [HH]),  # an amount only when exact
     (
         "Blue Star Campaign ran until 2010",  # the date is the campaign's (named before it), and an end
@@ -317,8 +319,8 @@ def test_draft_proposes_only_what_the_text_states(cases: tuple[list[str], list[d
 
 
 def test_figures_left_out_are_counted_in_the_summary(cases: tuple[list[str], list[dict]]) -> None:
-    # fewer than 10, at least 26, about 20,000, more than 5 million US dollars
-    assert cases[0][0] == f"{DRAFT}: {len(cases[1])} proposals, 4 figures left out: approximate or bounded"
+    # fewer than 10, at least 26, more than 5 million US dollars, nearly 40 ("about 20,000" is proposed)
+    assert cases[0][0] == f"{DRAFT}: {len(cases[1])} proposals, 4 figures left out: bounded otherwise than by 'more than' or 'about'"
 
 
 def test_a_date_named_after_its_entity_is_less_sure_than_one_after_its_subject(cases: tuple[list[str], list[dict]]) -> None:

@@ -14,8 +14,13 @@ Values are compared by what they mean, not how they are written (:func:`compare`
 
 - a date is the interval its precision gives: ``2007`` and ``2007-11`` agree, the month refines the
   year; ``2007-11`` and ``2008-01`` differ;
-- a count and a strict lower bound agree when the count is above the bound (``28`` refines "more
-  than 26"; ``20`` differs); two lower bounds always agree, the larger refines the smaller;
+- a figure is the numbers it admits: a count itself, a strict lower bound everything above it, an
+  approximate figure the numbers that round to it at its last non-zero digit ("about 20,000":
+  15,000 up to 25,000, ontology annotation ``tipkg:approximationOf``); two figures agree when they
+  admit the same numbers, one refines the other when it admits fewer of them (``28`` refines "more
+  than 26" and "about 30"; "more than 30" refines "more than 26"), and they differ when no number
+  is admitted by both (``20`` and "more than 26"); figures that admit some numbers in common, each
+  also others ("about 300" and "more than 320"), agree: neither is the finer;
 - a structured value (an amount) is compared property by property, only where the property that
   makes them comparable agrees (``tipkg:comparedWithin``: an amount's value within one currency);
 - anything else is the same term or differs. Names (labels) are not compared: every name a report
@@ -53,10 +58,11 @@ Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 @dataclass(frozen=True)
 class Stated:
-    """A value as a source states it: the term, and whether it is a strict lower bound."""
+    """A value as a source states it: the term, and whether it is a strict lower bound or approximate."""
 
     term: URIRef | Literal
     bound: bool = False
+    approximate: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,14 +131,50 @@ def compare(a: Stated, b: Stated) -> Outcome:
             return Outcome(DIFFERS)
     na, nb = number(a.term), number(b.term)
     if na is not None and nb is not None:
-        if a.bound and b.bound:
-            return Outcome(AGREES) if na == nb else Outcome(REFINES, 0 if na > nb else 1)
-        if a.bound:
-            return Outcome(REFINES, 1) if nb > na else Outcome(DIFFERS)
-        if b.bound:
-            return Outcome(REFINES, 0) if na > nb else Outcome(DIFFERS)
-        return Outcome(AGREES) if na == nb else Outcome(DIFFERS)
+        return _admitted(figure(na, a), figure(nb, b))
     return Outcome(AGREES) if a.term == b.term else Outcome(DIFFERS)
+
+
+# The numbers a figure admits: (low, low included, high, high included); None: no end.
+Figure = tuple[Decimal, bool, Decimal | None, bool]
+
+
+def figure(n: Decimal, stated: Stated) -> Figure:
+    """The numbers ``n`` admits as stated: itself; above it (a strict lower bound); or, approximate,
+    those that round to it at its last non-zero digit (``20000``: from 15,000 up to 25,000)."""
+    if stated.bound:
+        return n, False, None, False
+    if stated.approximate and n != 0:
+        exponent = n.normalize().as_tuple().exponent
+        half = Decimal(5).scaleb(int(exponent) - 1)
+        return n - half, True, n + half, False
+    return n, True, n, True
+
+
+def _admitted(a: Figure, b: Figure) -> Outcome:
+    if a == b:
+        return Outcome(AGREES)
+    if _within(a, b):
+        return Outcome(REFINES, 0)
+    if _within(b, a):
+        return Outcome(REFINES, 1)
+    low, low_in = max((a[0], a[1]), (b[0], b[1]), key=lambda end: (end[0], not end[1]))
+    highs = [(h, h_in) for h, h_in in ((a[2], a[3]), (b[2], b[3])) if h is not None]
+    if highs:
+        high, high_in = min(highs, key=lambda end: (end[0], end[1]))
+        if low > high or (low == high and not (low_in and high_in)):
+            return Outcome(DIFFERS)  # no number both admit
+    return Outcome(AGREES)
+
+
+def _within(inner: Figure, outer: Figure) -> bool:
+    """Whether every number ``inner`` admits ``outer`` admits too."""
+    low_ok = inner[0] > outer[0] or (inner[0] == outer[0] and (outer[1] or not inner[1]))
+    if outer[2] is None:
+        return low_ok
+    if inner[2] is None:
+        return False
+    return low_ok and (inner[2] < outer[2] or (inner[2] == outer[2] and (outer[3] or not inner[3])))
 
 
 def combine(outcomes: Iterable[Outcome]) -> Outcome | None:
@@ -163,15 +205,17 @@ class Comparer:
             self.by_source[(c.source, c.s)][c.p].append(c)
             self.by_subject[c.s].append(c)
         functional = {p.iri for p in schema.properties.values() if p.functional}
-        self.compared = (functional | set(schema.lower_bounds) | set(schema.per_scheme)) - set(schema.not_compared)
+        self.compared = (functional | set(schema.lower_bounds) | set(schema.approximations) | set(schema.per_scheme)) - set(
+            schema.not_compared
+        )
 
     # -- the same property of the same subject ----------------------------------------------------
 
     def quantity(self, p: URIRef) -> URIRef:
-        return self.schema.lower_bounds.get(p, p)
+        return self.schema.lower_bounds.get(p) or self.schema.approximations.get(p, p)
 
     def stated(self, claim: Claim) -> Stated:
-        return Stated(claim.o, bound=claim.p in self.schema.lower_bounds)
+        return Stated(claim.o, bound=claim.p in self.schema.lower_bounds, approximate=claim.p in self.schema.approximations)
 
     def same_property(self) -> Iterator[Comparison]:
         """Pairs of sources that give one single-valued property of one subject differently (a

@@ -50,6 +50,7 @@ class Schema:
     # how sources are compared (tipkg.compare.values): bound property -> the exact property it bounds,
     # property -> the property its values are compared within, the key of a measure, flags not compared
     lower_bounds: dict[URIRef, URIRef] = field(default_factory=dict)
+    approximations: dict[URIRef, URIRef] = field(default_factory=dict)  # approximate property -> the exact one
     compared_within: dict[URIRef, URIRef] = field(default_factory=dict)
     measure_key: tuple[URIRef, ...] = ()
     measured: frozenset[URIRef] = frozenset()  # qb:MeasureProperty: the figure of an observation
@@ -137,6 +138,8 @@ def schema_from_graph(graph: Graph) -> Schema:
             )
     for bound, exact in graph.subject_objects(TIPKG.lowerBoundOf):
         schema.lower_bounds[URIRef(str(bound))] = URIRef(str(exact))
+    for approximate, exact in graph.subject_objects(TIPKG.approximationOf):
+        schema.approximations[URIRef(str(approximate))] = URIRef(str(exact))
     for prop, within in graph.subject_objects(TIPKG.comparedWithin):
         schema.compared_within[URIRef(str(prop))] = URIRef(str(within))
     key = graph.value(TIPKG.Measure, TIPKG.keyProperties)

@@ -60,14 +60,18 @@ def _describe(g: nx.MultiDiGraph, node: str, lang: str) -> str:
         what = facts.get("indicator", "")
         if "nationality" in targets:
             what = f"{what} ({name('nationality')})"
-        number = facts.get("observedValue") or (
-            text("network.more_than", lang, n=facts["observedMoreThan"]) if "observedMoreThan" in facts else ""
+        number = facts.get("observedValue") or next(
+            (text(f"network.{word}", lang, n=facts[key]) for key, word in _BOUNDED if key in facts), ""
         )
         return ": ".join(x for x in (what, number) if x)
     for key in ("telephone", "email"):
         if key in facts:
             return facts[key]
     return ""
+
+
+# A figure other than exact, and the words that say how ("more than 26", "about 20,000").
+_BOUNDED = (("observedMoreThan", "more_than"), ("observedAbout", "about"))
 
 
 def format_money(money: dict[str, Any], lang: str = "en") -> str:

@@ -1,7 +1,8 @@
 """Charts of query results as plain inline SVG, written on the server: no script, no network.
 
 :func:`bar_charts` draws one horizontal bar chart per numeric column of a result (a lower bound
-column ``moreThan`` joins the ``value`` chart as "more than N" bars); :func:`timeline` draws the
+column ``moreThan`` and an approximate one ``about`` join the ``value`` chart as "more than N" and
+"about N" bars, as does a ``value`` flagged by a true ``moreThan`` or ``about``); :func:`timeline` draws the
 rows on a time axis, a point per date or a bar from ``start`` to ``end``. Every text reaches the
 SVG escaped.
 """
@@ -30,6 +31,8 @@ NUMERIC = {
 DATES = {XSD.date, XSD.gYear, XSD.gYearMonth, XSD.dateTime}
 NOT_MEASURES = ("start", "end")  # offsets and periods: not what a bar measures
 LOWER_BOUND = "moreThan"
+APPROXIMATE = "about"
+_QUALIFIED = {LOWER_BOUND: "more than ", APPROXIMATE: "about "}
 MAX_ROWS = 60
 WIDTH = 760
 LABEL_WIDTH = 300
@@ -42,6 +45,7 @@ class Bar:
     label: str
     value: float
     lower_bound: bool = False
+    approximate: bool = False
 
 
 def _number(term: object) -> float | None:
@@ -102,23 +106,28 @@ def bar_charts(result: Result, params: set[str] | None = None) -> list[tuple[str
     index = {v: i for i, v in enumerate(result.variables)}
     charts: list[tuple[str, str]] = []
     for column in columns:
-        if column == LOWER_BOUND and "value" in columns:
+        if column in _QUALIFIED and "value" in columns:
             continue
         bars = []
         for label, row in zip(labels, result.rows, strict=True):
             value = _number(row[index[column]])
-            bound = False
-            if value is None and column == "value" and LOWER_BOUND in index:
-                value, bound = _number(row[index[LOWER_BOUND]]), True
+            how = ""
+            for qualifier in _QUALIFIED if column == "value" else ():
+                cell = row[index[qualifier]] if qualifier in index else None
+                if value is None and _number(cell) is not None:
+                    value, how = _number(cell), qualifier
+                elif isinstance(cell, Literal) and cell.datatype == XSD.boolean and cell.toPython() is True:
+                    how = qualifier  # the value column holds the figure, this column says what kind
             if value is not None:
-                bars.append(Bar(label, value, bound))
+                bars.append(Bar(label, value, how == LOWER_BOUND, how == APPROXIMATE))
         if bars:
             charts.append((column, bar_svg(bars, column, COLORS[len(charts) % len(COLORS)])))
     return charts[:3]
 
 
 def bar_svg(bars: list[Bar], title: str, color: str = COLORS[0]) -> str:
-    """A horizontal bar chart; bars for lower bounds are hatched and read "more than N"."""
+    """A horizontal bar chart; bars for lower bounds are hatched and read "more than N", approximate
+    ones are outlined and read "about N"."""
     shown = bars[:MAX_ROWS]
     top = max((b.value for b in shown), default=0.0) or 1.0
     area = WIDTH - LABEL_WIDTH - 110
@@ -134,8 +143,8 @@ def bar_svg(bars: list[Bar], title: str, color: str = COLORS[0]) -> str:
         y = 24 + i * ROW
         width = max(1.0, area * max(bar.value, 0.0) / top)
         label = bar.label if len(bar.label) <= 44 else bar.label[:43] + "…"
-        number = ("more than " if bar.lower_bound else "") + _format(bar.value)
-        fill = "url(#bound)" if bar.lower_bound else color
+        number = (_QUALIFIED[LOWER_BOUND] if bar.lower_bound else _QUALIFIED[APPROXIMATE] if bar.approximate else "") + _format(bar.value)
+        fill = "url(#bound)" if bar.lower_bound else "none" if bar.approximate else color
         parts.append(
             f"<g><title>{escape(bar.label)}: {escape(number)}</title>"
             f'<text x="{LABEL_WIDTH - 6}" y="{y + 14}" font-size="12" text-anchor="end">{escape(label)}</text>'

@@ -30,8 +30,10 @@ _FOUNDED = re.compile(r"\b(creat|establish|found|set up|cre[óa]|establec|fund[�
 # Words that date a count at the report's date.
 _TO_DATE = re.compile(r"\b(to date|at present|currently|so far|a la fecha|hasta la fecha|actualmente)\b", re.IGNORECASE)
 _PERFECT = re.compile(r"\b(?:has|have|ha|han)\s+(?:been\s+|sido\s+)?[a-záéíóú]+(?:ed|en|ado|ido)\b", re.IGNORECASE)
-# The bounds a figure is proposed with: a count exact or "more than" (observedMoreThan), an amount exact.
-_PROPOSED = {"count": ("exact", "more-than"), "amount": ("exact",)}
+# The figures proposed, by bound: a count exact, "more than" or "about" (observedMoreThan, observedAbout),
+# an amount exact (an amount has no approximate value).
+_PROPOSED = {"count": ("exact", "more-than", "approximate"), "amount": ("exact",)}
+_COUNTED = {"exact": "observedValue", "more-than": "observedMoreThan", "approximate": "observedAbout"}
 _LEGAL = ("Law", "Regulation", "InternationalInstrument", "LegalInstrument", "Guideline")
 # File of each proposed class.
 KINDS = {
@@ -83,7 +85,7 @@ class Drafter:
         self._counter: Counter[str] = Counter()
         self._new_names: dict[str, str] = {}  # each name of a proposed entity -> its id
         self._index_of_new: NameIndex | None = None
-        self.left_out = 0  # the figures the text bounds or rounds ("about 20,000"): no value to propose
+        self.left_out = 0  # the figures the text bounds otherwise ("at least 26"): no value to propose
 
     def run(self) -> list[Proposal]:
         for sentence in sentences(self.source):
@@ -250,7 +252,7 @@ class Drafter:
             if item.kind in ("date", "period") and subjects and not (figures and period):
                 self.date(sentence, item, subjects)
             elif item.kind in ("amount", "count") and item.bound not in _PROPOSED[item.kind]:
-                self.left_out += 1  # "about 20,000", "at least 26", "fewer than 10": no value to propose
+                self.left_out += 1  # "at least 26", "fewer than 10", "about 5 million pesos": no value to propose
             elif item.kind == "amount":
                 self.amount(sentence, item, subjects, period)
             elif item.kind == "count":
@@ -333,9 +335,7 @@ class Drafter:
         record: dict[str, Any] = {"id": local, "type": "Observation", "evidence": sentence.quote}
         if indicator:
             record["indicator"] = indicator
-        record["observedMoreThan" if item.bound == "more-than" else "observedValue"] = (
-            int(item.value) if item.value.isdigit() else item.value
-        )
+        record[_COUNTED[item.bound]] = int(item.value) if item.value.isdigit() else item.value
         record.update(period)
         if len(subjects) == 1:
             record["concerns"] = subjects[0]

@@ -69,25 +69,15 @@ _BOUNDS = {
     "en": {
         "more-than": ["more than", "over", "upwards of", "in excess of", "above", "greater than"],
         "at-least": ["at least", "no fewer than", "no less than", "not fewer than", "not less than", "a minimum of"],
-        "approximate": [
-            "about",
-            "approximately",
-            "approx.",
-            "around",
-            "nearly",
-            "almost",
-            "some",
-            "roughly",
-            "close to",
-            "an estimated",
-            "circa",
-        ],
+        "approximate": ["about", "approximately", "approx.", "around", "some", "roughly", "close to", "an estimated", "circa"],
+        "nearly": ["nearly", "almost", "just under"],  # below it, by little: no value of the ontology says so
         "less-than": ["fewer than", "less than", "below"],
     },
     "es": {
         "more-than": ["más de", "mas de", "arriba de", "por encima de"],
         "at-least": ["al menos", "por lo menos", "como mínimo", "no menos de", "un mínimo de"],
-        "approximate": ["alrededor de", "aproximadamente", "aprox.", "cerca de", "casi", "unos", "unas", "en torno a"],
+        "approximate": ["alrededor de", "aproximadamente", "aprox.", "cerca de", "unos", "unas", "en torno a"],
+        "nearly": ["casi", "poco menos de"],
         "less-than": ["menos de"],
     },
 }

@@ -55,7 +55,7 @@ def write_draft(root: Path, source_id: str, output: Path | None = None, html: Pa
     source, drafter = drafter_for(root, source_id)
     proposals = drafter.run()
     write_atomically(target, draft_text(source_id, proposals))
-    left_out = f", {drafter.left_out} figures left out: approximate or bounded" if drafter.left_out else ""
+    left_out = f", {drafter.left_out} figures left out: bounded otherwise than by 'more than' or 'about'" if drafter.left_out else ""
     lines = [f"{shown}: {len(proposals)} proposals{left_out}"]
     lines += [f"  {kind}: {n}" for kind, n in sorted(Counter(p.kind for p in proposals).items())]
     if html is not None:
