@@ -39,6 +39,10 @@ CASES = [
         ["El albergue No. 4 recibió $17,926,386.00 pesos.", "Cerró en 2010."],
     ),
     ("es", "Lic. Pérez llegó. Ing. Soto no.", ["Lic. Pérez llegó.", "Ing. Soto no."]),
+    # abbreviations written with spaces: no sentence ends in a lone small letter
+    ("es", "Hay servicios, p. ej. albergues y asesoría. Cerraron dos.", ["Hay servicios, p. ej. albergues y asesoría.", "Cerraron dos."]),
+    ("es", "Otros medios, v. gr. la radio, ayudaron. Fin.", ["Otros medios, v. gr. la radio, ayudaron.", "Fin."]),
+    ("en", "Services, e. g. shelters, were given. It ended.", ["Services, e. g. shelters, were given.", "It ended."]),
     (
         "es",
         "Capítulo 2\nLa Secretaría capacitó a 40 agentes. ¿Cuántos faltan? Nadie lo sabe.",

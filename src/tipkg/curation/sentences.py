@@ -3,7 +3,8 @@
 Lines come first: a report's heading or list line is a sentence of its own even without a final
 stop. Within a line pysbd finds the sentence ends, with its abbreviations, decimals and quotes.
 pysbd's lists miss courtesy titles before a name ("Sr. García", "Lic. Pérez"), so they are added
-to the abbreviations it keeps with the next word.
+to the abbreviations it keeps with the next word; and it ends a sentence inside an abbreviation
+written with spaces ("p. ej."), so a piece ending in a lone small letter joins the next.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     import pysbd
 
 LANGUAGES = ("en", "es")
+# A lone lower-case letter and its stop, the end of a piece: an abbreviation written with spaces ("p. ej.").
+_LONE_LETTER = re.compile(r"(?:^|[\s(])[^\W\d_A-ZÁÉÍÓÚÑ]\.\s*$")
 
 # Titles written before a name, missing from pysbd's prepositive abbreviations (lower case, no stop).
 _TITLES = ("sr", "sra", "sres", "srta", "dr", "dra", "lic", "licda", "ing", "mtro", "mtra", "prof")
@@ -57,10 +60,15 @@ def split(text: str, language: str) -> list[tuple[int, int]]:
     for line in re.finditer(r"[^\n]+", text):
         if line.group().isspace():
             continue
-        cuts = [0]
+        pieces: list[list[int]] = []
         for piece in segmenter.segment(line.group()):
-            if piece.start >= cuts[-1]:
-                cuts += [piece.start, piece.end]
+            if pieces and piece.start < pieces[-1][1]:
+                continue
+            if pieces and _LONE_LETTER.search(line.group(), 0, pieces[-1][1]):
+                pieces[-1][1] = piece.end  # "p. ej.", "e. g.": no sentence ends in a lone small letter
+            else:
+                pieces.append([piece.start, piece.end])
+        cuts = [0, *itertools.chain.from_iterable(pieces)]
         cuts.append(len(line.group()))
         for a, b in itertools.pairwise(cuts):
             span = _trimmed(text, line.start() + a, line.start() + b)
