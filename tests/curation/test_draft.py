@@ -427,3 +427,46 @@ def test_a_failed_accept_changes_nothing(tmp_path: Path) -> None:
     draft = root / DRAFT
     before[draft] = draft.read_bytes()  # (_accept marked the kept records before the accept)
     assert {p: p.read_bytes() for p in (root / "graph_data").rglob("*") if p.is_file()} == before
+
+
+REVIEWED = """# the draft's own header
+source: fx-2020
+records:
+  # reviewer: checked against page 3
+  - id: agency/northern-office
+    type: GovernmentBody
+    # reviewer: the acronym is the report's own
+    label: {en: Northern Office}
+    evidence: In March 2015 the government created the Special Office for Victims of Trafficking (SOVT).
+    _kind: actors
+    accept: true
+
+  # reviewer: not this one yet, the quote is too long
+  - id: agency/southern-office
+    type: GovernmentBody
+    label: {en: Southern Office}
+    evidence: In March 2015 the government created the Special Office for Victims of Trafficking (SOVT).
+    _kind: actors
+    accept: false
+"""
+
+
+def test_accept_keeps_the_reviewers_comments_with_their_records(tmp_path: Path) -> None:
+    from tipkg.curation.drafting.writing import accept_draft
+
+    root = project(tmp_path)
+    path = root / DRAFT
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(REVIEWED, encoding="utf-8")
+    assert accept_draft(root, "fx-2020", path)[-1] == f"{DRAFT}: 1 moved, 0 refused, 1 not accepted"
+    actors = (root / "graph_data" / "fx-2020" / "actors.yaml").read_text(encoding="utf-8")
+    moved = actors[actors.index("  # reviewer: checked against page 3\n") :]
+    assert moved.startswith(
+        "  # reviewer: checked against page 3\n  # reviewer: the acronym is the report's own\n  - id: agency/northern-office\n"
+    )
+    assert "not this one yet" not in actors and "the draft's own header" not in actors
+    left = path.read_text(encoding="utf-8")
+    assert left.startswith("# the draft's own header\n")
+    assert "  # reviewer: not this one yet, the quote is too long\n  - id: agency/southern-office\n" in left
+    assert "page 3" not in left
+    assert check_without_owl(root).exit_code == 0

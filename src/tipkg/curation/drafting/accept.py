@@ -5,7 +5,8 @@ All kept proposals are loaded with the project's curated data; a proposal the lo
 (unknown reference, quote not found, bad value), or whose ``_kind`` names no curated file, is
 reported as ``file:line: field: message``, left out, and the rest loaded again, until what is left
 loads. What loads is appended to ``graph_data/ID/<kind>.yaml`` (created with ``source: ID``)
-without the draft-only keys; the draft keeps the refused and the not accepted.
+without the draft-only keys, after the reviewer's whole-line comments on it; the draft keeps the
+refused and the not accepted, with theirs.
 
 Records are written from the project's own parse (every scalar the text it was checked as, quoted
 where YAML would read it otherwise: ``NO``, ``12:30``, ``010``), never through YAML's implicit
@@ -105,18 +106,22 @@ def accept(root: Path, source_id: str, file: Path) -> list[str]:
     moved = {kept[i] for i in range(len(kept)) if i not in refused}
     lines = [str(error) for _, error in sorted(refused.items())]
     by_kind: dict[str, list[Mapping]] = {}
+    notes = comments(text, [r.line for r in parsed.records])
+    noted: dict[str, list[list[str]]] = {}
     for i in sorted(moved):
         record = parsed.records[i]
         by_kind.setdefault(str(_kind(record, shown)), []).append(_strip(record))
+        noted.setdefault(str(_kind(record, shown)), []).append(notes[i])
     writes: list[tuple[Path, str]] = []
     for kind, records in by_kind.items():
         target = root / "graph_data" / source_id / f"{kind}.yaml"
-        writes.append((target, _appended(target, shown_path(target, root), source_id, records)))
+        writes.append((target, _appended(target, shown_path(target, root), source_id, records, noted[kind])))
         lines.append(f"{shown_path(target, root)}: {len(records)} records added")
     rest = [r for i, r in enumerate(parsed.records) if i not in moved]
     found = _RECORDS.search(text)
     head = text[: found.start()] if found else f"source: {source_id}\n"
-    new_draft = head + ("records:\n" + records_text(rest) if rest else "records: []\n")
+    left = [notes[i] for i in range(len(parsed.records)) if i not in moved]
+    new_draft = head + ("records:\n" + records_text(rest, left) if rest else "records: []\n")
     _check(new_draft, shown, rest)
     writes.append((file, new_draft))
     for path, new in writes:  # all checked: now written, each whole
@@ -125,14 +130,35 @@ def accept(root: Path, source_id: str, file: Path) -> list[str]:
     return lines
 
 
-def _appended(target: Path, shown: str, source_id: str, records: list[Mapping]) -> str:
-    """The text of a curated file (created with ``source: ID``) with ``records`` appended, checked to
-    parse to its old records and exactly these."""
+def comments(text: str, starts: list[int]) -> list[list[str]]:
+    """The reviewer's comments of each record (its first line in ``starts``): the whole-line
+    comments right above it (no blank line between) and those among its lines."""
+    lines = text.splitlines()
+    out: list[list[str]] = []
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(lines) + 1  # the line after its last
+        above: list[str] = []
+        at = start - 2  # the line above it (0-based)
+        while at >= 0 and lines[at].lstrip().startswith("#") and (n == 0 or at >= starts[n - 1]):
+            above.insert(0, lines[at].strip())
+            at -= 1
+        inside = [line.strip() for line in lines[start - 1 : end - 1] if line.lstrip().startswith("#")]
+        at = end - 2  # a block right above the next record is the next record's
+        while n + 1 < len(starts) and inside and at >= start and lines[at].lstrip().startswith("#"):
+            inside.pop()
+            at -= 1
+        out.append([*above, *inside])
+    return out
+
+
+def _appended(target: Path, shown: str, source_id: str, records: list[Mapping], notes: list[list[str]]) -> str:
+    """The text of a curated file (created with ``source: ID``) with ``records`` appended (each after
+    its reviewer's comments), checked to parse to its old records and exactly these."""
     old = read_input(target, shown, 4.0) if target.exists() else f"source: {source_id}\nrecords:\n"
     before = parse_curated(old, shown).records if target.exists() else []
     if old.rstrip().endswith("records: []"):
         old = old.rstrip()[: -len("[]")].rstrip() + "\n"
-    new = old.rstrip("\n") + "\n\n" + records_text(records)
+    new = old.rstrip("\n") + "\n\n" + records_text(records, notes)
     _check(new, shown, [*before, *records], "its records are not the last key of the file: add the proposals by hand")
     return new
 
@@ -195,6 +221,8 @@ def _entry(lead: str, value: Value, indent: int) -> list[str]:
     return [lead, *_block(value, indent)]
 
 
-def records_text(records: list[Mapping]) -> str:
-    """Records as the items of a ``records:`` list (two spaces in), one blank line between them."""
-    return "\n".join("\n".join(_entry("  -", r, 4)) + "\n" for r in records)
+def records_text(records: list[Mapping], notes: list[list[str]] | None = None) -> str:
+    """Records as the items of a ``records:`` list (two spaces in), one blank line between them, each
+    after its comments (``notes``)."""
+    notes = notes or [[] for _ in records]
+    return "\n".join("".join(f"  {c}\n" for c in n) + "\n".join(_entry("  -", r, 4)) + "\n" for r, n in zip(records, notes, strict=True))
