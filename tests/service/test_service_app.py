@@ -377,3 +377,18 @@ def test_labels_that_look_like_html_are_text(hostile: Any, path: str) -> None:
 def test_an_injected_label_shows_escaped(hostile: Any) -> None:
     html = hostile.get("/id/agency/care").text
     assert "Ministry of Care &lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_a_timeline_draws_a_period_as_one_span(kg: KnowledgeGraph) -> None:
+    """The report gives two periods, each a start and an end row of ``timeline``: "July and August
+    2010 saw the implementation of the “Federal Campaign ...”" and the National Program's annex
+    "2010-2012". Each is one bar; every other date one dot."""
+    from tipkg.service.charts import timeline
+
+    result = kg.query("timeline")
+    events = [str(row["event"]).rsplit("#", 1)[-1] for row in result.to_dicts()]
+    assert events.count("startDate") == 3 and events.count("endDate") == 2  # the Blue Heart Campaign has no end
+    svg = timeline(result)
+    assert svg is not None
+    assert svg.count("<rect") == 2 and svg.count("<circle") == len(result.rows) - 4
+    assert ": 2010-07–2010-08</title>" in svg and ": 2010–2012</title>" in svg

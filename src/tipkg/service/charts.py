@@ -9,8 +9,10 @@ SVG escaped.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from rdflib import Literal
 from rdflib.namespace import XSD
@@ -70,6 +72,14 @@ def _year(term: object) -> float | None:
     except (ValueError, IndexError):
         return None
     return year + (month - 1) / 12 + (day - 1) / 365
+
+
+def _until(term: object) -> float | None:
+    """Where a date ends, as a fractional year: 2010 at 2011, 2010-04 at 2010-05, a day the next day."""
+    start = _year(term)
+    if start is None or not isinstance(term, Literal):
+        return None
+    return start + {XSD.gYear: 1.0, XSD.gYearMonth: 1 / 12}.get(term.datatype, 1 / 365)  # type: ignore[arg-type]
 
 
 def numeric_columns(result: Result, skip: set[str]) -> list[str]:
@@ -179,11 +189,16 @@ def timeline(result: Result, params: set[str] | None = None) -> str | None:
     end_col = "end" if "end" in dated and start_col == "start" else None
     entity = _entity_column(result, skip)
     events = []
-    for row in result.rows:
+    rows = result.rows
+    if "event" in index and entity:
+        spans, rows = _periods(result, index, entity, start_col)
+        events += spans
+    for row in rows:
         start = _year(row[index[start_col]])
-        end = _year(row[index[end_col]]) if end_col else None
+        last = row[index[end_col]] if end_col else None
+        end = _until(last)
         if start is None and end is not None:
-            start, end = end, None
+            start, end = _year(last), None
         if start is None:
             continue
         label = result.label(row[index[entity]]) if entity and row[index[entity]] is not None else ""  # type: ignore[arg-type]
@@ -195,6 +210,30 @@ def timeline(result: Result, params: set[str] | None = None) -> str | None:
     return timeline_svg(sorted(events, key=lambda e: (e.start, e.label)))
 
 
+def _periods(result: Result, index: dict[str, int], entity: str, date: str) -> tuple[list[Event], list[Any]]:
+    """Rows that give one entity's start and end (``event`` startDate and endDate, of one source
+    where the result names sources) as one span; the other rows as they are."""
+    ends: dict[tuple[Any, Any], dict[str, Any]] = {}
+    for row in result.rows:
+        kind = str(row[index["event"]] or "").rsplit("#", 1)[-1]
+        if kind in _PERIOD:
+            key = (row[index[entity]], row[index["source"]] if "source" in index else None)
+            ends.setdefault(key, {})[kind] = row
+    paired = {id(r) for both in ends.values() if len(both) == 2 for r in both.values()}
+    spans = []
+    for (subject, _source), both in ends.items():
+        if len(both) == 2:
+            first, last = both["startDate"][index[date]], both["endDate"][index[date]]
+            start, end = _year(first), _until(last)
+            if start is not None and end is not None:
+                label = result.label(subject) if subject is not None else ""  # type: ignore[arg-type]
+                spans.append(Event(label, start, end, f"{first}–{last}", "period"))
+    return spans, [r for r in result.rows if id(r) not in paired]
+
+
+_PERIOD = ("startDate", "endDate")
+
+
 def _entity_column(result: Result, skip: set[str]) -> str | None:
     iri_columns = [v for v in result.iri_columns() if v not in skip and v not in ("class", "event", "area")]
     return iri_columns[0] if iri_columns else None
@@ -203,7 +242,7 @@ def _entity_column(result: Result, skip: set[str]) -> str | None:
 def timeline_svg(events: list[Event]) -> str:
     shown = events[:MAX_ROWS]
     first = int(min(e.start for e in shown))
-    last = int(max(max(e.start, e.end or e.start) for e in shown)) + 1
+    last = math.ceil(max(max(e.start, e.end or e.start) for e in shown)) + 1
     span = max(1, last - first)
     area = WIDTH - LABEL_WIDTH - 20
     height = ROW * len(shown) + 40
@@ -227,7 +266,7 @@ def timeline_svg(events: list[Event]) -> str:
         parts.append(f"<g><title>{escape(event.label)}: {escape(event.text)}</title>")
         parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 14}" font-size="12" text-anchor="end">{escape(label)}</text>')
         if event.end is not None and event.end > event.start:
-            width = max(4.0, x(event.end + 1 / 12) - x(event.start))
+            width = max(4.0, x(event.end) - x(event.start))
             parts.append(f'<rect x="{x(event.start):.1f}" y="{y + 4}" width="{width:.1f}" height="{ROW - 8}" rx="3" fill="{COLORS[0]}"/>')
         else:
             parts.append(f'<circle cx="{x(event.start):.1f}" cy="{y + 10}" r="5" fill="{COLORS[1]}"/>')
