@@ -104,6 +104,40 @@ def test_standard_view_offline_complete_and_clickable(open_view: Callable[..., O
     assert opened.outside == [] and opened.dialogs == [] and opened.errors == []
 
 
+LABELS = """() => {
+  const net = window.tipkg.network;
+  const r = document.querySelector('#network canvas').getBoundingClientRect();
+  const out = {drawn: [], hidden: [], clipped: []};
+  for (const id of window.tipkg.nodeView.getIds()) {
+    if (!net.body.nodes[id].labelModule.visible()) { out.hidden.push(id); continue; }
+    out.drawn.push(id);
+    const b = net.getBoundingBox(id);
+    const a = net.canvasToDOM({x: b.left, y: b.top}), z = net.canvasToDOM({x: b.right, y: b.bottom});
+    if (a.x < 0 || a.y < 0 || z.x > r.width || z.y > r.height) out.clipped.push(id);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("file", ["graph.html", "funding.html", "partners.html"])
+def test_no_label_is_cut_and_small_ones_wait_for_zoom(open_view: Callable[..., Opened], real_views: tuple[Path, Any], file: str) -> None:
+    """Every label drawn lies inside the canvas; zoomed out on the whole graph, the labels of the
+    least connected nodes are not drawn (they would overlap), and zooming in on one draws it."""
+    folder, g = real_views
+    view = views.standard_views(g)[file]
+    opened = open_view(folder / file)
+    labels = opened.page.evaluate(LABELS)
+    assert labels["drawn"] and labels["clipped"] == [], labels["clipped"]
+    if file != "graph.html":
+        return
+    assert labels["hidden"], "the whole graph draws every label at once"
+    least = min(labels["hidden"], key=lambda n: (view.degree(n), n))
+    most = max(labels["drawn"], key=lambda n: view.degree(n))
+    assert view.degree(most) > view.degree(least)
+    opened.page.evaluate("(id) => window.tipkg.network.focus(id, {scale: 2.5, animation: false})", least)
+    assert least in opened.page.evaluate(LABELS)["drawn"]
+
+
 def test_search_finds_a_node_by_any_name(open_view: Callable[..., Opened], real_views: tuple[Path, Any]) -> None:
     folder, _g = real_views
     opened = open_view(folder / "graph.html")

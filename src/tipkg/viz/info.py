@@ -11,7 +11,7 @@ import networkx as nx
 from tipkg.network.describe import label, pick
 from tipkg.network.search import search_keys
 from tipkg.sparql.codepoints import fold
-from tipkg.viz.vis import relation_colors, style
+from tipkg.viz.vis import font_size, relation_colors, style
 
 if TYPE_CHECKING:
     from tipkg.viz.views import Links
@@ -35,7 +35,8 @@ def add_nodes(
         size = 6.0 if data["kind"] == "nary" else 10 + min(18.0, 3 * math.sqrt(degree.get(node, 0)))
         home = full if node in full else view
         shown = pick(data["display"], lang) if data.get("display") else label(home, node, lang)
-        net.add_node(node, label=_short(shown, data["names"]), shape=shape, color=color, size=round(size, 1), cls=key, **extra)
+        font = {"size": font_size(size)}
+        net.add_node(node, label=_short(shown, data["names"]), shape=shape, color=color, size=round(size, 1), font=font, cls=key, **extra)
         info[node] = _node_info(home, node, lang, links, page)
     return info, classes
 

@@ -10,11 +10,19 @@ import networkx as nx
 from tipkg.viz.style import DEFAULT_STYLE, RELATION_COLORS, ROLE_COLORS
 
 LARGE = 300  # above this many nodes, positions are computed in Python and physics is off
+# A label drawn smaller than this many pixels is not drawn: zoomed out on a whole graph, only the
+# best-connected nodes (whose labels are larger, :func:`font_size`) keep theirs; zooming in or
+# hovering (the tooltip) shows the others.
+LABEL_THRESHOLD = 7
 
 
 def options(large: bool, flow: bool = False) -> dict[str, Any]:
     options: dict[str, Any] = {
-        "nodes": {"font": {"size": 13, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"}, "borderWidth": 1},
+        "nodes": {
+            "font": {"size": 13, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "borderWidth": 1,
+            "scaling": {"label": {"drawThreshold": LABEL_THRESHOLD}},
+        },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
             "font": {"size": 11, "align": "horizontal", "strokeWidth": 3, "strokeColor": "#ffffff"},
@@ -49,6 +57,11 @@ def options(large: bool, flow: bool = False) -> dict[str, Any]:
             "stabilization": {"enabled": True, "iterations": 400, "fit": True},
         }
     return options
+
+
+def font_size(size: float) -> int:
+    """A node's label size by its size (its connections): 13 px for the smallest, up to 27."""
+    return round(13 + max(0.0, size - 10) * 0.8)
 
 
 def positions(view: nx.MultiDiGraph, seed: int) -> dict[Any, tuple[float, float]]:

@@ -98,9 +98,43 @@
   };
   window.tipkg = api;
 
+  // Fit the shown nodes with the labels drawn at that zoom: vis-network's fit() frames the nodes
+  // alone, so a long label at the edge was cut ("ocial Joint Venture Program"). First the nodes'
+  // fit, then the fit of the nodes and of the labels drawn at its zoom: zooming out further hides
+  // labels, never shows one, so every label drawn is inside.
+  var threshold = ((D.options.nodes || {}).scaling || {}).label ? D.options.nodes.scaling.label.drawThreshold : 5;
+
+  function fitScale(box) {
+    var scale = Math.min(container.clientWidth / Math.max(1, box.right - box.left), container.clientHeight / Math.max(1, box.bottom - box.top));
+    return Math.min(0.96 * scale, 1.5);
+  }
+
+  function union(box, b) {
+    return box ? { left: Math.min(box.left, b.left), right: Math.max(box.right, b.right), top: Math.min(box.top, b.top), bottom: Math.max(box.bottom, b.bottom) } : b;
+  }
+
+  function fitWithLabels() {
+    var ids = nodeView.getIds();
+    if (!ids.length) return;
+    var at = network.getPositions(ids);
+    var bare = null;
+    ids.forEach(function (id) {
+      var r = (nodes.get(id).size || 10) + 2;
+      bare = union(bare, { left: at[id].x - r, right: at[id].x + r, top: at[id].y - r, bottom: at[id].y + r });
+    });
+    var first = fitScale(bare);
+    var box = bare;
+    ids.forEach(function (id) {
+      var font = (nodes.get(id).font || {}).size || 13;
+      if (font * first >= threshold - 1) box = union(box, network.getBoundingBox(id));
+    });
+    network.moveTo({ position: { x: (box.left + box.right) / 2, y: (box.top + box.bottom) / 2 }, scale: fitScale(box), animation: false });
+  }
+  api.fitWithLabels = fitWithLabels;
+
   function markReady() {
     if (api.ready) return;
-    if (!D.large) network.moveTo({ scale: network.getScale() * 0.92 }); // room for the labels at the edges
+    fitWithLabels();
     api.ready = true;
     api.readyAt = performance.now();
     document.body.setAttribute("data-ready", "1");
@@ -221,7 +255,7 @@
       banner.appendChild(all);
     }
     refresh();
-    network.fit({ animation: false });
+    fitWithLabels();
   }
 
   // -- selection and the side panel ----------------------------------------------------------
