@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Dataset, Literal, URIRef
-from rdflib.namespace import RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDFS, SKOS
 
 from tipkg.curation.links import describe_linkset
 from tipkg.curation.loader import Loaded, Loader
@@ -29,7 +29,7 @@ from tipkg.project import MANIFEST, Project
 
 Progress = Callable[[str], None]
 
-OUTPUTS = ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld", MANIFEST)
+OUTPUTS = ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld", "void.nq", MANIFEST)
 
 
 @dataclass
@@ -140,7 +140,10 @@ def assemble(project: Project, progress: Progress | None = None) -> tuple[Datase
     return loaded.dataset, loaded
 
 
-def summarize(dataset: Dataset, loaded: Loaded, graphs: Graphs) -> Summary:
+def summarize(dataset: Dataset, loaded: Loaded, graphs: Graphs) -> tuple[Summary, list[tuple[Any, Any, Any]]]:
+    """What the build holds, and its VoID description (:mod:`tipkg.build.description`), from one pass over the union."""
+    from tipkg.build.description import count, describe
+
     per_graph: Counter[str] = Counter()
     for _s, _p, _o, g in dataset.quads((None, None, None, None)):
         per_graph[str(g)] += 1
@@ -153,7 +156,7 @@ def summarize(dataset: Dataset, loaded: Loaded, graphs: Graphs) -> Summary:
     sources = {}
     for s, _p, sha, _g in dataset.quads((None, TIPKG.sha256, None, None)):
         sources[str(s)] = str(sha)
-    return Summary(
+    summary = Summary(
         triples=len(union),
         graphs=dict(sorted(per_graph.items())),
         entities=dict(sorted(entities.items())),
@@ -162,6 +165,9 @@ def summarize(dataset: Dataset, loaded: Loaded, graphs: Graphs) -> Summary:
         evidence=len(loaded.evidence),
         sources=dict(sorted(sources.items())),
     )
+    links = len(list(dataset.graph(URIRef(graphs.links)).triples((None, OWL.sameAs, None))))
+    titles = {URIRef(doc): next((o for _s, _p, o, _g in dataset.quads((URIRef(doc), DCTERMS.title, None, None))), None) for doc in sources}
+    return summary, describe(count(union, summary.graphs, links), graphs, titles)
 
 
 @dataclass
@@ -172,6 +178,7 @@ class Prepared:
     triples: list[Any]
     manifest: dict[str, Any]
     summary: Summary
+    description: list[Any]  # the quads of the VoID description's graph, kept out of the default graph
 
 
 def prepare(project: Project, progress: Progress | None = None, check: bool = True) -> Prepared:
@@ -187,8 +194,11 @@ def prepare(project: Project, progress: Progress | None = None, check: bool = Tr
         require_conformance(check_dataset(dataset, loaded.locations, project.root, project.base, loaded.source_locations))
     say("serializing")
     quads = rdfio.sorted_quads(dataset.quads((None, None, None, None)))
-    summary = summarize(dataset, loaded, Graphs(project.base))
-    return Prepared(quads, rdfio.sorted_triples(quads), {"base": project.base, **summary.as_dict()}, summary)
+    graphs = Graphs(project.base)
+    summary, description = summarize(dataset, loaded, graphs)
+    void = rdfio.sorted_quads((s, p, o, URIRef(graphs.void)) for s, p, o in description)
+    manifest = {"base": project.base, **summary.as_dict(), "description": len(void)}
+    return Prepared(quads, rdfio.sorted_triples(quads), manifest, summary, void)
 
 
 def write_build(project: Project, prepared: Prepared, progress: Progress | None = None) -> Path:
@@ -217,11 +227,12 @@ def write_outputs(folder: Path, prepared: Prepared, progress: Progress | None = 
 
     say = progress or (lambda _msg: None)
     quads, triples = prepared.quads, prepared.triples
-    say("writing graph.nq, graph.nt, graph.ttl, graph.jsonld, manifest.json")
+    say("writing graph.nq, graph.nt, graph.ttl, graph.jsonld, void.nq, manifest.json")
     (folder / "graph.nq").write_bytes(rdfio.nquads(quads))
+    (folder / "void.nq").write_bytes(rdfio.nquads(prepared.description))
     (folder / "graph.nt").write_bytes(rdfio.ntriples(triples))
     (folder / "graph.ttl").write_bytes(rdfio.turtle(triples))
     (folder / "graph.jsonld").write_bytes(rdfio.jsonld(quads))
     (folder / MANIFEST).write_text(json.dumps(prepared.manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    say(f"loading {len(quads)} quads and their union, {len(triples)} triples, into the store")
-    write_store(folder / "store", folder / "graph.nq", folder / "graph.nt")
+    say(f"loading {len(quads)} quads and their union, {len(triples)} triples, and the description into the store")
+    write_store(folder / "store", folder / "graph.nq", folder / "graph.nt", folder / "void.nq")

@@ -4,7 +4,7 @@
   the query itself (``application/sparql-query``), in UTF-8
 - the dataset by ``default-graph-uri`` / ``named-graph-uri`` (repeatable; graphs of the store
   only), which replace the query's ``FROM`` / ``FROM NAMED``; without either, the default graph
-  is the union of all graphs
+  is the union of the data's graphs (the VoID description's graph left out)
 - the answer's format by ``Accept`` (or ``?format=``): SPARQL JSON, XML, CSV or TSV for SELECT and
   ASK; Turtle, N-Triples, JSON-LD or RDF/XML for CONSTRUCT and DESCRIBE; HTML (the editor page,
   :func:`tipkg.service.views.queries.sparql_page`) for a browser

@@ -14,13 +14,14 @@ from tipkg.service.views.plumbing import context, error_page, page, words
 
 
 def _description(ctx: Context, request: Request) -> list[Any]:
-    """The description's triples as the store writes them, each once, in a stable order."""
+    """The description's triples (the build's, and the service's own), each once, in a stable order."""
     from tipkg.engines.oxigraph import store_triples
-    from tipkg.service.dataset import Site, describe
+    from tipkg.service.dataset import Site, served, stored
 
     root = str(request.base_url)
     site = Site(root=root, endpoint=root + "sparql")
-    return store_triples(describe(ctx.kg, ctx.manifest, site, ctx.settings["licence"], ctx.built))
+    own = store_triples(served(ctx.graphs, site, ctx.settings["licence"], ctx.built))
+    return sorted({*stored(ctx.store, ctx.graphs), *own}, key=str)
 
 
 def dataset(request: Request) -> Response:
