@@ -52,6 +52,7 @@ PREFIXES: dict[str, str] = {
     "dcterms": str(DCTERMS),
     "dcat": str(DCAT),
     "void": str(VOID),
+    "sd": str(SD),
     "p-plan": str(PPLAN),
     "wd": str(WD),
     "wdt": str(WDT),

@@ -65,7 +65,7 @@ def test_a_count_of_the_dataset_is_the_graphs(client: Any, name: str) -> None:
 def test_each_subset_counts_the_triples_of_its_graph(client: Any) -> None:
     subsets = select(
         client,
-        f"SELECT ?g ?n {{ GRAPH <{VOID_GRAPH}> {{ {DS} void:subset ?g . ?g <http://www.w3.org/ns/sparql-service-description#name> ?g ; void:triples ?n }} }}",
+        f"SELECT ?g ?n {{ GRAPH <{VOID_GRAPH}> {{ {DS} void:subset ?g . ?g sd:name ?g ; void:triples ?n }} }}",
     )
     named = {r["g"] for r in select(client, "SELECT DISTINCT ?g { GRAPH ?g { } }")}
     assert {r["g"] for r in subsets} == named - {VOID_GRAPH}  # every data graph, and not the description's

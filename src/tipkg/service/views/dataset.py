@@ -51,6 +51,17 @@ def _dataset_answer(request: Request, offers: tuple[Format, ...]) -> Response:
     return Response(serialize_triples(triples, fmt.name), media_type=fmt.content_type, headers=vary)
 
 
+def service_description(request: Request, fmt: Format) -> Response:
+    """``GET /sparql`` without a query: the endpoint's SPARQL 1.1 Service Description, in ``fmt``."""
+    from tipkg.engines.oxigraph import serialize_triples, store_triples
+    from tipkg.service import service_description as sd
+    from tipkg.service.settings import allowed_services
+
+    ctx = context(request)
+    triples = sd.describe(str(request.base_url), ctx.manifest, bool(allowed_services(ctx.settings)))
+    return Response(serialize_triples(store_triples(triples), fmt.name), media_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
 def download(request: Request) -> Response:
     from tipkg.service.dataset import DOWNLOADS
 
