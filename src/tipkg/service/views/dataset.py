@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 
 from tipkg.service.context import Context
 from tipkg.service.formats import GRAPHS, HTML, Format, choose
@@ -60,6 +60,13 @@ def service_description(request: Request, fmt: Format) -> Response:
     ctx = context(request)
     triples = sd.describe(str(request.base_url), ctx.manifest, bool(allowed_services(ctx.settings)))
     return Response(serialize_triples(store_triples(triples), fmt.name), media_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+def openapi_json(request: Request) -> Response:
+    """The HTTP API in OpenAPI 3.1 (:mod:`tipkg.service.openapi`), made from the app's routes."""
+    from tipkg.service.openapi import document
+
+    return JSONResponse(document(request.app.routes))
 
 
 def download(request: Request) -> Response:
