@@ -61,7 +61,7 @@ def describe(counts: Counts, graphs: Graphs, sources: dict[URIRef, Node | None])
         (ds, RDF.type, VOID.Dataset),
         (ds, RDF.type, DCAT.Dataset),
         *((ds, DCTERMS.title, Literal(text("site.dataset.title", lang), lang=lang)) for lang in languages()),
-        (ds, DCTERMS.description, Literal(text("site.dataset.description"), lang="en")),
+        *((ds, DCTERMS.description, Literal(text("site.dataset.description", lang), lang=lang)) for lang in languages()),
         (ds, VOID.uriSpace, Literal(graphs.base)),
         (ds, VOID.triples, Literal(counts.triples)),
         (ds, VOID.distinctSubjects, Literal(counts.subjects)),

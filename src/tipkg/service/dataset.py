@@ -77,3 +77,56 @@ def served(graphs: Graphs, site: Site, licence: str, modified: datetime) -> list
             (dist, DCTERMS.license, URIRef(licence)),
         ]
     return t
+
+
+@dataclass(frozen=True)
+class Readable:
+    """What the ``/dataset`` page shows, read from the description's triples (nothing else)."""
+
+    title: str
+    description: str
+    licence: str
+    modified: str
+    counts: dict[str, int]  # triples, subjects, classes, links
+    sources: list[tuple[str, str]]  # (IRI, title)
+    graphs: list[tuple[str, int]]  # (IRI, triples)
+    classes: list[tuple[str, int]]  # (IRI, instances), most first
+    endpoint: str
+    downloads: list[tuple[str, str]]  # (URL, media type)
+
+
+def readable(triples: list[tuple[Any, Any, Any]], graphs: Graphs, lang: str) -> Readable:
+    """The description's values for a page in ``lang`` (a title or description in another language if it has none in ``lang``)."""
+    from rdflib import Graph
+
+    g = Graph()
+    for triple in triples:
+        g.add(triple)
+    ds = URIRef(graphs.dataset)
+
+    def in_lang(p: URIRef) -> str:
+        found = {o.language: str(o) for o in g.objects(ds, p) if isinstance(o, Literal)}
+        return found.get(lang) or found.get("en") or next(iter(found.values()), "")
+
+    def number(s: Any, p: URIRef) -> int:
+        return int(g.value(s, p) or 0)  # type: ignore[call-overload]
+
+    linkset = next(iter(g.subjects(RDF.type, VOID.Linkset)), None)
+    parts = [(str(g.value(part, VOID["class"])), number(part, VOID.entities)) for part in g.objects(ds, VOID.classPartition)]
+    return Readable(
+        title=in_lang(DCTERMS.title),
+        description=in_lang(DCTERMS.description),
+        licence=str(g.value(ds, DCTERMS.license) or ""),
+        modified=str(g.value(ds, DCTERMS.modified) or ""),
+        counts={
+            "triples": number(ds, VOID.triples),
+            "subjects": number(ds, VOID.distinctSubjects),
+            "classes": number(ds, VOID.classes),
+            "links": number(linkset, VOID.triples) if linkset is not None else 0,
+        },
+        sources=sorted((str(doc), str(g.value(doc, DCTERMS.title) or doc)) for doc in g.objects(ds, DCTERMS.source)),
+        graphs=sorted((str(sub), number(sub, VOID.triples)) for sub in g.objects(ds, VOID.subset) if sub != linkset),
+        classes=sorted(parts, key=lambda part: (-part[1], part[0])),
+        endpoint=str(g.value(ds, VOID.sparqlEndpoint) or ""),
+        downloads=sorted((str(d), str(g.value(d, DCAT.mediaType) or "").removeprefix(IANA)) for d in g.objects(ds, VOID.dataDump)),
+    )
