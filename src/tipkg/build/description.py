@@ -16,8 +16,6 @@ the site shows) counts the data, not the description.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rdflib import BNode, Literal, URIRef
@@ -32,26 +30,13 @@ Triple = tuple[Node, Node, Node]
 
 @dataclass(frozen=True)
 class Counts:
-    """What the description counts, read from a build's triples."""
+    """What the description counts, read from a build's triples (:func:`tipkg.build.rdfio.profile`)."""
 
     triples: int  # in the default graph: the union of the named graphs, each triple once
-    subjects: int
+    subjects: int  # distinct subjects of those triples
     classes: dict[URIRef, int]  # each IRI class -> its distinct instances
     graphs: dict[str, int]  # each named graph -> its triples
     links: int  # owl:sameAs triples of the links graph
-
-
-def count(union: Iterable[Triple], graphs: dict[str, int], links: int) -> Counts:
-    """The :class:`Counts` of the default graph ``union`` (each triple once) and its named ``graphs``."""
-    subjects: set[Node] = set()
-    members: dict[URIRef, set[Node]] = defaultdict(set)
-    triples = 0
-    for s, p, o in union:
-        triples += 1
-        subjects.add(s)
-        if p == RDF.type and isinstance(o, URIRef):
-            members[o].add(s)
-    return Counts(triples, len(subjects), {c: len(m) for c, m in sorted(members.items())}, dict(sorted(graphs.items())), links)
 
 
 def describe(counts: Counts, graphs: Graphs, sources: dict[URIRef, Node | None]) -> list[Triple]:

@@ -140,10 +140,7 @@ def assemble(project: Project, progress: Progress | None = None) -> tuple[Datase
     return loaded.dataset, loaded
 
 
-def summarize(dataset: Dataset, loaded: Loaded, graphs: Graphs) -> tuple[Summary, list[tuple[Any, Any, Any]]]:
-    """What the build holds, and its VoID description (:mod:`tipkg.build.description`), from one pass over the union."""
-    from tipkg.build.description import count, describe
-
+def summarize(dataset: Dataset, loaded: Loaded, graphs: Graphs) -> Summary:
     per_graph: Counter[str] = Counter()
     for _s, _p, _o, g in dataset.quads((None, None, None, None)):
         per_graph[str(g)] += 1
@@ -156,7 +153,7 @@ def summarize(dataset: Dataset, loaded: Loaded, graphs: Graphs) -> tuple[Summary
     sources = {}
     for s, _p, sha, _g in dataset.quads((None, TIPKG.sha256, None, None)):
         sources[str(s)] = str(sha)
-    summary = Summary(
+    return Summary(
         triples=len(union),
         graphs=dict(sorted(per_graph.items())),
         entities=dict(sorted(entities.items())),
@@ -165,9 +162,19 @@ def summarize(dataset: Dataset, loaded: Loaded, graphs: Graphs) -> tuple[Summary
         evidence=len(loaded.evidence),
         sources=dict(sorted(sources.items())),
     )
+
+
+def description(dataset: Dataset, summary: Summary, triples: list[Any], graphs: Graphs) -> list[Any]:
+    """The quads of the VoID description's graph (:mod:`tipkg.build.description`), from the sorted ``triples`` of the union."""
+    from tipkg.build import rdfio
+    from tipkg.build.description import Counts, describe
+
     links = len(list(dataset.graph(URIRef(graphs.links)).triples((None, OWL.sameAs, None))))
-    titles = {URIRef(doc): next((o for _s, _p, o, _g in dataset.quads((URIRef(doc), DCTERMS.title, None, None))), None) for doc in sources}
-    return summary, describe(count(union, summary.graphs, links), graphs, titles)
+    docs = [URIRef(doc) for doc in summary.sources]
+    titles = {doc: next((o for _s, _p, o, _g in dataset.quads((doc, DCTERMS.title, None, None))), None) for doc in docs}
+    subjects, classes = rdfio.profile(triples)
+    counts = Counts(len(triples), subjects, {URIRef(c): n for c, n in sorted(classes.items())}, summary.graphs, links)
+    return rdfio.sorted_quads((s, p, o, URIRef(graphs.void)) for s, p, o in describe(counts, graphs, titles))
 
 
 @dataclass
@@ -195,10 +202,10 @@ def prepare(project: Project, progress: Progress | None = None, check: bool = Tr
     say("serializing")
     quads = rdfio.sorted_quads(dataset.quads((None, None, None, None)))
     graphs = Graphs(project.base)
-    summary, description = summarize(dataset, loaded, graphs)
-    void = rdfio.sorted_quads((s, p, o, URIRef(graphs.void)) for s, p, o in description)
-    manifest = {"base": project.base, **summary.as_dict(), "description": len(void)}
-    return Prepared(quads, rdfio.sorted_triples(quads), manifest, summary, void)
+    summary = summarize(dataset, loaded, graphs)
+    triples = rdfio.sorted_triples(quads)
+    void = description(dataset, summary, triples, graphs)
+    return Prepared(quads, triples, {"base": project.base, **summary.as_dict(), "description": len(void)}, summary, void)
 
 
 def write_build(project: Project, prepared: Prepared, progress: Progress | None = None) -> Path:
