@@ -69,7 +69,7 @@ def timed_build(root: Path, check: bool) -> BuildRun:
 
 def load_rates(build_dir: Path, scratch: Path) -> dict[str, Any]:
     """Load the build into a new store at ``scratch`` as the build does (``tipkg.engines.oxigraph.write_store``:
-    graph.nq's named graphs and graph.nt's union into the default graph, one bulk load). In a child."""
+    graph.nq's named graphs, graph.nt's union into the default graph and void.nq's description, one bulk load). In a child."""
 
     def load() -> dict[str, Any]:
         import shutil
@@ -81,7 +81,7 @@ def load_rates(build_dir: Path, scratch: Path) -> dict[str, Any]:
         if scratch.exists():
             shutil.rmtree(scratch)
         started = time.perf_counter()
-        write_store(scratch, build_dir / "graph.nq", build_dir / "graph.nt")
+        write_store(scratch, build_dir / "graph.nq", build_dir / "graph.nt", build_dir / "void.nq")
         seconds = time.perf_counter() - started
         store = ox.Store.read_only(str(scratch))
         quads = len(store)

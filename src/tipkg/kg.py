@@ -14,7 +14,7 @@ from rdflib.term import Node
 from tipkg.build.swap import Pin, pin
 from tipkg.engines import Engine
 from tipkg.errors import NotBuiltError
-from tipkg.namespaces import DEFAULT_BASE
+from tipkg.namespaces import DEFAULT_BASE, Graphs
 from tipkg.project import Project, read_manifest
 from tipkg.sparql.entities import check_entities
 from tipkg.sparql.results import Result
@@ -134,6 +134,8 @@ def open(path: str | Path = ".", *, engine: str = "oxigraph") -> KnowledgeGraph:
     if engine == "oxigraph":
         from tipkg.engines.oxigraph import OxigraphEngine, open_store
 
+        if graphs is not None and "description" in info:  # the description's graph: in the store, not in graph.nq
+            graphs = [*graphs, Graphs(base).void]
         kg = KnowledgeGraph(root, OxigraphEngine(open_store(build)), base, graphs)
     elif engine == "rdflib":
         from tipkg.engines.rdflib import RdflibEngine

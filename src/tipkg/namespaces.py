@@ -24,6 +24,8 @@ TIME = Namespace("http://www.w3.org/2006/time#")
 PPLAN = Namespace("http://purl.org/net/p-plan#")
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")  # W3C's IRIs of the RDF and results formats
 WIKIDATA = URIRef("http://www.wikidata.org/")  # Wikidata as a dataset: the objects target of the links
 # SHACL shapes of ontology/shapes.ttl; SHAPES.sourceText carries a source's text during validation
 SHAPES = Namespace("https://w3id.org/tipkg/shapes#")
@@ -50,6 +52,7 @@ PREFIXES: dict[str, str] = {
     "dcterms": str(DCTERMS),
     "dcat": str(DCAT),
     "void": str(VOID),
+    "sd": str(SD),
     "p-plan": str(PPLAN),
     "wd": str(WD),
     "wdt": str(WDT),
@@ -60,7 +63,7 @@ class Graphs:
     """Named-graph IRIs of a build, under a data base IRI."""
 
     # graph names that are not sources (a source id cannot take them)
-    RESERVED = frozenset({"ontology", "links", "curation", "comparisons", "inferred"})
+    RESERVED = frozenset({"ontology", "links", "curation", "comparisons", "inferred", "void"})
 
     def __init__(self, base: str = DEFAULT_BASE) -> None:
         self.base = base
@@ -89,6 +92,11 @@ class Graphs:
     @property
     def inferred(self) -> str:
         return f"{self.base}graph/inferred"
+
+    @property
+    def void(self) -> str:
+        """The dataset's VoID description (:mod:`tipkg.build.description`): in the store, not in the default graph."""
+        return f"{self.base}graph/void"
 
     @property
     def dataset(self) -> str:

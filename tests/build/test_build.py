@@ -22,7 +22,7 @@ from tipkg.project import Project
 
 ID = "https://w3id.org/tipkg/id/"
 GOLDEN = Path(__file__).parents[1] / "golden" / "mini_facts.ttl"
-OUTPUTS = ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld", "manifest.json")
+OUTPUTS = ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld", "void.nq", "manifest.json")
 
 
 def test_mini_build_matches_the_golden_facts(mini_project):
@@ -47,13 +47,16 @@ def test_every_format_holds_the_same_triples(built_real):
         union.add((s, p, o))
     assert isomorphic(nt, union)
     store = ox.Store.read_only(str(out / "store"))
-    named = sum(1 for q in store if q.graph_name != ox.DefaultGraph())
-    assert named == sum(1 for line in (out / "graph.nq").read_bytes().splitlines() if line)
-    # the default graph is the union of the named graphs, each triple once
-    default = {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
-    assert len(default) == len(store) - named == len(nt)
-    assert default == {(q.subject, q.predicate, q.object) for q in store if q.graph_name != ox.DefaultGraph()}
+    void = ox.NamedNode(ID + "graph/void")
+    data = [q for q in store if q.graph_name not in (ox.DefaultGraph(), void)]
+    assert len(data) == sum(1 for line in (out / "graph.nq").read_bytes().splitlines() if line)
+    described = sum(1 for _q in store.quads_for_pattern(None, None, None, void))
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert described == manifest["description"] == sum(1 for line in (out / "void.nq").read_bytes().splitlines() if line) > 0
+    # the default graph is the union of the data's named graphs, each triple once (the description left out)
+    default = {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    assert len(default) == len(store) - len(data) - described == len(nt)
+    assert default == {(q.subject, q.predicate, q.object) for q in data}
     assert manifest["triples"] == len(nt)
 
 

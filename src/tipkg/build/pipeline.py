@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Dataset, Literal, URIRef
-from rdflib.namespace import RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDFS, SKOS
 
 from tipkg.curation.links import describe_linkset
 from tipkg.curation.loader import Loaded, Loader
@@ -29,7 +29,7 @@ from tipkg.project import MANIFEST, Project
 
 Progress = Callable[[str], None]
 
-OUTPUTS = ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld", MANIFEST)
+OUTPUTS = ("graph.nq", "graph.nt", "graph.ttl", "graph.jsonld", "void.nq", MANIFEST)
 
 
 @dataclass
@@ -164,6 +164,19 @@ def summarize(dataset: Dataset, loaded: Loaded, graphs: Graphs) -> Summary:
     )
 
 
+def description(dataset: Dataset, summary: Summary, triples: list[Any], graphs: Graphs) -> list[Any]:
+    """The quads of the VoID description's graph (:mod:`tipkg.build.description`), from the sorted ``triples`` of the union."""
+    from tipkg.build import rdfio
+    from tipkg.build.description import Counts, describe
+
+    links = len(list(dataset.graph(URIRef(graphs.links)).triples((None, OWL.sameAs, None))))
+    docs = [URIRef(doc) for doc in summary.sources]
+    titles = {doc: next((o for _s, _p, o, _g in dataset.quads((doc, DCTERMS.title, None, None))), None) for doc in docs}
+    subjects, classes = rdfio.profile(triples)
+    counts = Counts(len(triples), subjects, {URIRef(c): n for c, n in sorted(classes.items())}, summary.graphs, links)
+    return rdfio.sorted_quads((s, p, o, URIRef(graphs.void)) for s, p, o in describe(counts, graphs, titles))
+
+
 @dataclass
 class Prepared:
     """A build before its first write: the sorted quads and triples, and the manifest."""
@@ -172,6 +185,7 @@ class Prepared:
     triples: list[Any]
     manifest: dict[str, Any]
     summary: Summary
+    description: list[Any]  # the quads of the VoID description's graph, kept out of the default graph
 
 
 def prepare(project: Project, progress: Progress | None = None, check: bool = True) -> Prepared:
@@ -187,8 +201,11 @@ def prepare(project: Project, progress: Progress | None = None, check: bool = Tr
         require_conformance(check_dataset(dataset, loaded.locations, project.root, project.base, loaded.source_locations))
     say("serializing")
     quads = rdfio.sorted_quads(dataset.quads((None, None, None, None)))
-    summary = summarize(dataset, loaded, Graphs(project.base))
-    return Prepared(quads, rdfio.sorted_triples(quads), {"base": project.base, **summary.as_dict()}, summary)
+    graphs = Graphs(project.base)
+    summary = summarize(dataset, loaded, graphs)
+    triples = rdfio.sorted_triples(quads)
+    void = description(dataset, summary, triples, graphs)
+    return Prepared(quads, triples, {"base": project.base, **summary.as_dict(), "description": len(void)}, summary, void)
 
 
 def write_build(project: Project, prepared: Prepared, progress: Progress | None = None) -> Path:
@@ -217,11 +234,12 @@ def write_outputs(folder: Path, prepared: Prepared, progress: Progress | None = 
 
     say = progress or (lambda _msg: None)
     quads, triples = prepared.quads, prepared.triples
-    say("writing graph.nq, graph.nt, graph.ttl, graph.jsonld, manifest.json")
+    say("writing graph.nq, graph.nt, graph.ttl, graph.jsonld, void.nq, manifest.json")
     (folder / "graph.nq").write_bytes(rdfio.nquads(quads))
+    (folder / "void.nq").write_bytes(rdfio.nquads(prepared.description))
     (folder / "graph.nt").write_bytes(rdfio.ntriples(triples))
     (folder / "graph.ttl").write_bytes(rdfio.turtle(triples))
     (folder / "graph.jsonld").write_bytes(rdfio.jsonld(quads))
     (folder / MANIFEST).write_text(json.dumps(prepared.manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    say(f"loading {len(quads)} quads and their union, {len(triples)} triples, into the store")
-    write_store(folder / "store", folder / "graph.nq", folder / "graph.nt")
+    say(f"loading {len(quads)} quads and their union, {len(triples)} triples, and the description into the store")
+    write_store(folder / "store", folder / "graph.nq", folder / "graph.nt", folder / "void.nq")

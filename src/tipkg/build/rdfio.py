@@ -7,11 +7,12 @@ written by pyoxigraph from sorted quads whose blank nodes were canonically relab
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
@@ -47,6 +48,18 @@ def sorted_quads(quads: Iterable[tuple[Node, Node, Node, Any]]) -> list[Any]:
 def sorted_triples(quads: Iterable[Any]) -> list[Any]:
     """The union of the quads' triples, sorted, without duplicates."""
     return sorted({q.triple for q in quads}, key=str)
+
+
+def profile(triples: Iterable[Any]) -> tuple[int, dict[str, int]]:
+    """(distinct subjects, each IRI class -> its distinct instances) of pyoxigraph ``triples``: on
+    pyoxigraph's terms, whose hashing is native, some 4 times faster than on rdflib's."""
+    rdf_type = ox.NamedNode(str(RDF.type))
+    subjects, members = set(), defaultdict(set)
+    for t in triples:
+        subjects.add(t.subject)
+        if t.predicate == rdf_type and isinstance(t.object, ox.NamedNode):
+            members[t.object.value].add(t.subject)
+    return len(subjects), {c: len(m) for c, m in members.items()}
 
 
 def _serialize(items: list[Any], fmt: Any, **kwargs: Any) -> bytes:

@@ -103,6 +103,7 @@ def create_app(root: str | Path = ".", settings: Mapping[str, Any] | None = None
         Route("/dataset", dataset.dataset, name="dataset"),
         Route("/.well-known/void", dataset.void, name="void"),
         Route("/downloads/{file}", dataset.download, name="download"),
+        Route("/openapi.json", dataset.openapi_json, name="openapi"),  # describes every route here: tipkg.service.openapi
         Route("/static/site.css", stylesheet, name="stylesheet"),
     ]
     app = Starlette(

@@ -23,6 +23,7 @@ import networkx as nx
 from rdflib import URIRef
 
 from tipkg.curation.sources import Source
+from tipkg.errors import NotBuiltError
 from tipkg.kg import KnowledgeGraph
 from tipkg.namespaces import DEFAULT_BASE, Graphs
 from tipkg.project import MANIFEST, Project, read_manifest
@@ -64,6 +65,8 @@ class Context:
         self.build_dir = self.build.path
         self.store = open_store(self.build_dir)
         self.manifest: dict[str, Any] = read_manifest(self.build_dir)
+        if "description" not in self.manifest:
+            raise NotBuiltError(f"the build in {self.build_dir} has no VoID description (built by an older tipkg): run 'tipkg build' again")
         self.built = datetime.fromtimestamp((self.build_dir / MANIFEST).stat().st_mtime, tz=UTC)
         self.base: str = self.manifest.get("base", DEFAULT_BASE)
         self.graphs = Graphs(self.base)

@@ -1,9 +1,8 @@
-"""The VoID and DCAT description of the served dataset (``/.well-known/void``, ``/dataset``).
-
-The dataset is ``<base>dataset``: its named graphs are VoID subsets with their triple counts, the
-Wikidata links a ``void:Linkset``, each class a class partition; the DCAT side gives its
-distributions (the SPARQL endpoint and the built files) and the endpoint as a ``dcat:DataService``.
-Its titles are the site's, in each language of :mod:`tipkg.messages` (its description in English).
+"""The dataset's description as served (``/.well-known/void``, ``/dataset``): the VoID graph the
+build wrote into the store (:mod:`tipkg.build.description`: counts, subsets, class partitions, the
+Wikidata linkset), with what only the running service knows added here: the SPARQL endpoint as a
+``dcat:DataService``, the distributions (the endpoint and the built files), the licence setting and
+when the build was made.
 """
 
 from __future__ import annotations
@@ -13,13 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
 
-from tipkg.messages import languages, text
-from tipkg.namespaces import ONTOLOGY_IRI, TIPKG, WD, Graphs
+from tipkg.messages import text
+from tipkg.namespaces import Graphs
 
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
-SD = "http://www.w3.org/ns/sparql-service-description#"
 DOWNLOADS = {
     "graph.nq": "application/n-quads",
     "graph.ttl": "text/turtle",
@@ -27,9 +25,6 @@ DOWNLOADS = {
     "graph.jsonld": "application/ld+json",
 }
 IANA = "https://www.iana.org/assignments/media-types/"
-Q_CLASSES = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class . FILTER(isIRI(?class)) } GROUP BY ?class ORDER BY ?class"
-Q_SOURCES = "SELECT ?doc ?title WHERE { ?doc a tipkg:SourceDocument . OPTIONAL { ?doc dcterms:title ?title } } ORDER BY ?doc"
-Q_SUBJECTS = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"
 
 
 @dataclass(frozen=True)
@@ -40,73 +35,35 @@ class Site:
     endpoint: str
 
 
-def describe(kg: Any, manifest: dict[str, Any], site: Site, licence: str, modified: datetime) -> list[tuple[Any, Any, Any]]:
-    """The VoID + DCAT triples of the dataset built in ``manifest``, read through ``kg``."""
-    base = manifest.get("base", kg.base)
-    graphs = Graphs(base)
+def stored(store: Any, graphs: Graphs) -> list[Any]:
+    """The description's triples the build wrote in the store, as the store holds them."""
+    from tipkg.engines.oxigraph import query_store
+
+    return list(query_store(store, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graphs.void}> {{ ?s ?p ?o }} }}"))
+
+
+def served(graphs: Graphs, site: Site, licence: str, modified: datetime) -> list[tuple[Any, Any, Any]]:
+    """The triples true of the dataset as this service serves it: its endpoint, files and licence."""
     ds = URIRef(graphs.dataset)
     endpoint = URIRef(site.endpoint)
-    classes = kg.query(Q_CLASSES).rows
-    sources = kg.query(Q_SOURCES).rows
-    subjects = kg.query(Q_SUBJECTS).rows[0][0]
     t: list[tuple[Any, Any, Any]] = [
-        (ds, RDF.type, VOID.Dataset),
-        (ds, RDF.type, DCAT.Dataset),
-        *((ds, DCTERMS.title, Literal(text("site.dataset.title", lang), lang=lang)) for lang in languages()),
-        (ds, DCTERMS.description, Literal(text("site.dataset.description"), lang="en")),
         (ds, DCTERMS.license, URIRef(licence)),
         (ds, DCTERMS.modified, Literal(modified.isoformat(timespec="seconds"), datatype=XSD.dateTime)),
-        (ds, VOID.uriSpace, Literal(base)),
         (ds, VOID.sparqlEndpoint, endpoint),
-        (ds, VOID.triples, Literal(int(manifest.get("triples", 0)))),
-        (ds, VOID.distinctSubjects, Literal(int(str(subjects)))),
-        (ds, VOID.classes, Literal(len(classes))),
-        (ds, VOID.vocabulary, URIRef(ONTOLOGY_IRI)),
-        (ds, VOID.vocabulary, URIRef(str(TIPKG))),
-        (ds, VOID.rootResource, URIRef(graphs.dataset)),
         (ds, FOAF.homepage, URIRef(site.root)),
         (ds, DCAT.landingPage, URIRef(site.root)),
+        (endpoint, RDF.type, DCAT.DataService),
+        (endpoint, DCAT.endpointURL, endpoint),
+        (endpoint, DCAT.servesDataset, ds),
+        (endpoint, DCTERMS.conformsTo, SPARQL_PROTOCOL),
+        (endpoint, DCTERMS.title, Literal(text("site.dataset.endpoint"), lang="en")),
     ]
-    for doc, title in sources:
-        t.append((ds, DCTERMS.source, doc))
-        if title is not None:
-            t.append((doc, DCTERMS.title, title))
-    for graph, count in sorted(manifest.get("graphs", {}).items()):
-        g = URIRef(graph)
-        t += [(ds, VOID.subset, g), (g, RDF.type, VOID.Dataset), (g, VOID.triples, Literal(int(count))), (g, URIRef(SD + "name"), g)]
-    for cls, count in classes:
-        part = BNode()
-        t += [(ds, VOID.classPartition, part), (part, VOID["class"], cls), (part, VOID.entities, Literal(int(str(count))))]
-    links = URIRef(f"{base}linkset/wikidata")
-    wikidata = URIRef("http://www.wikidata.org/")
-    same_as = kg.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graphs.links}> {{ ?s owl:sameAs ?o }} }}").rows
-    t += [
-        (ds, VOID.subset, links),
-        (links, RDF.type, VOID.Linkset),
-        (links, VOID.linkPredicate, OWL.sameAs),
-        (links, VOID.subjectsTarget, ds),
-        (links, VOID.objectsTarget, wikidata),
-        (links, VOID.target, ds),
-        (links, VOID.target, wikidata),
-        (links, VOID.triples, Literal(int(str(same_as[0][0])) if same_as else 0)),
-        (wikidata, RDF.type, VOID.Dataset),
-        (wikidata, VOID.uriSpace, Literal(str(WD))),
-        (wikidata, RDFS.label, Literal("Wikidata", lang="en")),
-    ]
-    service = endpoint
-    t += [
-        (service, RDF.type, DCAT.DataService),
-        (service, DCAT.endpointURL, endpoint),
-        (service, DCAT.servesDataset, ds),
-        (service, DCTERMS.conformsTo, SPARQL_PROTOCOL),
-        (service, DCTERMS.title, Literal(text("site.dataset.endpoint"), lang="en")),
-    ]
-    sparql = BNode()
+    sparql = BNode("sparql")
     t += [
         (ds, DCAT.distribution, sparql),
         (sparql, RDF.type, DCAT.Distribution),
         (sparql, DCAT.accessURL, endpoint),
-        (sparql, DCAT.accessService, service),
+        (sparql, DCAT.accessService, endpoint),
         (sparql, DCTERMS.license, URIRef(licence)),
     ]
     for name, media in DOWNLOADS.items():
@@ -120,3 +77,56 @@ def describe(kg: Any, manifest: dict[str, Any], site: Site, licence: str, modifi
             (dist, DCTERMS.license, URIRef(licence)),
         ]
     return t
+
+
+@dataclass(frozen=True)
+class Readable:
+    """What the ``/dataset`` page shows, read from the description's triples (nothing else)."""
+
+    title: str
+    description: str
+    licence: str
+    modified: str
+    counts: dict[str, int]  # triples, subjects, classes, links
+    sources: list[tuple[str, str]]  # (IRI, title)
+    graphs: list[tuple[str, int]]  # (IRI, triples)
+    classes: list[tuple[str, int]]  # (IRI, instances), most first
+    endpoint: str
+    downloads: list[tuple[str, str]]  # (URL, media type)
+
+
+def readable(triples: list[tuple[Any, Any, Any]], graphs: Graphs, lang: str) -> Readable:
+    """The description's values for a page in ``lang`` (a title or description in another language if it has none in ``lang``)."""
+    from rdflib import Graph
+
+    g = Graph()
+    for triple in triples:
+        g.add(triple)
+    ds = URIRef(graphs.dataset)
+
+    def in_lang(p: URIRef) -> str:
+        found = {o.language: str(o) for o in g.objects(ds, p) if isinstance(o, Literal)}
+        return found.get(lang) or found.get("en") or next(iter(found.values()), "")
+
+    def number(s: Any, p: URIRef) -> int:
+        return int(g.value(s, p) or 0)  # type: ignore[call-overload]
+
+    linkset = next(iter(g.subjects(RDF.type, VOID.Linkset)), None)
+    parts = [(str(g.value(part, VOID["class"])), number(part, VOID.entities)) for part in g.objects(ds, VOID.classPartition)]
+    return Readable(
+        title=in_lang(DCTERMS.title),
+        description=in_lang(DCTERMS.description),
+        licence=str(g.value(ds, DCTERMS.license) or ""),
+        modified=str(g.value(ds, DCTERMS.modified) or ""),
+        counts={
+            "triples": number(ds, VOID.triples),
+            "subjects": number(ds, VOID.distinctSubjects),
+            "classes": number(ds, VOID.classes),
+            "links": number(linkset, VOID.triples) if linkset is not None else 0,
+        },
+        sources=sorted((str(doc), str(g.value(doc, DCTERMS.title) or doc)) for doc in g.objects(ds, DCTERMS.source)),
+        graphs=sorted((str(sub), number(sub, VOID.triples)) for sub in g.objects(ds, VOID.subset) if sub != linkset),
+        classes=sorted(parts, key=lambda part: (-part[1], part[0])),
+        endpoint=str(g.value(ds, VOID.sparqlEndpoint) or ""),
+        downloads=sorted((str(d), str(g.value(d, DCAT.mediaType) or "").removeprefix(IANA)) for d in g.objects(ds, VOID.dataDump)),
+    )

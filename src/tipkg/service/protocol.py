@@ -4,10 +4,12 @@
   the query itself (``application/sparql-query``), in UTF-8
 - the dataset by ``default-graph-uri`` / ``named-graph-uri`` (repeatable; graphs of the store
   only), which replace the query's ``FROM`` / ``FROM NAMED``; without either, the default graph
-  is the union of all graphs
+  is the union of the data's graphs (the VoID description's graph left out)
 - the answer's format by ``Accept`` (or ``?format=``): SPARQL JSON, XML, CSV or TSV for SELECT and
   ASK; Turtle, N-Triples, JSON-LD or RDF/XML for CONSTRUCT and DESCRIBE; HTML (the editor page,
   :func:`tipkg.service.views.queries.sparql_page`) for a browser
+- without a query, a ``GET`` answers the Service Description (:mod:`tipkg.service.service_description`)
+  in an RDF format by ``Accept``; a browser gets the editor page
 - an update (``update=``, ``application/sparql-update``, or an update sent as a query) gets 403;
   two queries, a bad media type or encoding, a query that does not parse: 400 / 415; a query
   larger than ``max_query_bytes``: 413; a query that outruns ``query_time_limit``: 503; an answer
@@ -141,6 +143,11 @@ async def endpoint(request: Request) -> Response:
             example = request.query_params.get("example", "")
             saved = ctx.kg.queries.get(example)
             return sparql_page(request, saved.text if saved else DEFAULT_QUERY)
+        described = choose(accept, proto.format, GRAPHS) if request.method in ("GET", "HEAD") else None
+        if described is not None:
+            from tipkg.service.views.dataset import service_description
+
+            return service_description(request, described)
         return _text(400, "no query: give one in the query parameter (GET or form POST) or as an application/sparql-query body")
     job = SparqlRequest(
         query=proto.query,

@@ -6,21 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 
 from tipkg.service.context import Context
 from tipkg.service.formats import GRAPHS, HTML, Format, choose
-from tipkg.service.views.plumbing import context, error_page, page, words
+from tipkg.service.views.plumbing import context, error_page, lang_of, page
 
 
 def _description(ctx: Context, request: Request) -> list[Any]:
-    """The description's triples as the store writes them, each once, in a stable order."""
+    """The description's triples (the build's, and the service's own), each once, in a stable order."""
     from tipkg.engines.oxigraph import store_triples
-    from tipkg.service.dataset import Site, describe
+    from tipkg.service.dataset import Site, served, stored
 
     root = str(request.base_url)
     site = Site(root=root, endpoint=root + "sparql")
-    return store_triples(describe(ctx.kg, ctx.manifest, site, ctx.settings["licence"], ctx.built))
+    own = store_triples(served(ctx.graphs, site, ctx.settings["licence"], ctx.built))
+    return sorted({*stored(ctx.store, ctx.graphs), *own}, key=str)
 
 
 def dataset(request: Request) -> Response:
@@ -45,9 +46,56 @@ def _dataset_answer(request: Request, offers: tuple[Format, ...]) -> Response:
         return Response("acceptable: " + ", ".join(f.media_types[0] for f in offers) + "\n", 406, headers=vary)
     triples = _description(ctx, request)
     if fmt is HTML:
-        turtle = serialize_triples(triples, "turtle").decode("utf-8")
-        return page(request, "dataset.html", title=words(request, "site.nav.dataset"), headers=vary, turtle=turtle, triples=len(triples))
+        return _page(request, ctx, triples, vary)
     return Response(serialize_triples(triples, fmt.name), media_type=fmt.content_type, headers=vary)
+
+
+EXAMPLE_TAG = "overview"  # the saved queries the page offers as examples
+VOID_QUERY = "SELECT ?p ?o WHERE {{\n  GRAPH <{graph}> {{ <{dataset}> ?p ?o }}\n}}"
+
+
+def _page(request: Request, ctx: Context, triples: list[Any], headers: dict[str, str]) -> Response:
+    """The description as a page: every value shown is read from ``triples``, the description served as RDF."""
+    from urllib.parse import urlencode
+
+    from tipkg.engines.oxigraph import from_ox, serialize_triples
+    from tipkg.service.dataset import readable
+
+    lang = lang_of(request)
+    terms = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in triples]
+    about = readable(terms, ctx.graphs, lang)
+    void_query = VOID_QUERY.format(graph=ctx.graphs.void, dataset=ctx.graphs.dataset)
+    return page(
+        request,
+        "dataset.html",
+        title=about.title,
+        headers=headers,
+        about=about,
+        sources=[(ctx.source_id(iri), title) for iri, title in about.sources],
+        graphs=[(iri, ctx.entity_path(iri), n) for iri, n in about.graphs],
+        classes=[(iri, ctx.label(iri, lang), n) for iri, n in about.classes],
+        examples=[q for q in ctx.kg.queries.values() if EXAMPLE_TAG in q.tags and not q.params],
+        void_query="/sparql?" + urlencode({"query": void_query}),
+        turtle=serialize_triples(triples, "turtle").decode("utf-8"),
+    )
+
+
+def service_description(request: Request, fmt: Format) -> Response:
+    """``GET /sparql`` without a query: the endpoint's SPARQL 1.1 Service Description, in ``fmt``."""
+    from tipkg.engines.oxigraph import serialize_triples, store_triples
+    from tipkg.service import service_description as sd
+    from tipkg.service.settings import allowed_services
+
+    ctx = context(request)
+    triples = sd.describe(str(request.base_url), ctx.manifest, bool(allowed_services(ctx.settings)))
+    return Response(serialize_triples(store_triples(triples), fmt.name), media_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+def openapi_json(request: Request) -> Response:
+    """The HTTP API in OpenAPI 3.1 (:mod:`tipkg.service.openapi`), made from the app's routes."""
+    from tipkg.service.openapi import document
+
+    return JSONResponse(document(request.app.routes))
 
 
 def download(request: Request) -> Response:
