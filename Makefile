@@ -3,14 +3,21 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# what the pages use from the npm registry (package.json, package-lock.json): the maps' boundaries
+NODE_STAMP := node_modules/.installed-stamp
 
 .PHONY: run test build lint typecheck pytest system-deps screenshots clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml | $(NODE_STAMP)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	command -v npm >/dev/null 2>&1 || ./scripts/system-deps.sh
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NODE_STAMP)
 
 system-deps:
 	./scripts/system-deps.sh virtuoso
