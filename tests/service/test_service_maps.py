@@ -16,6 +16,7 @@ from map_support import MAP_QUERIES, expected_areas
 from service_support import client_for
 
 from tipkg.messages import text
+from tipkg.service.placemaps import MAX_LINES, Placed, shades
 
 SVG = "{http://www.w3.org/2000/svg}"
 _MAP = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" class="map".*?</svg>', re.S)
@@ -80,3 +81,34 @@ def test_the_map_reads_the_count_as_the_language_asks_and_says_so_in_spanish(cli
     assert "<h2>Mapa</h2>" in html
     assert "Fronteras: Natural Earth (dominio público), del paquete npm world-atlas 2.0.2" in html
     assert ", según " in html and ", according to " not in html
+
+
+def test_a_place_whose_code_no_map_draws_is_named_under_the_maps(built_network: Path) -> None:
+    """The network fixture: Mexico (MX) on the world map; Ruritania (XR, a user-assigned code) and
+    the cities on none."""
+    for client in client_for(built_network):
+        html = client.get("/queries/places").text
+        (world,) = maps_of(html)
+        assert world.get("data-atlas") == "world" and list(shaded(world)) == ["MX"]
+        assert text("site.map.left_out", names="Ciudad Peña, Los Ángeles, Ruritania") in unescape(html)
+
+
+def test_without_the_boundaries_the_page_says_how_to_install_them(built_real: Path, tmp_path: Path) -> None:
+    """A project whose node_modules is missing (make not run): the answer, and no map but a line."""
+    for part in ("build", "queries", "ontology", "graph_data"):
+        (tmp_path / part).symlink_to(built_real / part)
+    for client in client_for(tmp_path):
+        page = client.get("/queries/substantive_state_laws")
+        assert page.status_code == 200 and maps_of(page.text) == []
+        assert text("site.map.not_installed") in page.text
+        assert "/id/place/chiapas" in page.text  # the answer is there, as a table
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_an_area_many_rows_name_takes_their_largest_count_and_counts_the_rows_past_its_title(lang: str) -> None:
+    rows = [Placed("GT", "Guatemala", float(n), f"Guatemala: {n}") for n in range(MAX_LINES + 3)]
+    rows += [Placed("", "Los Angeles", 1.0, "Los Angeles: 1"), Placed("SV", "El Salvador", None, "El Salvador: a law")]
+    found = shades(rows, lambda key, **fields: text(key, lang, **fields))
+    assert sorted(found) == ["GT", "SV"]
+    assert found["GT"].value == MAX_LINES + 2 and found["SV"].value is None
+    assert found["GT"].lines == (*[r.line for r in rows[:MAX_LINES]], text("site.map.more_rows", lang, n=3))

@@ -23,6 +23,7 @@ from tipkg.viz.maps import Shade, Words, draw, number
 
 CODE_COLUMN = "iso3166Code"  # the ontology property's name, as the saved queries name the column
 SOURCE_COLUMN = "source"
+MAX_LINES = 12  # of an area's title: the rows past them are counted
 Q_CODES = "PREFIX tipkg: <https://w3id.org/tipkg/ontology#> SELECT ?place ?code WHERE { ?place tipkg:iso3166Code ?code }"
 
 
@@ -87,15 +88,20 @@ def _number(term: object) -> float | None:
         return None
 
 
-def shades(placed: list[Placed]) -> dict[str, Shade]:
-    """One shade per code: the largest count of its rows, and every row's line."""
+def shades(placed: list[Placed], t: Words) -> dict[str, Shade]:
+    """One shade per code: the largest count of its rows, and the lines of its first rows
+    (:data:`MAX_LINES`; a title is read on hovering, not scrolled)."""
     lines: dict[str, list[str]] = {}
     values: dict[str, list[float]] = {}
     for p in placed:
         if p.code:
             lines.setdefault(p.code, []).append(p.line)
             values.setdefault(p.code, []).extend([p.value] if p.value is not None else [])
-    return {code: Shade(code, max(values[code]) if values[code] else None, tuple(lines[code])) for code in lines}
+    out = {}
+    for code, said in lines.items():
+        more = [t("site.map.more_rows", n=len(said) - MAX_LINES)] if len(said) > MAX_LINES else []
+        out[code] = Shade(code, max(values[code]) if values[code] else None, tuple(said[:MAX_LINES] + more))
+    return out
 
 
 def query_maps(ctx: Context, result: Result, skip: set[str], t: Words) -> Maps:
@@ -108,7 +114,7 @@ def query_maps(ctx: Context, result: Result, skip: set[str], t: Words) -> Maps:
     placed, measure = placed_rows(result, place_codes(ctx), skip | {"evidence"}, t)
     drawn = [p for p in placed if atlas_for(atlases, p.code)]
     left_out = list(dict.fromkeys(p.name for p in placed if not atlas_for(atlases, p.code)))
-    by_code = shades(drawn)
+    by_code = shades(drawn, t)
     svgs = []
     for atlas in atlases:
         mine = {code: shade for code, shade in by_code.items() if atlas_for(atlases, code) is atlas}
