@@ -74,6 +74,7 @@ def test_the_page_names_what_no_map_draws_and_the_boundaries_it_uses(client: Any
     for key, package in (("world", "world-atlas 2.0.2"), ("mexico", "@svg-maps/mexico 2.0.0")):
         attribution = text(f"site.map.attribution_{key}", package=package)
         assert (attribution in html) == (key in atlases)
+        assert (f"<figcaption>{text(f'site.map.{key}')}</figcaption>" in html) == (key in atlases)
 
 
 def test_the_map_reads_the_count_as_the_language_asks_and_says_so_in_spanish(client: Any) -> None:

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from tipkg.service.charts import NOT_MEASURES, numeric_columns
 from tipkg.service.context import Context
 from tipkg.sparql.results import Result
-from tipkg.viz.maps import Shade, Words, draw, number
+from tipkg.viz.maps import WORDS, Shade, Words, draw, number
 
 CODE_COLUMN = "iso3166Code"  # the ontology property's name, as the saved queries name the column
 SOURCE_COLUMN = "source"
@@ -29,9 +29,10 @@ Q_CODES = "PREFIX tipkg: <https://w3id.org/tipkg/ontology#> SELECT ?place ?code 
 
 @dataclass
 class Maps:
-    """What the page shows: the SVG maps, the names no map draws, and whether the boundaries are installed."""
+    """What the page shows: the SVG maps with their captions, the names no map draws, and whether
+    the boundaries are installed."""
 
-    svgs: list[str] = field(default_factory=list)
+    figures: list[tuple[str, str]] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
     installed: bool = True
 
@@ -115,12 +116,12 @@ def query_maps(ctx: Context, result: Result, skip: set[str], t: Words) -> Maps:
     drawn = [p for p in placed if atlas_for(atlases, p.code)]
     left_out = list(dict.fromkeys(p.name for p in placed if not atlas_for(atlases, p.code)))
     by_code = shades(drawn, t)
-    svgs = []
+    figures = []
     for atlas in atlases:
         mine = {code: shade for code, shade in by_code.items() if atlas_for(atlases, code) is atlas}
         if mine:
-            svgs.append(draw(atlas, mine, measure, t))
-    return Maps(svgs, left_out)
+            figures.append((t(WORDS[atlas.key][0]), draw(atlas, mine, measure, t)))
+    return Maps(figures, left_out)
 
 
 async def maps_page(ctx: Context, result: Result, skip: set[str], t: Words) -> Maps:
