@@ -19,7 +19,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,7 @@ class Atlas:
     def covers(self, code: str) -> bool:
         return code in self.codes
 
-    @property
+    @cached_property
     def codes(self) -> frozenset[str]:
         return frozenset(a.code for a in self.areas if a.code)
 
