@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Debian packages tipkg needs beyond Python: a Java runtime (HermiT, the OWL reasoner owlready2
-# runs) and Chromium (the browser tests); with the argument 'virtuoso', Virtuoso (the remote-store
-# tests start a virtuoso-t of their own). Installs only what is missing; fails loudly if it can't.
+# runs), Chromium (the browser tests) and npm (make installs the pages' packages with it); with the
+# argument 'virtuoso', Virtuoso (the remote-store tests start a virtuoso-t of their own). Installs
+# only what is missing; fails loudly if it can't.
 set -euo pipefail
 
 need=()
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 for extra in "$@"; do
   case "$extra" in
     virtuoso) command -v virtuoso-t >/dev/null 2>&1 || need+=(virtuoso-opensource) ;;

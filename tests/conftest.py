@@ -23,13 +23,16 @@ MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 
 def copy_project(dest: Path, data: Path | None = None, added: Path | None = None) -> Path:
     """A project folder with the real ontology and queries, and the real (or given) graph_data, to
-    which ``added`` (a fixture's graph_data: more reports) is added as data only."""
+    which ``added`` (a fixture's graph_data: more reports) is added as data only; its node_modules
+    is the project's."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ROOT / "ontology", dest / "ontology")
     shutil.copytree(ROOT / "queries", dest / "queries")
     shutil.copytree(data or ROOT / "graph_data", dest / "graph_data")
     if added is not None:
         shutil.copytree(added, dest / "graph_data", dirs_exist_ok=True)
+    if (ROOT / "node_modules").is_dir():  # what make installed from npm (the maps' boundaries), shared
+        (dest / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     return dest
 
 

@@ -4,6 +4,7 @@ its result with labels and evidence, its bar charts or timeline; also ``.json``,
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -56,7 +57,7 @@ def _split_name(name: str) -> tuple[str, str | None]:
 
 
 async def query_page(request: Request) -> Response:
-    from tipkg.service import charts
+    from tipkg.service import charts, placemaps
     from tipkg.sparql.saved import QueryError
 
     ctx = context(request)
@@ -104,6 +105,7 @@ async def query_page(request: Request) -> Response:
             graph_href=f"/queries/{name}/graph?{urlencode(keep)}",
             charts=charts.bar_charts(result, names) if saved.view == "bar" else [],
             timeline=charts.timeline(result, names) if saved.view == "timeline" else None,
+            maps=await placemaps.maps_page(ctx, result, names, partial(words, request)) if saved.view == "map" else None,
         )
     headers = truncated_header(ctx, result is not None and result.truncated)
     return page(request, "query.html", title=saved.title, status=status, headers=headers, **values)
