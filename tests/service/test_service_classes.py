@@ -138,7 +138,7 @@ def test_pages_link_to_each_other_in_one_order(client: Any) -> None:
         assert len(page.members) <= 6
         seen += page.members
         path, pages = page.rel.get("next", ""), pages + 1
-    assert seen == whole and pages == 4 and len(whole) == 20
+    assert seen == whole and pages == -(-len(whole) // 6) > 2
     back = get(client, get(client, "/classes/Observation?size=6&page=2").rel["prev"])
     assert back.members == whole[:6] and "next" in back.rel and "prev" not in back.rel
 

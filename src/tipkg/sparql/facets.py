@@ -32,6 +32,8 @@ from tipkg.namespaces import CONCEPT, TIPKG
 from tipkg.sparql.codepoints import fold
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tipkg.kg import KnowledgeGraph
 
 NONE = "none"  # the key of "no value": no facet key is this word (keys of IRIs hold a slug, years digits)
@@ -188,10 +190,19 @@ def parse_filters(pairs: list[tuple[str, str]]) -> list[Filter]:
     return sorted({Filter(name, key) for name, key in pairs if name in BY_NAME and key})
 
 
-def browse(kg: KnowledgeGraph, name: str, filters: list[Filter], lang: str, page: int = 1, per_page: int = PER_PAGE) -> Browsed:
+def browse(
+    kg: KnowledgeGraph,
+    name: str,
+    filters: list[Filter],
+    lang: str,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    unnamed: Callable[[str], str] | None = None,
+) -> Browsed:
     """The ``page``-th ``per_page`` members (at most :data:`PER_PAGE`) of the class ``name`` passing
     ``filters``, ordered by their label in ``lang`` (accents and case aside), then their IRI; and
-    every facet's counts over all of them."""
+    every facet's counts over all of them. A member the store gives no label is named by
+    ``unnamed(iri)`` (the site's: the network's made labels), else by its id."""
     per_page = min(max(per_page, 1), PER_PAGE)
     cls = {"class": class_iri(name)}
     text, bindings = members_query(filters, kg.base)
@@ -202,7 +213,8 @@ def browse(kg: KnowledgeGraph, name: str, filters: list[Filter], lang: str, page
     names = kg.labels_of([(URIRef(m),) for m in sources], lang)
 
     def label(iri: str) -> str:
-        return names.get(URIRef(iri)) or (iri[len(kg.base) :] if iri.startswith(kg.base) else iri)
+        made = unnamed(iri) if unnamed and URIRef(iri) not in names else ""
+        return names.get(URIRef(iri)) or made or (iri[len(kg.base) :] if iri.startswith(kg.base) else iri)
 
     ordered = sorted(sources, key=lambda iri: (fold(label(iri)), label(iri), iri))
     pages = max(1, -(-len(ordered) // per_page))

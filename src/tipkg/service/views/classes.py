@@ -6,6 +6,7 @@ work, this view only links each facet value to the page that adds or removes it.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from tipkg.service.context import Context
 from tipkg.service.views.plumbing import context, error_page, lang_of, page, words
 
 SHOWN_VALUES = 50  # a facet lists its most frequent values first, at most this many
@@ -32,7 +34,8 @@ async def class_page(request: Request) -> Response:
     per_page = int(size) if size.isdecimal() and len(size) < 6 else fc.PER_PAGE
     at = int(number) if number.isdecimal() and len(number) < 10 else 1
     try:
-        browsed = await run_in_threadpool(fc.browse, ctx.kg, name, filters, lang, at, per_page)
+        unnamed = functools.partial(_made_label, ctx, lang)
+        browsed = await run_in_threadpool(fc.browse, ctx.kg, name, filters, lang, at, per_page, unnamed)
     except QueryError as exc:
         return error_page(request, 400, str(exc))
 
@@ -98,3 +101,8 @@ async def class_page(request: Request) -> Response:
         previous=href(filters, browsed.page - 1) if browsed.page > 1 else None,
         next=href(filters, browsed.page + 1) if browsed.page < browsed.pages else None,
     )
+
+
+def _made_label(ctx: Context, lang: str, iri: str) -> str:
+    """The label the site shows for a member the store does not name (an observation: its figure)."""
+    return ctx.label(iri, lang) if iri in ctx.network else ""
