@@ -46,7 +46,7 @@ test: lint typecheck pytest
 # the pictures in README.md and docs/: the network views, then the site (from its browser tests)
 screenshots: build system-deps
 	$(BIN)/python scripts/screenshots.py build docs/img
-	TIPKG_SCREENSHOTS=docs/img $(BIN)/python -m pytest -q tests/service/test_service_browser.py tests/service/test_service_maps_browser.py
+	TIPKG_SCREENSHOTS=docs/img $(BIN)/python -m pytest -q tests/service/test_service_browser.py tests/service/test_service_maps_browser.py tests/service/test_service_browser_classes.py
 
 clean:
 	rm -rf build .builds .build.* .pytest_cache .mypy_cache .ruff_cache

@@ -174,9 +174,11 @@ def test_resolve_refuses_ambiguous_or_unknown_names(net: nx.MultiDiGraph, text: 
 @pytest.mark.parametrize(
     ("text", "first"),
     [
-        # a name that starts with the text, then names that contain it (by label), then ids that contain it
+        # names holding the word whole, shorter first ("Care Fund", "Committee on Care", "Ministry of Care …")
         ("care", ["fund/care-fund", "committee/care", "agency/care"]),
-        ("fund", ["ngo/nandu", "fund/care-fund"]),  # "Fundación Ñandú" starts with it, "Care Fund" contains it
+        ("fund", ["fund/care-fund", "ngo/nandu"]),  # "Care Fund" holds the word whole, "Fundación Ñandú" starts with it
+        ("ñandú FUNDACION", ["ngo/nandu"]),  # words in any order, accents and case aside
+        ("fund car", ["fund/care-fund"]),  # word starts: not "Fundación Ñandú", which has no word starting "car"
         ("SO", ["agency/shelter-office"]),  # a name equal to it
         ("pena", ["place/ciudad-pena"]),
         ("nothing-like-it", []),

@@ -1,8 +1,9 @@
-"""Finding nodes: one by IRI, id or name (:func:`resolve`), a ranked list by a part of a name
+"""Finding nodes: one by IRI, id or name (:func:`resolve`), a ranked list by the words of its names
 (:func:`search`, the site's search box), and the keys a network page's search box matches."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -47,33 +48,66 @@ def resolve(g: nx.MultiDiGraph, text: str) -> str:
     raise NetworkError(f"no entity named {text!r}: give an IRI, an id like agency/fevimtra, or a name")
 
 
+# how a node's names match a search, best first (the rank of a hit)
+EXACT, WHOLE_WORDS, PREFIXES, ACROSS_NAMES = range(4)
+
+
+def words(text: str) -> tuple[str, ...]:
+    """The words of a text, accents and case aside: ``words("Coinversión-Social") == ("coinversion", "social")``."""
+    return tuple(re.findall(r"\w+", fold(text)))
+
+
+def _rank(wanted: tuple[str, ...], name: tuple[str, ...]) -> int | None:
+    """How ``name`` (its words) matches every word ``wanted``: exactly, as whole words, as words or
+    word prefixes; ``None`` where a word is missing."""
+    if name == wanted:
+        return EXACT
+    if all(w in name for w in wanted):
+        return WHOLE_WORDS
+    if all(any(n.startswith(w) for n in name) for w in wanted):
+        return PREFIXES
+    return None
+
+
+def _index(g: nx.MultiDiGraph) -> list[tuple[str, list[tuple[str, tuple[str, ...]]], tuple[str, ...]]]:
+    """Each node with the words of each of its names and of its id, computed once per network."""
+    if "search_index" not in g.graph:
+        g.graph["search_index"] = [
+            (node, [(name, words(name)) for name in data["names"]], words(data["local"])) for node, data in g.nodes(data=True)
+        ]
+    found: list[tuple[str, list[tuple[str, tuple[str, ...]]], tuple[str, ...]]] = g.graph["search_index"]
+    return found
+
+
 def search(g: nx.MultiDiGraph, text: str, lang: str = "en", limit: int = 50) -> list[dict[str, str]]:
-    """The nodes whose names (any language) or id contain ``text``, accents and case aside: a name
-    equal to it first, then one that starts with it, one that contains it, an id that contains it;
-    entities before relation nodes, then by label. Each as its IRI, label, class label and the name
-    that matched."""
+    """The nodes that have every word of ``text`` (in any order, accents and case aside) in one of
+    their names (preferred, alternative, ``rdfs:label``, acronyms; every language), as a word or a
+    word's start; else across their names and id together ("FEVIMTRA unit": an acronym and the
+    name it stands for). Best first: a name equal to the text, then one holding every word whole,
+    then as prefixes, then across names; entities before relation nodes; shorter names; ids. Each
+    as its IRI, label, class label and the name that matched."""
     from tipkg.network.describe import label, pick
 
-    wanted = fold(text)
+    wanted = words(text)
     if not wanted:
         return []
     found = []
-    for node, data in g.nodes(data=True):
-        names = [fold(n) for n in data["names"]]
-        if wanted in names:
-            rank = 0
-        elif any(n.startswith(wanted) for n in names):
-            rank = 1
-        elif any(wanted in n for n in names):
-            rank = 2
-        elif wanted in fold(data["local"]):
-            rank = 3
+    for node, names, local in _index(g):
+        ranked = [(r, len(name), name) for name, ws in names if (r := _rank(wanted, ws)) is not None]
+        if ranked:
+            rank, size, matched = min(ranked)
+        elif _rank(wanted, tuple(w for _n, ws in names for w in ws) + local) is not None:
+            rank, matched = ACROSS_NAMES, label(g, node, lang)
+            size = len(matched)
         else:
             continue
-        matched = next((n for n in data["names"] if wanted in fold(n)), data["local"])
-        found.append((rank, data["kind"] != "entity", label(g, node, lang), node, pick(data["cls_labels"], lang), matched))
+        data = g.nodes[node]
+        found.append((rank, data["kind"] != "entity", size, data["local"], node, pick(data["cls_labels"], lang), matched))
     found.sort()
-    return [{"iri": node, "label": name, "class": cls, "matched": matched} for _r, _k, name, node, cls, matched in found[:limit]]
+    return [
+        {"iri": node, "label": label(g, node, lang), "class": cls, "matched": matched}
+        for _r, _k, _s, _l, node, cls, matched in found[:limit]
+    ]
 
 
 def search_keys(data: Mapping[str, Any]) -> list[str]:

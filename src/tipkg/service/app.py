@@ -27,7 +27,7 @@ from tipkg.service import protocol
 from tipkg.service.addresses import CheckedAddress
 from tipkg.service.context import Context
 from tipkg.service.settings import resolve
-from tipkg.service.views import comparisons, dataset, entities, home, network, queries, sources
+from tipkg.service.views import classes, comparisons, dataset, entities, home, network, queries, sources
 from tipkg.service.views.plumbing import error_page, stylesheet, wants_html
 from tipkg.sparql.guard import warm_up
 
@@ -90,6 +90,7 @@ def create_app(root: str | Path = ".", settings: Mapping[str, Any] | None = None
 
     routes = [
         Route("/", home.home, name="home"),
+        Route("/classes/{name}", classes.class_page, name="class"),
         Route("/queries", queries.queries_index, name="queries"),
         Route("/queries/{name}", queries.query_page, name="query"),
         Route("/queries/{name}/graph", network.query_graph, name="query_graph"),

@@ -172,8 +172,8 @@ class Context:
     # -- search ----------------------------------------------------------------------------------
 
     def search(self, text: str, lang: str, limit: int = 50) -> list[dict[str, str]]:
-        """Entities whose names (any language) or id contain ``text``, accents and case aside, best
-        first (:func:`tipkg.network.search.search`), each with its page."""
+        """Entities with every word of ``text`` in their names (any language) or id, accents and case
+        aside, best first (:func:`tipkg.network.search.search`), each with its page."""
         from tipkg.network.search import search
 
         return [{**hit, "href": self.entity_path(hit["iri"]) or ""} for hit in search(self.network, text, lang, limit)]

@@ -3,11 +3,13 @@ search by name."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from tipkg.namespaces import TIPKG
 from tipkg.service.context import Context
 from tipkg.service.views.cells import Cell, cell
 from tipkg.service.views.plumbing import context, lang_of, page, words
@@ -22,7 +24,8 @@ def home(request: Request) -> Response:
 
     def summary() -> tuple[list[tuple[Cell, int]], str, list[dict[str, Any]]]:
         counts = ctx.kg.query("counts_by_class", lang=lang)
-        classes = [(cell(ctx, counts, c), int(str(n))) for c, n in counts.rows]
+        # each class links to its members, browsed by facets (views/classes.py)
+        classes = [(replace(cell(ctx, counts, c), href=f"/classes/{str(c)[len(str(TIPKG)) :]}"), int(str(n))) for c, n in counts.rows]
         chart = bar_svg([Bar(c.text, float(n)) for c, n in classes], words(request, "site.home.chart"))
         return classes, chart, [{**s, "coverage": coverage(ctx, s["id"])} for s in ctx.source_docs]
 

@@ -1,0 +1,92 @@
+"""The search by words (tipkg.network.search.search) on the real build: a table of queries and the
+entity each must find first, each row checked against the names the store holds; and, for every
+name in the graph, that it finds its entity, accents and case aside."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+import tipkg
+from tipkg.messages import languages, text
+from tipkg.network.reading import load_network
+from tipkg.network.search import search, words
+from tipkg.sparql.codepoints import fold
+
+BASE = "https://w3id.org/tipkg/id/"
+Q_NAMES = "SELECT ?s ?name WHERE { VALUES ?p { skos:prefLabel skos:altLabel rdfs:label } ?s ?p ?name . FILTER(isIRI(?s)) }"
+
+TABLE = [
+    ("FEVIMTRA unit", "en", "agency/fevimtra"),  # an acronym and a word of the name it stands for
+    ("unit fevimtra", "es", "agency/fevimtra"),
+    ("fevimtra", "en", "agency/fevimtra"),
+    ("institute migration", "en", "agency/inm"),
+    ("NATIONAL migration INSTITUTE", "es", "agency/inm"),
+    ("coinversion", "es", "program/pcs"),
+    ("social COINVERSIÓN", "en", "program/pcs"),
+    ("dialogos comunidad", "es", "activity/community-dialogues"),
+    ("pro-equidad", "es", "fund/pro-equidad"),
+    ("palermo protocol", "en", "instrument/palermo-protocol"),
+    ("prosecutor office general", "en", "agency/pgr"),
+]
+
+
+@pytest.fixture(scope="module")
+def net(built_real: Path) -> nx.MultiDiGraph:
+    return load_network(built_real / "build")
+
+
+@pytest.fixture(scope="module")
+def names(built_real: Path) -> dict[str, list[str]]:
+    """Every name of every IRI, as the store holds them (not as the network reads them)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for s, name in tipkg.open(built_real).query(Q_NAMES).rows:
+        out[str(s)].append(str(name))
+    return out
+
+
+@pytest.mark.parametrize(("query", "lang", "first"), TABLE)
+def test_a_query_finds_its_entity_first(net: nx.MultiDiGraph, names: dict[str, list[str]], query: str, lang: str, first: str) -> None:
+    held = {w for name in names[BASE + first] for w in words(name)} | set(words(first))
+    assert all(any(h.startswith(w) for h in held) for w in words(query)), f"the data gives {first} no such words"
+    hits = search(net, query, lang)
+    assert hits and hits[0]["iri"] == BASE + first, hits[:3]
+
+
+def test_every_name_finds_its_entity_among_those_so_named(net: nx.MultiDiGraph, names: dict[str, list[str]]) -> None:
+    checked = 0
+    for iri, own in sorted(names.items()):
+        if iri not in net:
+            continue
+        for name in own:
+            hits = search(net, name)
+            exact = [h["iri"] for h in hits if words(h["matched"]) == words(name)]
+            assert hits and words(hits[0]["matched"]) == words(name), (name, hits[:2])
+            assert iri in exact, (name, iri, exact)
+            checked += 1
+    assert checked > 200
+
+
+def test_accents_and_case_do_not_matter(net: nx.MultiDiGraph, names: dict[str, list[str]]) -> None:
+    accented = [(iri, n) for iri, own in names.items() if iri in net for n in own if n != fold(n) and not n.isascii()]
+    assert len(accented) > 10
+    for iri, name in accented:
+        for variant in (fold(name), name.upper(), " ".join(reversed(name.split()))):
+            assert iri in [h["iri"] for h in search(net, variant)], (variant, iri)
+
+
+def test_migracion_finds_every_name_with_a_word_like_it(net: nx.MultiDiGraph, names: dict[str, list[str]]) -> None:
+    having = {iri for iri, own in names.items() if iri in net and any(w.startswith("migracion") for n in own for w in words(n))}
+    assert {h["iri"] for h in search(net, "migracion")} == having
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_the_search_placeholders_examples_find_something(net: nx.MultiDiGraph, lang: str) -> None:
+    examples = re.split(r",\s*", text("viz.search_placeholder", lang).rsplit(".", 1)[-1].strip())
+    assert len(examples) == 2 and "peña" not in examples
+    for example in examples:
+        assert search(net, example, lang), example
