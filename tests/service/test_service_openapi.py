@@ -40,6 +40,11 @@ EXAMPLES: dict[str, list[tuple[str, str, int]]] = {
         ("/id/agency/fevimtra", "application/ld+json", 200),
         ("/id/nobody", "text/turtle", 404),
     ],
+    "/classes/{name}": [
+        ("/classes/Campaign", "text/html", 200),
+        ("/classes/Campaign?source=mx-2011&page=1&size=10", "text/html", 200),
+        ("/classes/NoSuchClass", "text/html", 404),
+    ],
     "/sources": [("/sources", "text/html", 200)],
     "/sources/": [("/sources/", "text/html", 200)],
     "/sources/{source}": [("/sources/mx-2011", "text/html", 200), ("/sources/nothing", "text/html", 404)],
