@@ -392,3 +392,32 @@ def test_a_timeline_draws_a_period_as_one_span(kg: KnowledgeGraph) -> None:
     assert svg is not None
     assert svg.count("<rect") == 2 and svg.count("<circle") == len(result.rows) - 4
     assert ": 2010-07–2010-08</title>" in svg and ": 2010–2012</title>" in svg
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("es-MX,es;q=0.9,en;q=0.8", "es"),
+        ("en-GB,en;q=0.9,es;q=0.8", "en"),
+        ("fr-FR,fr;q=0.9,es;q=0.5", "es"),  # the first the site speaks
+        ("es;q=0.2, en;q=0.7", "en"),  # by quality, not order
+        ("es;q=0, en;q=0.1", "en"),  # q=0: not acceptable
+        ("fr, de;q=0.5", None),
+        ("es;q=abc, en", "en"),  # a broken quality: that range is skipped
+        ("", None),
+    ],
+)
+def test_accept_language_picks_the_language(header: str, expected: str | None) -> None:
+    from tipkg.service.views.plumbing import accepted_language
+
+    assert accepted_language(header, ("en", "es")) == expected
+
+
+def test_a_page_speaks_the_language_the_browser_asks_for(client: Any) -> None:
+    from tipkg.messages import text
+
+    spanish = client.get("/", headers={"Accept-Language": "es-MX,es;q=0.9"})
+    assert f">{text('site.nav.queries', 'es')}<" in spanish.text and '<html lang="es">' in spanish.text
+    assert "Accept-Language" in spanish.headers["vary"]
+    english = client.get("/?lang=en", headers={"Accept-Language": "es"})  # the link's language wins
+    assert '<html lang="en">' in english.text and "Accept-Language" not in english.headers.get("vary", "")

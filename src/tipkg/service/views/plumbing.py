@@ -48,10 +48,32 @@ def context(request: Request) -> Context:
 
 
 def lang_of(request: Request) -> str:
+    """The page's language: ``?lang=``, else the first of ``Accept-Language`` the site speaks, else
+    the service's setting."""
     from tipkg.messages import languages
 
     lang = request.query_params.get("lang", "")
-    return lang if lang in languages() else context(request).settings["lang"]
+    if lang in languages():
+        return lang
+    return accepted_language(request.headers.get("accept-language", ""), languages()) or context(request).settings["lang"]
+
+
+def accepted_language(header: str, offered: tuple[str, ...]) -> str | None:
+    """The language of ``offered`` an ``Accept-Language`` header prefers ("es-MX,es;q=0.9,en;q=0.8"
+    gives "es"), by quality then order; a range matches by its primary subtag; None when none does."""
+    ranked = []
+    for n, part in enumerate(header.split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        primary = tag.strip().lower().split("-")[0]
+        if quality > 0 and primary in offered:
+            ranked.append((-quality, n, primary))
+    return min(ranked)[2] if ranked else None
 
 
 def relative(request: Request, **changes: str) -> str:
@@ -87,7 +109,10 @@ def page(
             **values,
         )
     )
-    return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": PAGE_CSP, **(headers or {})})
+    merged = {"Content-Security-Policy": PAGE_CSP, **(headers or {})}
+    if "lang" not in request.query_params:  # the words follow the header
+        merged["Vary"] = ", ".join(v for v in (merged.get("Vary"), "Accept-Language") if v)
+    return HTMLResponse(html, status_code=status, headers=merged)
 
 
 def error_page(request: Request, status: int, message: str, title: str | None = None) -> Response:
