@@ -421,3 +421,25 @@ def test_a_page_speaks_the_language_the_browser_asks_for(client: Any) -> None:
     assert "Accept-Language" in spanish.headers["vary"]
     english = client.get("/?lang=en", headers={"Accept-Language": "es"})  # the link's language wins
     assert '<html lang="en">' in english.text and "Accept-Language" not in english.headers.get("vary", "")
+
+
+def test_the_facts_table_names_the_subject_only_where_it_is_not_the_page(client: Any) -> None:
+    """The page's entity is in every fact: a cell reads "this entity", not its name (the heading); the
+    subject column shows only where some fact is another's (an amount's, or one of which the entity is
+    the value)."""
+    from tipkg.messages import text
+
+    def facts(path: str) -> tuple[str, list[str]]:
+        table = client.get(path).text.split('<table class="facts">')[1].split("</table>")[0]
+        head, body = table.split("</thead>")
+        return head, [row.split("<td><ul")[0] for row in body.split("<tr>")[1:]]  # the cells before the sources
+
+    this = f"<td>{text('site.entity.this', 'en')}</td>"
+    head, rows = facts("/id/campaign/federal-2010")  # only facts of its own
+    assert 'scope="col">Subject<' not in head and rows
+    assert all('href="/id/campaign/federal-2010"' not in r and this not in r for r in rows)
+    head, rows = facts("/id/agency/fevimtra")  # also the value of others' facts ("provided by" FEVIMTRA)
+    assert 'scope="col">Subject<' in head and all('href="/id/agency/fevimtra"' not in r for r in rows)
+    assert any(r.startswith(this) for r in rows) and any(r.endswith(this) for r in rows)
+    head, rows = facts("/id/allocation/pcs-2004-2009")  # and its amount's
+    assert any('href="/id/allocation/pcs-2004-2009/amount"' in r.split("</td>")[0] for r in rows)

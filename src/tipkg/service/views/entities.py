@@ -107,14 +107,15 @@ def entity_page(request: Request, ctx: Context, iri: str, headers: dict[str, str
     facts_result = ctx.kg.query(ctx.kg.queries["entity_facts"].text, lang=lang, entity=term)
     # each fact once, with every source that states it and that source's quotes
     grouped: dict[tuple[str, str, str], dict[str, Any]] = {}
+    this = Cell(words(request, "site.entity.this"))
     related: dict[str, Cell] = {}
     for row in facts_result:
         if row["property"] in (RDF.type, SKOS.prefLabel, SKOS.altLabel) and row["subject"] == term:
             continue
         key = (str(row["subject"]), str(row["property"]), str(row["value"]))
-        fact = grouped.setdefault(
-            key, {"cells": [cell(ctx, facts_result, row[c]) for c in ("subject", "property", "value")], "sources": []}
-        )
+        # the page's entity is in every fact: its (long) name is the page's heading, not every row's
+        cells = [this if row[c] == term else cell(ctx, facts_result, row[c]) for c in ("subject", "property", "value")]
+        fact = grouped.setdefault(key, {"cells": cells, "sources": [], "own": row["subject"] == term})
         fact["sources"].append((source_cell(ctx, facts_result, row["source"]), cell(ctx, facts_result, row["evidence"], "evidence")))
         for c in ("subject", "value"):
             other = row[c]
@@ -149,6 +150,7 @@ def entity_page(request: Request, ctx: Context, iri: str, headers: dict[str, str
         names=names,
         same_as=[cell(ctx, same, o) for _e, o in same.rows],
         facts=facts,
+        facts_of_others=not all(f["own"] for f in facts),  # a value's (an amount's), or another's of which it is the value
         differences=differences,
         related=sorted(related.values(), key=lambda c: c.text.lower()),
         statements=[
