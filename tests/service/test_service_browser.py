@@ -173,3 +173,22 @@ def test_labels_that_look_like_html_run_nothing(open_page: Callable[..., Opened]
     assert opened.dialogs == [] and opened.outside == [] and opened.errors == []
     if path == "/id/agency/care":
         assert page.inner_text("h1") == "Ministry of Care <img src=x onerror=alert(1)>"
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_long_answer_pages_by_its_links(open_page: Callable[..., Opened], server: Server, built_real: Path, javascript: bool) -> None:
+    triples = int(tipkg.open(built_real).query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0])  # type: ignore[arg-type]
+    total = min(triples, 10_000)
+    opened = open_page(server, "/sparql?query=SELECT+*+WHERE+%7B+%3Fs+%3Fp+%3Fo+%7D", javascript=javascript)
+    page = opened.page
+    rows = page.locator("table.results tbody tr")
+    assert rows.count() == 1000 and page.locator("nav.pager").first.inner_text().startswith(f"Rows 1–1,000 of {total:,}")
+    first_row = rows.first.inner_text()
+    page.locator('nav.pager a[rel="next"]').first.click()
+    page.wait_for_url(re.compile(r"page=2$"))
+    assert page.locator("nav.pager").first.inner_text().startswith(f"Rows 1,001–2,000 of {total:,}")
+    assert rows.first.inner_text() != first_row
+    page.locator('nav.pager a[rel="prev"]').last.click()
+    page.wait_for_url(re.compile(r"page=1$"))
+    assert rows.first.inner_text() == first_row and page.locator('nav.pager a[rel="prev"]').count() == 0
+    assert opened.outside == [] and opened.errors == []

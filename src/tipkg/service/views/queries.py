@@ -13,8 +13,10 @@ from starlette.responses import Response
 
 from tipkg.service.context import Context
 from tipkg.service.views.cells import labelled, table
+from tipkg.service.views.pager import PageError, pager, requested
 from tipkg.service.views.plumbing import context, error_page, lang_of, page, truncated_header, words
 from tipkg.service.workers import Lane, QueryTimeout, WorkerError, route
+from tipkg.sparql.paging import Window
 from tipkg.sparql.results import Result
 
 IN_PROCESS = ("counts_by_class", "entity_facts")  # saved queries the pages run in the server, not in a worker
@@ -28,8 +30,9 @@ def queries_index(request: Request) -> Response:
     return page(request, "queries.html", title=words(request, "site.nav.queries"), queries=shown, tag=tag)
 
 
-async def run_saved(ctx: Context, name: str, request: Request) -> tuple[Any, Result]:
-    """Run a saved query with the request's parameters (empty fields take the defaults)."""
+async def run_saved(ctx: Context, name: str, request: Request, window: Window | None = None) -> tuple[Any, Result]:
+    """Run a saved query with the request's parameters (empty fields take the defaults), keeping
+    ``window``'s rows (all: the downloads)."""
     from tipkg.service import jobs
     from tipkg.service.settings import allowed_services
     from tipkg.sparql.entities import check_entities
@@ -39,7 +42,8 @@ async def run_saved(ctx: Context, name: str, request: Request) -> tuple[Any, Res
     bindings = bind(saved, _given(saved, request), ctx.base)
     await run_in_threadpool(check_entities, ctx.kg.engine, saved, bindings, ctx.base)
     lane = await route(saved.text, ctx.settings, Lane.SAVED)
-    result = await ctx.pool.run(jobs.run_saved, saved.text, bindings, ctx.settings["row_cap"], allowed_services(ctx.settings), lane=lane)
+    services = allowed_services(ctx.settings)
+    result = await ctx.pool.run(jobs.run_saved, saved.text, bindings, ctx.settings["row_cap"], services, window, lane=lane)
     return saved, await labelled(ctx, result, lang_of(request))
 
 
@@ -64,9 +68,13 @@ async def query_page(request: Request) -> Response:
     if name not in ctx.kg.queries:
         return error_page(request, 404, f"no saved query {name!r}") if fmt is None else Response(f"no saved query {name!r}\n", 404)
     saved = ctx.kg.queries[name]
-    error, status, result = None, 200, None
+    error, status, result, number, window = None, 200, None, 1, None
     try:
-        saved, result = await run_saved(ctx, name, request)
+        if fmt is None:
+            number, window = requested(request, ctx.settings["page_rows"])
+        saved, result = await run_saved(ctx, name, request, window)
+    except PageError as exc:
+        error, status = str(exc), 400
     except QueryError as exc:
         error, status = str(exc), 400
     except QueryTimeout as exc:
@@ -92,14 +100,18 @@ async def query_page(request: Request) -> Response:
         for p in saved.params
     ]
     values: dict[str, Any] = {"query": saved, "fields": fields, "error": error, "table": None, "empty_note": None}
+    try:
+        paged = None if result is None else pager(request, result, number, ctx.settings["page_rows"])
+    except PageError as exc:
+        values["error"], status, result = str(exc), 404, None
     if result is not None:
         names = {p.name for p in saved.params}
-        if not result.rows and result.boolean is None and result.triples is None:
+        if not result.total and result.boolean is None and result.triples is None:
             from tipkg.sparql.absence import why_empty
 
             values["empty_note"] = await run_in_threadpool(why_empty, ctx.kg, saved, lang_of(request))
         values.update(
-            table=table(ctx, result),
+            table=table(ctx, result) | {"page": paged},
             formats=[(ext, f"/queries/{name}.{ext}?{urlencode(keep)}") for ext in RESULT_FORMATS],
             graph_href=f"/queries/{name}/graph?{urlencode(keep)}",
             charts=charts.bar_charts(result, names) if saved.view == "bar" else [],
@@ -109,10 +121,19 @@ async def query_page(request: Request) -> Response:
     return page(request, "query.html", title=saved.title, status=status, headers=headers, **values)
 
 
-def sparql_page(request: Request, query: str, result: Result | None = None, error: str | None = None, status: int = 200) -> Response:
-    """The SPARQL editor: the query, its answer as a table or its error, the examples to start from."""
+def sparql_page(
+    request: Request, query: str, result: Result | None = None, error: str | None = None, status: int = 200, number: int = 1
+) -> Response:
+    """The SPARQL editor: the query, a page of its answer as a table or its error, the examples to start from."""
     ctx = context(request)
     examples = [q for q in ctx.kg.queries.values() if not q.params]
+    shown = None
+    if result is not None:
+        try:  # the links carry the query: a form may have POSTed it
+            paged = pager(request, result, number, ctx.settings["page_rows"], keep={"query": query, "format": "html"})
+            shown = table(ctx, result) | {"page": None if result.boolean is not None else paged}
+        except PageError as exc:
+            error, status = str(exc), 404
     return page(
         request,
         "sparql.html",
@@ -120,7 +141,7 @@ def sparql_page(request: Request, query: str, result: Result | None = None, erro
         status=status,
         headers={"Vary": "Accept"} | truncated_header(ctx, result is not None and result.truncated),
         query=query,
-        table=table(ctx, result) if result is not None else None,
+        table=shown,
         error=error,
         settings=ctx.settings,
         examples=examples,
