@@ -20,6 +20,9 @@ from tipkg.sparql.paging import Window
 from tipkg.sparql.results import Result
 
 IN_PROCESS = ("counts_by_class", "entity_facts")  # saved queries the pages run in the server, not in a worker
+# what the editor page offers to download an answer as: ?format= names of the protocol (tipkg.service.formats)
+TABLES, GRAPHS = {"json": "JSON", "csv": "CSV", "tsv": "TSV"}, {"turtle": "Turtle", "ntriples": "N-Triples", "jsonld": "JSON-LD"}
+DOWNLOADS = {"SELECT": TABLES, "ASK": TABLES, "CONSTRUCT": GRAPHS, "DESCRIBE": GRAPHS}
 RESULT_FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8"}
 
 
@@ -121,10 +124,23 @@ async def query_page(request: Request) -> Response:
     return page(request, "query.html", title=saved.title, status=status, headers=headers, **values)
 
 
+def answer_links(query: str, kind: str, dataset: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(format, link) of the whole answer of ``query`` on ``dataset`` (its ``default-graph-uri`` and
+    ``named-graph-uri`` pairs) in each format a ``kind`` of query answers in, from ``/sparql`` itself."""
+    return [(name, "/sparql?" + urlencode([("query", query), *dataset, ("format", fmt)])) for fmt, name in DOWNLOADS[kind].items()]
+
+
 def sparql_page(
-    request: Request, query: str, result: Result | None = None, error: str | None = None, status: int = 200, number: int = 1
+    request: Request,
+    query: str,
+    result: Result | None = None,
+    error: str | None = None,
+    status: int = 200,
+    number: int = 1,
+    downloads: list[tuple[str, str]] | None = None,
 ) -> Response:
-    """The SPARQL editor: the query, a page of its answer as a table or its error, the examples to start from."""
+    """The SPARQL editor: the query, a page of its answer as a table (with links to the whole answer
+    as data) or its error, the examples to start from."""
     ctx = context(request)
     examples = [q for q in ctx.kg.queries.values() if not q.params]
     shown = None
@@ -142,6 +158,7 @@ def sparql_page(
         headers={"Vary": "Accept"} | truncated_header(ctx, result is not None and result.truncated),
         query=query,
         table=shown,
+        downloads=downloads if shown is not None else None,
         error=error,
         settings=ctx.settings,
         examples=examples,
