@@ -124,7 +124,7 @@ async def read_request(request: Request, max_bytes: int) -> ProtocolRequest:
 
 async def endpoint(request: Request) -> Response:
     from tipkg.service.views.plumbing import context
-    from tipkg.service.views.queries import answer_links, sparql_page
+    from tipkg.service.views.queries import sparql_page
 
     ctx = context(request)
     settings = ctx.settings
@@ -174,7 +174,7 @@ async def endpoint(request: Request) -> Response:
     if answer.format in ("html", TABLE):
         result = await _result(ctx, answer, request, 0 if window is None else window.offset)
         dataset = [("default-graph-uri", g) for g in proto.default_graphs] + [("named-graph-uri", g) for g in proto.named_graphs]
-        return sparql_page(request, proto.query, result=result, number=number, downloads=answer_links(proto.query, answer.kind, dataset))
+        return sparql_page(request, proto.query, result=result, number=number, kind=answer.kind, dataset=dataset)
     fmt = next(f for f in (*RESULTS, *GRAPHS) if f.name == answer.format)
     return Response(answer.body, media_type=fmt.content_type, headers=headers)
 

@@ -63,7 +63,7 @@ def _split_name(name: str) -> tuple[str, str | None]:
 
 
 async def query_page(request: Request) -> Response:
-    from tipkg.service import charts
+    from tipkg.service.views import panels
     from tipkg.sparql.saved import QueryError
 
     ctx = context(request)
@@ -116,9 +116,7 @@ async def query_page(request: Request) -> Response:
         values.update(
             table=table(ctx, result) | {"page": paged},
             formats=[(ext, f"/queries/{name}.{ext}?{urlencode(keep)}") for ext in RESULT_FORMATS],
-            graph_href=f"/queries/{name}/graph?{urlencode(keep)}",
-            charts=charts.bar_charts(result, names) if saved.view == "bar" else [],
-            timeline=charts.timeline(result, names) if saved.view == "timeline" else None,
+            choice=panels.choose(request, ctx, result, saved.text, saved.view, names, f"/queries/{name}/graph?{urlencode(keep)}"),
         )
     headers = truncated_header(ctx, result is not None and result.truncated)
     return page(request, "query.html", title=saved.title, status=status, headers=headers, **values)
@@ -137,19 +135,27 @@ def sparql_page(
     error: str | None = None,
     status: int = 200,
     number: int = 1,
-    downloads: list[tuple[str, str]] | None = None,
+    kind: str = "SELECT",
+    dataset: list[tuple[str, str]] | None = None,
 ) -> Response:
-    """The SPARQL editor: the query, a page of its answer as a table (with links to the whole answer
-    as data) or its error, the examples to start from."""
+    """The SPARQL editor: the query, a page of its answer (a ``kind`` of query, on ``dataset``) in
+    its view and as a table, with links to the whole answer as data; or its error; the examples."""
+    from tipkg.service.views import panels
+
     ctx = context(request)
     examples = [q for q in ctx.kg.queries.values() if not q.params]
-    shown = None
+    shown, choice, downloads = None, None, None
+    keep = {"query": query, "format": "html"}  # the links carry the query: a form may have POSTed it
     if result is not None:
-        try:  # the links carry the query: a form may have POSTed it
-            paged = pager(request, result, number, ctx.settings["page_rows"], keep={"query": query, "format": "html"})
+        try:
+            paged = pager(request, result, number, ctx.settings["page_rows"], keep=keep)
             shown = table(ctx, result) | {"page": None if result.boolean is not None else paged}
         except PageError as exc:
             error, status = str(exc), 404
+    if shown is not None and result is not None:
+        downloads = answer_links(query, kind, dataset or [])
+        graph_href = "/sparql/graph?" + urlencode([("query", query), *(dataset or []), ("lang", lang_of(request))])
+        choice = None if result.boolean is not None else panels.choose(request, ctx, result, query, "table", set(), graph_href, keep)
     return page(
         request,
         "sparql.html",
@@ -158,7 +164,8 @@ def sparql_page(
         headers={"Vary": "Accept"} | truncated_header(ctx, result is not None and result.truncated),
         query=query,
         table=shown,
-        downloads=downloads if shown is not None else None,
+        downloads=downloads,
+        choice=choice,
         error=error,
         settings=ctx.settings,
         examples=examples,
