@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from tipkg.service.context import Context
+from tipkg.service.views.mistakes import unknown_query
 from tipkg.service.views.plumbing import VIEW_CSP, context, error_page, lang_of, words
 from tipkg.service.views.queries import run_saved
 from tipkg.service.workers import QueryTimeout, WorkerError
@@ -72,7 +73,7 @@ async def query_graph(request: Request) -> Response:
     ctx = context(request)
     name = request.path_params["name"]
     if name not in ctx.kg.queries:
-        return error_page(request, 404, f"no saved query {name!r}")
+        return unknown_query(request, name, "/graph")
     try:
         saved, result = await run_saved(ctx, name, request)
     except QueryTimeout as exc:

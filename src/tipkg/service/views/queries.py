@@ -13,8 +13,9 @@ from starlette.responses import Response
 
 from tipkg.service.context import Context
 from tipkg.service.views.cells import labelled, table
+from tipkg.service.views.mistakes import marked, unknown_query, unknown_query_text
 from tipkg.service.views.pager import PageError, pager, requested
-from tipkg.service.views.plumbing import context, error_page, lang_of, page, truncated_header, words
+from tipkg.service.views.plumbing import context, lang_of, page, truncated_header, words
 from tipkg.service.workers import Lane, QueryTimeout, WorkerError, route
 from tipkg.sparql.paging import Window
 from tipkg.sparql.results import Result
@@ -69,7 +70,7 @@ async def query_page(request: Request) -> Response:
     ctx = context(request)
     name, fmt = _split_name(request.path_params["name"])
     if name not in ctx.kg.queries:
-        return error_page(request, 404, f"no saved query {name!r}") if fmt is None else Response(f"no saved query {name!r}\n", 404)
+        return unknown_query(request, name) if fmt is None else unknown_query_text(request, name)
     saved = ctx.kg.queries[name]
     error, status, result, number, window = None, 200, None, 1, None
     try:
@@ -166,6 +167,7 @@ def sparql_page(
         table=shown,
         downloads=downloads,
         choice=choice,
+        marked=marked(query, error),
         error=error,
         settings=ctx.settings,
         examples=examples,
