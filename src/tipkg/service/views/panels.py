@@ -15,12 +15,19 @@ from urllib.parse import urlencode
 from rdflib import URIRef
 from starlette.requests import Request
 
+from tipkg.service import charts
 from tipkg.service.context import Context
 from tipkg.service.views.plumbing import words
 from tipkg.sparql.defaultview import WDQS_VIEWS, default_view
 from tipkg.sparql.results import Result
 
 ORDER = ("table", "graph", "bar", "timeline", "map")
+REASONS = {  # why a view cannot draw an answer
+    "bar": "site.view.no_numbers",
+    "timeline": "site.view.no_dates",
+    "graph": "site.view.no_links",
+    "map": "site.view.no_places",
+}
 NAMES = "Table, Graph, BarChart, Timeline, Map"  # as #defaultView: writes them
 PLACE_PATH = "/id/place/"  # the site path of the graph's places (countries, states, cities)
 
@@ -49,25 +56,20 @@ def choose(
         panel["reason"] = words(request, "site.view.unknown", name=written.written, views=NAMES)
     elif wanted not in ORDER:
         panel["reason"] = words(request, "site.view.unknown", name=wanted, views=NAMES)
-    drawn = {
-        "bar": _bar(result, params),
-        "timeline": _timeline(result, params),
-        "graph": graph_href if _links(result) else None,
-        "map": _places(ctx, result),
+    able = {
+        "table": True,
+        "bar": charts.can_chart(result, params),
+        "timeline": charts.has_dates(result, params),
+        "graph": graph_href is not None and _links(result),
+        "map": bool(_places(ctx, result)),
     }
-    reasons = {
-        "bar": "site.view.no_numbers",
-        "timeline": "site.view.no_dates",
-        "graph": "site.view.no_links",
-        "map": "site.view.no_places",
-    }
-    if panel["view"] in drawn:
-        panel["drawn"] = drawn[panel["view"]]
-        if not panel["drawn"]:
-            panel["reason"] = words(request, reasons[panel["view"]])
+    if not able[panel["view"]]:
+        panel["reason"] = words(request, REASONS[panel["view"]])
+    elif panel["view"] != "table":
+        panel["drawn"] = _draw(panel["view"], ctx, result, params, graph_href)
     tabs = []
     for view in ORDER:
-        why = words(request, reasons[view]) if view in drawn and not drawn[view] else None
+        why = None if able[view] else words(request, REASONS[view])
         href = None if why or view == panel["view"] else _href(request, view, keep or {})
         label = words(request, f"site.view.{view}")
         tabs.append({"view": view, "label": label, "href": href, "why": why, "current": view == panel["view"]})
@@ -80,16 +82,13 @@ def _href(request: Request, view: str, keep: dict[str, str]) -> str:
     return request.url.path + "?" + urlencode([*params, *keep.items(), ("view", view)])
 
 
-def _bar(result: Result, params: set[str]) -> list[tuple[str, str]]:
-    from tipkg.service import charts
-
-    return charts.bar_charts(result, params)
-
-
-def _timeline(result: Result, params: set[str]) -> str | None:
-    from tipkg.service import charts
-
-    return charts.timeline(result, params)
+def _draw(view: str, ctx: Context, result: Result, params: set[str], graph_href: str | None) -> Any:
+    """What the panel of ``view`` shows: SVG charts, a timeline's SVG, the graph page, the places."""
+    if view == "bar":
+        return charts.bar_charts(result, params)
+    if view == "timeline":
+        return charts.timeline(result, params)
+    return graph_href if view == "graph" else _places(ctx, result)
 
 
 def _links(result: Result) -> bool:
