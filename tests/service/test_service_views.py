@@ -117,3 +117,18 @@ def test_a_saved_query_switches_views_and_keeps_its_parameters(client: Any, kg: 
     rows = kg.query("figures_at_least", minimum="1000").rows
     links = any(sum(isinstance(t, URIRef) for t in row) >= 2 for row in rows)
     assert tabs(html)["map"][0] == "span" and tabs(html)["graph"][0] == ("a" if links else "span")
+
+
+def test_the_tabs_offer_a_chart_or_timeline_exactly_when_one_is_drawn(kg: KnowledgeGraph) -> None:
+    from tipkg.service import charts
+
+    checked = 0
+    for saved in kg.queries.values():
+        if saved.params:
+            continue
+        result = kg.query(saved.name)
+        names: set[str] = set()
+        assert charts.can_chart(result, names) == bool(charts.bar_charts(result, names)), saved.name
+        assert charts.has_dates(result, names) == (charts.timeline(result, names) is not None), saved.name
+        checked += 1
+    assert checked > 20
