@@ -77,9 +77,7 @@ async def query_page(request: Request) -> Response:
         if fmt is None:
             number, window = requested(request, ctx.settings["page_rows"])
         saved, result = await run_saved(ctx, name, request, window)
-    except PageError as exc:
-        error, status = str(exc), 400
-    except QueryError as exc:
+    except (PageError, QueryError) as exc:
         error, status = str(exc), 400
     except QueryTimeout as exc:
         error, status = str(exc), 503
