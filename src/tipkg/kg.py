@@ -17,6 +17,7 @@ from tipkg.errors import NotBuiltError
 from tipkg.namespaces import DEFAULT_BASE, Graphs
 from tipkg.project import Project, read_manifest
 from tipkg.sparql.entities import check_entities
+from tipkg.sparql.paging import Window
 from tipkg.sparql.results import Result
 from tipkg.sparql.saved import SavedQuery, bind, find, load_saved_queries, parameter_names
 
@@ -59,8 +60,11 @@ class KnowledgeGraph:
             self._queries = load_saved_queries(Project(self.root).queries_dir)
         return self._queries
 
-    def query(self, query: str, *, lang: str = "en", **params: Any) -> Result:
+    def query(self, query: str, *, lang: str = "en", window: Window | None = None, **params: Any) -> Result:
         """Run a saved query by id, or SPARQL text; ``params`` are bound as typed RDF terms.
+
+        With a ``window``, only its rows are kept (and labelled), in a stable order
+        (:mod:`tipkg.sparql.paging`); ``total`` then counts the whole answer.
 
         The query is checked and canonicalized by :func:`tipkg.sparql.guard.check_query` (SERVICE only to
         the endpoints of ``TIPKG_SERVICES``, FROM only graphs of the build), and its canonical text
@@ -79,6 +83,8 @@ class KnowledgeGraph:
             check_entities(self.engine, saved, bindings, self.base)  # an entity parameter must name one
         checked = check_query(text, graphs=self.graphs, services=allowed_services(), allow_list=SERVICES_ENV)
         result = self.engine.run(checked.text, bindings)  # the text the guard read, parameters bound by the engine
+        if window is not None:
+            window.apply(result, ordered=checked.ordered)
         result.defer_labels(partial(self.labels_of, result.rows, lang))
         return result
 

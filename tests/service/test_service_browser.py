@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from conftest import Opened
@@ -173,3 +174,51 @@ def test_labels_that_look_like_html_run_nothing(open_page: Callable[..., Opened]
     assert opened.dialogs == [] and opened.outside == [] and opened.errors == []
     if path == "/id/agency/care":
         assert page.inner_text("h1") == "Ministry of Care <img src=x onerror=alert(1)>"
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_long_answer_pages_by_its_links(open_page: Callable[..., Opened], server: Server, built_real: Path, javascript: bool) -> None:
+    triples = int(tipkg.open(built_real).query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0])  # type: ignore[arg-type]
+    total = min(triples, 10_000)
+    opened = open_page(server, "/sparql?query=SELECT+*+WHERE+%7B+%3Fs+%3Fp+%3Fo+%7D", javascript=javascript)
+    page = opened.page
+    rows = page.locator("table.results tbody tr")
+    assert rows.count() == 1000 and page.locator("nav.pager").first.inner_text().startswith(f"Rows 1–1,000 of {total:,}")
+    first_row = rows.first.inner_text()
+    page.locator('nav.pager a[rel="next"]').first.click()
+    page.wait_for_url(re.compile(r"page=2$"))
+    assert page.locator("nav.pager").first.inner_text().startswith(f"Rows 1,001–2,000 of {total:,}")
+    assert rows.first.inner_text() != first_row
+    page.locator('nav.pager a[rel="prev"]').last.click()
+    page.wait_for_url(re.compile(r"page=1$"))
+    assert rows.first.inner_text() == first_row and page.locator('nav.pager a[rel="prev"]').count() == 0
+    assert opened.outside == [] and opened.errors == []
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_views_switch_by_their_tabs(open_page: Callable[..., Opened], server: Server, javascript: bool) -> None:
+    opened = open_page(server, "/queries/places?lang=es", javascript=javascript)
+    page = opened.page
+    assert page.locator("section.view-panel").get_attribute("data-panel") == "map"
+    assert page.locator('[data-view="map"] li a').count() > 5
+    page.locator('nav.views a[data-tab="bar"]').click()
+    page.wait_for_url(re.compile(r"view=bar$"))
+    assert page.locator("section.view-panel figure svg.chart rect").count() > 5
+    assert page.locator('nav.views strong[data-tab="bar"]').inner_text() == "Gráfico de barras"
+    assert page.locator('nav.views span[data-tab="timeline"]').get_attribute("title") == "Sin cronología: la respuesta no tiene fechas."
+    page.locator('nav.views a[data-tab="table"]').click()
+    page.wait_for_url(re.compile(r"view=table$"))
+    assert page.locator("section.view-panel *").count() == 0 and page.locator("table.results tbody tr").count() > 5
+    assert opened.outside == [] and opened.errors == []
+
+
+def test_an_adhoc_query_opens_on_its_graph_view(open_page: Callable[..., Opened], server: Server, built_real: Path) -> None:
+    query = "#defaultView:Graph\nSELECT ?unit ?parent WHERE { ?unit tipkg:unitOf ?parent }"
+    rows = len(tipkg.open(built_real).query(query).rows)
+    opened = open_page(server, "/sparql?" + urlencode({"query": query}))
+    page = opened.page
+    page.frame_locator("section.view-panel iframe.view").locator("body[data-ready]").wait_for(state="attached", timeout=60000)
+    page.locator('nav.views a[data-tab="table"]').click()
+    page.wait_for_url(re.compile(r"view=table$"))
+    assert page.locator("iframe").count() == 0 and page.locator("table.results tbody tr").count() == rows > 0
+    assert opened.outside == [] and opened.errors == []

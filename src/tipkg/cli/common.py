@@ -6,10 +6,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tipkg.errors import TipkgError
+
+if TYPE_CHECKING:
+    from tipkg.sparql.paging import Window
 
 ROOT = click.option(
     "--root",
@@ -67,6 +71,8 @@ FORMAT = click.option(
     "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "md", "sparql-json"]), default="table", show_default=True
 )
 LANG = click.option("--lang", default="en", show_default=True, help="Language of the labels (en, es).")
+OFFSET = click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows (in a stable order: docs/queries.md).")
+LIMIT = click.option("--limit", type=click.IntRange(min=0), default=None, help="At most this many rows.")
 PARAM = click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
 
 
@@ -97,3 +103,10 @@ def guarded(engine: str, text: str, run: Callable[[], str]) -> str:
         return call_locked(run)
     except OSError as exc:  # met while reading the answer (a SERVICE call refused or cut): one line too
         raise SparqlError(f"query failed: {one_line(exc)}") from None
+
+
+def window(offset: int, limit: int | None) -> Window | None:
+    """The rows ``--offset`` and ``--limit`` keep (None: all of them, in the engine's order)."""
+    from tipkg.sparql.paging import Window
+
+    return Window(offset, limit) if offset or limit is not None else None

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from tipkg.cli.common import ENGINE, FORMAT, LANG, PARAM, ROOT, fail, guarded, key_values
+from tipkg.cli.common import ENGINE, FORMAT, LANG, LIMIT, OFFSET, PARAM, ROOT, fail, guarded, key_values, window
 
 
 @click.group()
@@ -47,16 +47,20 @@ def query_show(root: Path, name: str) -> None:
 @FORMAT
 @LANG
 @ENGINE
-def query_run(root: Path, name: str, params: tuple[str, ...], fmt: str, lang: str, engine: str) -> None:
-    """Run a saved query: tipkg query run NAME -p key=value."""
+@click.option(
+    "--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows first (the order is stable: see docs/queries.md)."
+)
+@click.option("--limit", type=click.IntRange(min=0), default=None, help="At most this many rows.")
+def query_run(root: Path, name: str, params: tuple[str, ...], fmt: str, lang: str, engine: str, offset: int, limit: int | None) -> None:
+    """Run a saved query: tipkg query run NAME -p key=value [--offset N --limit M]."""
     import tipkg
 
     kg = tipkg.open(root, engine=engine)
-    bound, saved = key_values(params), kg.queries.get(name)
+    bound, saved, rows = key_values(params), kg.queries.get(name), window(offset, limit)
     results = []
 
     def run() -> str:
-        results.append(kg.query(name, lang=lang, **bound))
+        results.append(kg.query(name, lang=lang, window=rows, **bound))
         return results[0].render(fmt)
 
     out = guarded(engine, saved.text if saved else name, run)
@@ -77,8 +81,20 @@ def query_run(root: Path, name: str, params: tuple[str, ...], fmt: str, lang: st
 @FORMAT
 @LANG
 @ENGINE
-def sparql(root: Path, text: str | None, file: Path | None, params: tuple[str, ...], fmt: str, lang: str, engine: str) -> None:
-    """Run a SPARQL query: tipkg sparql 'SELECT ...' or tipkg sparql -f query.rq."""
+@OFFSET
+@LIMIT
+def sparql(
+    root: Path,
+    text: str | None,
+    file: Path | None,
+    params: tuple[str, ...],
+    fmt: str,
+    lang: str,
+    engine: str,
+    offset: int,
+    limit: int | None,
+) -> None:
+    """Run a SPARQL query: tipkg sparql 'SELECT ...' or tipkg sparql -f query.rq [--offset N --limit M]."""
     import tipkg
 
     if (text is None) == (file is None):
@@ -93,7 +109,8 @@ def sparql(root: Path, text: str | None, file: Path | None, params: tuple[str, .
     assert text is not None
     kg = tipkg.open(root, engine=engine)
     bound, query_text = key_values(params), text
-    out = guarded(engine, query_text, lambda: kg.query(query_text, lang=lang, **bound).render(fmt))
+    rows = window(offset, limit)
+    out = guarded(engine, query_text, lambda: kg.query(query_text, lang=lang, window=rows, **bound).render(fmt))
     click.echo(out, nl=not out.endswith("\n"))
 
 

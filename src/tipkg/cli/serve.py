@@ -19,8 +19,8 @@ from tipkg.cli.common import ROOT, fail
     multiple=True,
     nargs=2,
     metavar="NAME VALUE",
-    help="A service setting (repeatable): query_time_limit, row_cap, max_query_bytes, workers, saved_query_workers, client_queries,"
-    " queue_time_limit, worker_memory_mb, service_allow_list, licence, lang.",
+    help="A service setting (repeatable): query_time_limit, row_cap, page_rows, max_query_bytes, workers, saved_query_workers,"
+    " client_queries, queue_time_limit, worker_memory_mb, service_allow_list, licence, lang.",
 )
 def serve_command(root: Path, host: str, port: int, settings: tuple[tuple[str, str], ...]) -> None:
     """Serve the built graph: a read-only SPARQL endpoint at /sparql and a browsable site."""

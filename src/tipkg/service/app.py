@@ -95,6 +95,7 @@ def create_app(root: str | Path = ".", settings: Mapping[str, Any] | None = None
         Route("/queries/{name}", queries.query_page, name="query"),
         Route("/queries/{name}/graph", network.query_graph, name="query_graph"),
         Route("/sparql", protocol.endpoint, methods=["GET", "POST"], name="sparql"),
+        Route("/sparql/graph", network.sparql_graph, name="sparql_graph"),
         Route("/id/{rest:path}", entities.entity, name="entity"),
         Route("/sources", comparisons.sources_index, name="sources"),
         Route("/sources/", comparisons.sources_index, name="sources_slash"),

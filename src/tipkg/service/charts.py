@@ -92,6 +92,19 @@ def numeric_columns(result: Result, skip: set[str]) -> list[str]:
     return out
 
 
+def can_chart(result: Result, params: set[str] | None = None) -> bool:
+    """Whether :func:`bar_charts` draws a chart: a column of numbers, and one of what they count."""
+    skip = set(params or ()) | {"evidence"}
+    numeric = numeric_columns(result, skip)
+    return any(c not in NOT_MEASURES for c in numeric) and any(v not in skip and v not in numeric for v in result.variables)
+
+
+def has_dates(result: Result, params: set[str] | None = None) -> bool:
+    """Whether :func:`timeline` has a date to place."""
+    skip = set(params or ())
+    return any(_year(term) is not None for row in result.rows for v, term in zip(result.variables, row, strict=True) if v not in skip)
+
+
 def _labels(result: Result, skip: set[str]) -> list[str]:
     """A name for each row: its first describing column, with the second where names repeat."""
     numeric = set(numeric_columns(result, skip))

@@ -3,9 +3,12 @@ first argument is the worker's read-only store (read through :mod:`tipkg.engines
 
 - :func:`answer_sparql`: a SPARQL Protocol request (or the editor's query): checked by
   :mod:`tipkg.sparql.guard`, its canonical text run on the requested dataset, cut at the row cap,
-  serialized by the store's own serializers
+  serialized by the store's own serializers; for a page, only the page's rows
 - :func:`run_saved`: a saved query, checked the same way, with its parameters bound by the
-  engine, as a :class:`tipkg.sparql.results.Result` cut at the row cap
+  engine, as a :class:`tipkg.sparql.results.Result` cut at the row cap (and to a page's rows)
+
+A page (:class:`tipkg.sparql.paging.Window`) is cut here, in the worker, after the row cap: only its
+rows cross to the server and get labels, and ``count`` / ``Result.total`` still count the answer.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 
 from tipkg.engines import one_line
 from tipkg.sparql.guard import Refused, check_graphs, check_query
+from tipkg.sparql.paging import Window
 
 TABLE = "table"  # a graph answer as a SELECT-like table of ?subject ?predicate ?object, for pages
 
@@ -34,6 +38,7 @@ class SparqlRequest:
     row_cap: int = 10_000
     services: Mapping[str, str] = field(default_factory=dict)  # endpoint IRI -> URL called
     max_bytes: int | None = None
+    window: Window | None = None  # the rows of a page (SELECT or TABLE answers for HTML)
 
 
 @dataclass(frozen=True)
@@ -70,35 +75,44 @@ def answer_sparql(store: Any, request: SparqlRequest) -> Answer:
             )
             return Answer(checked.kind, fmt, body, 1)
         if kind == "solutions":
-            return _solutions(checked.kind, answer, fmt, request.row_cap)
-        return _triples(checked.kind, answer, fmt, request.row_cap)
+            return _solutions(checked.kind, answer, fmt, request.row_cap, _page(request, fmt, checked.ordered))
+        return _triples(checked.kind, answer, fmt, request.row_cap, _page(request, fmt, checked.ordered))
     except SyntaxError as exc:
         raise Refused(400, f"SPARQL syntax error: {one_line(exc)}") from None
     except (OSError, RuntimeError, ValueError) as exc:
         raise Refused(400, f"query failed: {one_line(exc)}") from None
 
 
-def _solutions(kind: str, answer: Any, fmt: str, cap: int) -> Answer:
+def _page(request: SparqlRequest, fmt: str, ordered: bool) -> Any:
+    """A function keeping the page's rows of the answer's (all of them, when not a page for HTML)."""
+    window = request.window if fmt in (TABLE, "html") else None
+    if window is None:
+        return lambda rows: rows
+    return lambda rows: window.cut(rows, ordered=ordered)
+
+
+def _solutions(kind: str, answer: Any, fmt: str, cap: int, page: Any) -> Answer:
     from tipkg.engines.oxigraph import RESULTS_FORMATS, reserialize_results, term_json, variables
 
     names = variables(answer)
     rows = list(islice(answer, cap + 1))
     truncated = cap if len(rows) > cap else None
     rows = rows[:cap]
-    bindings = [{v: term_json(row[i]) for i, v in enumerate(names) if row[i] is not None} for row in rows]
+    bindings = [{v: term_json(row[i]) for i, v in enumerate(names) if row[i] is not None} for row in page(rows)]
     body = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False).encode("utf-8")
     return Answer(kind, fmt, reserialize_results(body, fmt) if fmt in RESULTS_FORMATS else body, len(rows), truncated)
 
 
-def _triples(kind: str, answer: Any, fmt: str, cap: int) -> Answer:
+def _triples(kind: str, answer: Any, fmt: str, cap: int, page: Any) -> Answer:
     from tipkg.engines.oxigraph import GRAPH_FORMATS, serialize_triples, term_json
 
     triples = list(dict.fromkeys(islice(answer, cap + 1)))
     truncated = cap if len(triples) > cap else None
     triples = triples[:cap]
     if fmt in (TABLE, "html"):
+        rows = page([(t.subject, t.predicate, t.object) for t in triples])
         names = ["subject", "predicate", "object"]
-        bindings = [dict(zip(names, (term_json(t.subject), term_json(t.predicate), term_json(t.object)), strict=True)) for t in triples]
+        bindings = [dict(zip(names, (term_json(term) for term in row), strict=True)) for row in rows]
         body = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False).encode("utf-8")
         return Answer(kind, fmt, body, len(triples), truncated)
     if fmt not in GRAPH_FORMATS:
@@ -106,9 +120,11 @@ def _triples(kind: str, answer: Any, fmt: str, cap: int) -> Answer:
     return Answer(kind, fmt, serialize_triples(triples, fmt), len(triples), truncated)
 
 
-def run_saved(store: Any, text: str, bindings: dict[str, Any], row_cap: int, services: Mapping[str, str] | None = None) -> Any:
+def run_saved(
+    store: Any, text: str, bindings: dict[str, Any], row_cap: int, services: Mapping[str, str] | None = None, window: Window | None = None
+) -> Any:
     """A saved query, checked like any other, with parameters bound as RDF terms by the engine, as a
-    Result cut at ``row_cap``."""
+    Result cut at ``row_cap``, then to ``window``'s rows."""
     from tipkg.engines.oxigraph import OxigraphEngine, named_graphs
 
     checked = check_query(text, graphs=named_graphs(store), services=services or {})
@@ -119,4 +135,4 @@ def run_saved(store: Any, text: str, bindings: dict[str, Any], row_cap: int, ser
     if result.triples is not None and len(result.triples) > row_cap:
         result.triples = result.triples[:row_cap]
         result.truncated = True
-    return result
+    return result if window is None else window.apply(result, ordered=checked.ordered)

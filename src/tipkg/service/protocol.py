@@ -149,6 +149,14 @@ async def endpoint(request: Request) -> Response:
 
             return service_description(request, described)
         return _text(400, "no query: give one in the query parameter (GET or form POST) or as an application/sparql-query body")
+    window, number = None, 1
+    if html:  # a page of the answer, not all of it (tipkg.sparql.paging)
+        from tipkg.service.views.pager import PageError, requested
+
+        try:
+            number, window = requested(request, settings["page_rows"])
+        except PageError as exc:
+            return sparql_page(request, proto.query, error=str(exc), status=400)
     job = SparqlRequest(
         query=proto.query,
         default_graphs=proto.default_graphs,
@@ -158,6 +166,7 @@ async def endpoint(request: Request) -> Response:
         row_cap=settings["row_cap"],
         services=allowed_services(settings),
         max_bytes=settings["max_query_bytes"],
+        window=window,
     )
     try:
         lane = await route(proto.query, settings, Lane.SPARQL)
@@ -170,8 +179,9 @@ async def endpoint(request: Request) -> Response:
     if answer.truncated is not None:
         headers[TRUNCATED] = str(answer.truncated)
     if answer.format in ("html", TABLE):
-        result = await _result(ctx, answer, request)
-        return sparql_page(request, proto.query, result=result)
+        result = await _result(ctx, answer, request, 0 if window is None else window.offset)
+        dataset = [("default-graph-uri", g) for g in proto.default_graphs] + [("named-graph-uri", g) for g in proto.named_graphs]
+        return sparql_page(request, proto.query, result=result, number=number, kind=answer.kind, dataset=dataset)
     fmt = next(f for f in (*RESULTS, *GRAPHS) if f.name == answer.format)
     return Response(answer.body, media_type=fmt.content_type, headers=headers)
 
@@ -202,12 +212,13 @@ def _refusal(request: Request, exc: Refused, query: str | None) -> Response:
     return _text(exc.status, exc.message, headers)
 
 
-async def _result(ctx: Any, answer: Answer, request: Request) -> Any:
-    """An answer in SPARQL JSON as a labelled :class:`tipkg.sparql.results.Result`, for the page."""
+async def _result(ctx: Any, answer: Answer, request: Request, offset: int) -> Any:
+    """A page of an answer in SPARQL JSON as a labelled :class:`tipkg.sparql.results.Result`."""
     from tipkg.service.views.cells import labelled
     from tipkg.service.views.plumbing import lang_of
     from tipkg.sparql.codec import json_result
 
     result = json_result(json.loads(answer.body))
     result.truncated = answer.truncated is not None
+    result.total, result.offset = answer.count, offset
     return await labelled(ctx, result, lang_of(request))

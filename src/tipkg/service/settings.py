@@ -29,6 +29,7 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("query_time_limit", 10.0, "Seconds a query may run; then its worker process is stopped and the answer is 503."),
     Setting("row_cap", 10_000, "Most rows (or triples) in one answer; a cut answer says so in the X-Tipkg-Truncated header."),
+    Setting("page_rows", 1_000, "Most rows one HTML page of an answer shows; ?page= and the page's links go through the rest."),
     Setting("max_query_bytes", 65_536, "Largest query accepted, in bytes of UTF-8; larger ones get 413."),
     Setting("workers", 2, "Worker processes that run queries, each with the store open read-only and no network access."),
     Setting(
@@ -80,7 +81,7 @@ def resolve(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         raise SettingError(f"setting service_allow_list: {exc}") from None
     if values["lang"] not in languages():
         raise SettingError(f"setting lang: expected {' or '.join(languages())}, got {values['lang']!r}")
-    for name in ("query_time_limit", "row_cap", "max_query_bytes", "workers", "client_queries", "queue_time_limit"):
+    for name in ("query_time_limit", "row_cap", "page_rows", "max_query_bytes", "workers", "client_queries", "queue_time_limit"):
         if values[name] <= 0:
             raise SettingError(f"setting {name}: expected a positive number, got {values[name]}")
     if not 0 <= values["saved_query_workers"] < values["workers"]:

@@ -78,13 +78,15 @@ class CheckedQuery:
 
     ``text`` is the canonical text, the one to run (parameters are bound by the engine); ``services``
     the URLs its ``SERVICE`` patterns call (after the allow-list's mapping); ``dataset`` its
-    ``FROM`` and ``FROM NAMED`` clauses as (keyword, graph IRI).
+    ``FROM`` and ``FROM NAMED`` clauses as (keyword, graph IRI); ``ordered`` whether its answer has
+    an ``ORDER BY`` (one of a subquery does not order the answer).
     """
 
     text: str
     kind: str
     dataset: tuple[tuple[str, str], ...] = ()
     services: frozenset[str] = frozenset()
+    ordered: bool = False
 
     @property
     def has_dataset(self) -> bool:
@@ -239,6 +241,7 @@ class _Reading:
     dataset: tuple[tuple[str, str], ...]
     services: tuple[tuple[Any, str | None], ...]  # (endpoint term, the URL rdflib's engine would call)
     algebra_services: tuple[Any, ...]
+    ordered: bool
 
 
 @lru_cache(maxsize=512)
@@ -262,7 +265,8 @@ def _check(text: str, graphs: frozenset[str] | None, allowed: tuple[tuple[str, s
     if graphs is not None:
         for keyword, iri in reading.dataset:
             check_graphs([iri], graphs, keyword)
-    return CheckedQuery(final, reading.kind, reading.dataset, frozenset(str(term) for term, _called in reading.services))
+    services = frozenset(str(term) for term, _called in reading.services)
+    return CheckedQuery(final, reading.kind, reading.dataset, services, reading.ordered)
 
 
 def _check_endpoint(term: Any, targets: set[str], allow_list: str) -> None:
@@ -300,7 +304,15 @@ def _read_unlocked(text: str) -> _Reading:
     kind = KINDS.get(algebra.name)
     if kind is None:
         raise Refused(400, f"not a query: {algebra.name}")
-    return _Reading(kind, _dataset(dict.get(algebra, "datasetClause")), services, algebra_services)
+    return _Reading(kind, _dataset(dict.get(algebra, "datasetClause")), services, algebra_services, _ordered(algebra))
+
+
+def _ordered(algebra: Any) -> bool:
+    """Whether the answer's solutions are ordered: an ``OrderBy`` under the query's modifiers."""
+    node = dict.get(algebra, "p")
+    while isinstance(node, dict) and getattr(node, "name", None) in ("Slice", "Distinct", "Reduced", "Project"):
+        node = dict.get(node, "p")
+    return _named(node, "OrderBy")
 
 
 def _rdflib_call(node: Any) -> tuple[Any, str | None]:

@@ -57,6 +57,8 @@ class Result:
     boolean: bool | None = None
     triples: list[tuple[Node, Node, Node]] | None = None
     truncated: bool = False
+    total: int | None = None  # rows of the whole answer, when ``rows`` are a window of it (tipkg.sparql.paging)
+    offset: int = 0  # rows of the answer before the window's first
 
     def defer_labels(self, lookup: Callable[[], dict[URIRef, str]]) -> None:
         """Add the names ``lookup`` returns to :attr:`labels` when they are first read."""
@@ -134,7 +136,12 @@ class Result:
         if self.boolean is not None:
             return json.dumps({"head": {}, "boolean": self.boolean}) if fmt == "sparql-json" else ("true" if self.boolean else "false")
         if fmt == "table":
-            return _table(self.variables, self.display_rows(), width) + f"\n({len(self)} rows{', truncated' if self.truncated else ''})"
+            shown = (
+                f"rows {self.offset + 1}–{self.offset + len(self)} of {self.total}"
+                if self.total is not None and self.rows
+                else f"{len(self)} rows"
+            )
+            return _table(self.variables, self.display_rows(), width) + f"\n({shown}{', truncated' if self.truncated else ''})"
         if fmt == "md":
             head = "| " + " | ".join(self.variables) + " |\n|" + "---|" * len(self.variables) + "\n"
             return head + "".join(

@@ -147,9 +147,14 @@ def load_saved_queries(directory: Path) -> dict[str, SavedQuery]:
 def find(queries: dict[str, SavedQuery], name: str) -> SavedQuery:
     if name in queries:
         return queries[name]
-    close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
+    close = close_names(queries, name)
     hint = f"; did you mean {', '.join(close)}?" if close else "; 'tipkg query list' shows them"
     raise QueryError(f"unknown query {shown(name)}{hint}")
+
+
+def close_names(queries: dict[str, SavedQuery], name: str) -> list[str]:
+    """The ids closest to ``name`` (at most three), for "did you mean"."""
+    return difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
 
 
 def bind(query: SavedQuery | None, values: dict[str, Any], base: str) -> dict[str, URIRef | Literal]:

@@ -59,12 +59,13 @@ def source_cell(ctx: Context, result: Result, term: Any) -> Cell:
 
 
 def table(ctx: Context, result: Result) -> dict[str, Any]:
-    """A result for the results macro: columns, rows of cells, the boolean of an ASK, truncation."""
+    """A result for the results macro: columns, rows of cells, the boolean of an ASK, truncation
+    (and ``page``, the pager's line and links, which the page adds)."""
     if result.boolean is not None:
-        return {"boolean": result.boolean, "columns": [], "rows": [], "truncated": None}
+        return {"boolean": result.boolean, "columns": [], "rows": [], "truncated": None, "page": None}
     rows = [[cell(ctx, result, term, column) for column, term in zip(result.variables, row, strict=True)] for row in result.rows]
     cap = ctx.settings["row_cap"] if result.truncated else None
-    return {"boolean": None, "columns": list(result.variables), "rows": rows, "truncated": cap}
+    return {"boolean": None, "columns": list(result.variables), "rows": rows, "truncated": cap, "page": None}
 
 
 async def labelled(ctx: Context, result: Result, lang: str) -> Result:

@@ -1,5 +1,6 @@
 """The interactive network pages of :mod:`tipkg.viz.views`: ``/views/FILE`` (the standard views and
-each entity's neighbourhood) and ``/queries/NAME/graph`` (a saved query's result as a network)."""
+each entity's neighbourhood), ``/queries/NAME/graph`` (a saved query's result as a network) and
+``/sparql/graph`` (an ad-hoc query's)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from tipkg.service.context import Context
-from tipkg.service.views.plumbing import VIEW_CSP, context, error_page, lang_of
+from tipkg.service.views.mistakes import unknown_query
+from tipkg.service.views.plumbing import VIEW_CSP, context, error_page, lang_of, words
 from tipkg.service.views.queries import run_saved
 from tipkg.service.workers import QueryTimeout, WorkerError
 
@@ -66,15 +68,12 @@ def _render_view(ctx: Context, file: str, lang: str) -> str | None:
 
 async def query_graph(request: Request) -> Response:
     """The network page of a saved query's result (its first two IRI columns as edges)."""
-    import networkx as nx
-
-    from tipkg.errors import NetworkError, TipkgError
-    from tipkg.viz.views import render, rows_view
+    from tipkg.errors import TipkgError
 
     ctx = context(request)
     name = request.path_params["name"]
     if name not in ctx.kg.queries:
-        return error_page(request, 404, f"no saved query {name!r}")
+        return unknown_query(request, name, "/graph")
     try:
         saved, result = await run_saved(ctx, name, request)
     except QueryTimeout as exc:
@@ -83,6 +82,58 @@ async def query_graph(request: Request) -> Response:
         return error_page(request, exc.status, exc.message)
     except TipkgError as exc:
         return error_page(request, 400, str(exc))
+    return await _network_page(request, result, saved.title)
+
+
+async def sparql_graph(request: Request) -> Response:
+    """The network page of an ad-hoc query's answer (``?query=``, and the protocol's dataset
+    parameters), run as ``/sparql`` runs it: the graph view of the editor's page."""
+    import json
+
+    from tipkg.service.jobs import TABLE, SparqlRequest, answer_sparql
+    from tipkg.service.protocol import read_request
+    from tipkg.service.settings import allowed_services
+    from tipkg.service.views.cells import labelled
+    from tipkg.service.workers import Lane, route
+    from tipkg.sparql.codec import json_result
+    from tipkg.sparql.guard import Refused
+
+    ctx = context(request)
+    settings = ctx.settings
+    try:
+        proto = await read_request(request, settings["max_query_bytes"])
+        if proto.query is None:
+            raise Refused(400, "no query: give one in the query parameter")
+        job = SparqlRequest(
+            query=proto.query,
+            default_graphs=proto.default_graphs,
+            named_graphs=proto.named_graphs,
+            results_format="json",
+            graph_format=TABLE,
+            row_cap=settings["row_cap"],
+            services=allowed_services(settings),
+            max_bytes=settings["max_query_bytes"],
+        )
+        lane = await route(proto.query, settings, Lane.SPARQL)
+        answer = await ctx.pool.run(answer_sparql, job, lane=lane, client=request.client.host if request.client else "")
+    except Refused as exc:
+        return error_page(request, exc.status, exc.message)
+    except QueryTimeout as exc:
+        return error_page(request, 503, str(exc))
+    except WorkerError as exc:
+        return error_page(request, exc.status, exc.message)
+    result = await labelled(ctx, json_result(json.loads(answer.body)), lang_of(request))
+    return await _network_page(request, result, words(request, "site.nav.sparql"))
+
+
+async def _network_page(request: Request, result: Any, title: str) -> Response:
+    """A result's rows as a network page: each IRI with its label, its first two IRI columns as edges."""
+    import networkx as nx
+
+    from tipkg.errors import NetworkError
+    from tipkg.viz.views import render, rows_view
+
+    ctx = context(request)
     rows = []
     for row in result:
         out: dict[str, Any] = dict(row)
@@ -93,9 +144,9 @@ async def query_graph(request: Request) -> Response:
     network = await run_in_threadpool(lambda: ctx.network)
     try:
         if rows:
-            html = await run_in_threadpool(rows_view, rows, network=network, title=saved.title, lang=lang_of(request))
+            html = await run_in_threadpool(rows_view, rows, network=network, title=title, lang=lang_of(request))
         else:
-            html = render(nx.MultiDiGraph(), saved.title, lang=lang_of(request))  # the page says there is nothing to show
+            html = render(nx.MultiDiGraph(), title, lang=lang_of(request))  # the page says there is nothing to show
     except NetworkError as exc:
         return error_page(request, 400, f"this result cannot be drawn as a graph: {exc}")
     return HTMLResponse(html, headers={"Content-Security-Policy": VIEW_CSP})

@@ -115,13 +115,17 @@ def page(
     return HTMLResponse(html, status_code=status, headers=merged)
 
 
-def error_page(request: Request, status: int, message: str, title: str | None = None) -> Response:
+def error_page(
+    request: Request, status: int, message: str, title: str | None = None, suggestions: list[tuple[str, str, str]] | None = None
+) -> Response:
+    """An error page: the message, and (name, link, title) of what the request may have meant (a
+    list, even empty, also links the saved queries)."""
     from tipkg.messages import catalogue
 
     if title is None:
         words = catalogue(lang_of(request))
         title = words.get(f"site.error.{status}", words["site.error.other"])
-    return page(request, "error.html", title=title, status=status, message=message)
+    return page(request, "error.html", title=title, status=status, message=message, suggestions=suggestions)
 
 
 def words(request: Request, key: str, **fields: Any) -> str:

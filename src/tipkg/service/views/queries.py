@@ -4,7 +4,6 @@ its result with labels and evidence, its bar charts or timeline; also ``.json``,
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,11 +13,17 @@ from starlette.responses import Response
 
 from tipkg.service.context import Context
 from tipkg.service.views.cells import labelled, table
-from tipkg.service.views.plumbing import context, error_page, lang_of, page, truncated_header, words
+from tipkg.service.views.mistakes import marked, unknown_query, unknown_query_text
+from tipkg.service.views.pager import PageError, pager, requested
+from tipkg.service.views.plumbing import context, lang_of, page, truncated_header, words
 from tipkg.service.workers import Lane, QueryTimeout, WorkerError, route
+from tipkg.sparql.paging import Window
 from tipkg.sparql.results import Result
 
 IN_PROCESS = ("counts_by_class", "entity_facts")  # saved queries the pages run in the server, not in a worker
+# what the editor page offers to download an answer as: ?format= names of the protocol (tipkg.service.formats)
+TABLES, GRAPHS = {"json": "JSON", "csv": "CSV", "tsv": "TSV"}, {"turtle": "Turtle", "ntriples": "N-Triples", "jsonld": "JSON-LD"}
+DOWNLOADS = {"SELECT": TABLES, "ASK": TABLES, "CONSTRUCT": GRAPHS, "DESCRIBE": GRAPHS}
 RESULT_FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8"}
 
 
@@ -29,8 +34,9 @@ def queries_index(request: Request) -> Response:
     return page(request, "queries.html", title=words(request, "site.nav.queries"), queries=shown, tag=tag)
 
 
-async def run_saved(ctx: Context, name: str, request: Request) -> tuple[Any, Result]:
-    """Run a saved query with the request's parameters (empty fields take the defaults)."""
+async def run_saved(ctx: Context, name: str, request: Request, window: Window | None = None) -> tuple[Any, Result]:
+    """Run a saved query with the request's parameters (empty fields take the defaults), keeping
+    ``window``'s rows (all: the downloads)."""
     from tipkg.service import jobs
     from tipkg.service.settings import allowed_services
     from tipkg.sparql.entities import check_entities
@@ -40,7 +46,8 @@ async def run_saved(ctx: Context, name: str, request: Request) -> tuple[Any, Res
     bindings = bind(saved, _given(saved, request), ctx.base)
     await run_in_threadpool(check_entities, ctx.kg.engine, saved, bindings, ctx.base)
     lane = await route(saved.text, ctx.settings, Lane.SAVED)
-    result = await ctx.pool.run(jobs.run_saved, saved.text, bindings, ctx.settings["row_cap"], allowed_services(ctx.settings), lane=lane)
+    services = allowed_services(ctx.settings)
+    result = await ctx.pool.run(jobs.run_saved, saved.text, bindings, ctx.settings["row_cap"], services, window, lane=lane)
     return saved, await labelled(ctx, result, lang_of(request))
 
 
@@ -57,18 +64,20 @@ def _split_name(name: str) -> tuple[str, str | None]:
 
 
 async def query_page(request: Request) -> Response:
-    from tipkg.service import charts, placemaps
+    from tipkg.service.views import panels
     from tipkg.sparql.saved import QueryError
 
     ctx = context(request)
     name, fmt = _split_name(request.path_params["name"])
     if name not in ctx.kg.queries:
-        return error_page(request, 404, f"no saved query {name!r}") if fmt is None else Response(f"no saved query {name!r}\n", 404)
+        return unknown_query(request, name) if fmt is None else unknown_query_text(request, name)
     saved = ctx.kg.queries[name]
-    error, status, result = None, 200, None
+    error, status, result, number, window = None, 200, None, 1, None
     try:
-        saved, result = await run_saved(ctx, name, request)
-    except QueryError as exc:
+        if fmt is None:
+            number, window = requested(request, ctx.settings["page_rows"])
+        saved, result = await run_saved(ctx, name, request, window)
+    except (PageError, QueryError) as exc:
         error, status = str(exc), 400
     except QueryTimeout as exc:
         error, status = str(exc), 503
@@ -93,28 +102,59 @@ async def query_page(request: Request) -> Response:
         for p in saved.params
     ]
     values: dict[str, Any] = {"query": saved, "fields": fields, "error": error, "table": None, "empty_note": None}
+    try:
+        paged = None if result is None else pager(request, result, number, ctx.settings["page_rows"])
+    except PageError as exc:
+        values["error"], status, result = str(exc), 404, None
     if result is not None:
         names = {p.name for p in saved.params}
-        if not result.rows and result.boolean is None and result.triples is None:
+        if not result.total and result.boolean is None and result.triples is None:
             from tipkg.sparql.absence import why_empty
 
             values["empty_note"] = await run_in_threadpool(why_empty, ctx.kg, saved, lang_of(request))
         values.update(
-            table=table(ctx, result),
+            table=table(ctx, result) | {"page": paged},
             formats=[(ext, f"/queries/{name}.{ext}?{urlencode(keep)}") for ext in RESULT_FORMATS],
-            graph_href=f"/queries/{name}/graph?{urlencode(keep)}",
-            charts=charts.bar_charts(result, names) if saved.view == "bar" else [],
-            timeline=charts.timeline(result, names) if saved.view == "timeline" else None,
-            maps=await placemaps.maps_page(ctx, result, names, partial(words, request)) if saved.view == "map" else None,
+            choice=panels.choose(request, ctx, result, saved.text, saved.view, names, f"/queries/{name}/graph?{urlencode(keep)}"),
         )
     headers = truncated_header(ctx, result is not None and result.truncated)
     return page(request, "query.html", title=saved.title, status=status, headers=headers, **values)
 
 
-def sparql_page(request: Request, query: str, result: Result | None = None, error: str | None = None, status: int = 200) -> Response:
-    """The SPARQL editor: the query, its answer as a table or its error, the examples to start from."""
+def answer_links(query: str, kind: str, dataset: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(format, link) of the whole answer of ``query`` on ``dataset`` (its ``default-graph-uri`` and
+    ``named-graph-uri`` pairs) in each format a ``kind`` of query answers in, from ``/sparql`` itself."""
+    return [(name, "/sparql?" + urlencode([("query", query), *dataset, ("format", fmt)])) for fmt, name in DOWNLOADS[kind].items()]
+
+
+def sparql_page(
+    request: Request,
+    query: str,
+    result: Result | None = None,
+    error: str | None = None,
+    status: int = 200,
+    number: int = 1,
+    kind: str = "SELECT",
+    dataset: list[tuple[str, str]] | None = None,
+) -> Response:
+    """The SPARQL editor: the query, a page of its answer (a ``kind`` of query, on ``dataset``) in
+    its view and as a table, with links to the whole answer as data; or its error; the examples."""
+    from tipkg.service.views import panels
+
     ctx = context(request)
     examples = [q for q in ctx.kg.queries.values() if not q.params]
+    shown, choice, downloads = None, None, None
+    keep = {"query": query, "format": "html"}  # the links carry the query: a form may have POSTed it
+    if result is not None:
+        try:
+            paged = pager(request, result, number, ctx.settings["page_rows"], keep=keep)
+            shown = table(ctx, result) | {"page": None if result.boolean is not None else paged}
+        except PageError as exc:
+            error, status = str(exc), 404
+    if shown is not None and result is not None:
+        downloads = answer_links(query, kind, dataset or [])
+        graph_href = "/sparql/graph?" + urlencode([("query", query), *(dataset or []), ("lang", lang_of(request))])
+        choice = None if result.boolean is not None else panels.choose(request, ctx, result, query, "table", set(), graph_href, keep)
     return page(
         request,
         "sparql.html",
@@ -122,7 +162,10 @@ def sparql_page(request: Request, query: str, result: Result | None = None, erro
         status=status,
         headers={"Vary": "Accept"} | truncated_header(ctx, result is not None and result.truncated),
         query=query,
-        table=table(ctx, result) if result is not None else None,
+        table=shown,
+        downloads=downloads,
+        choice=choice,
+        marked=marked(query, error),
         error=error,
         settings=ctx.settings,
         examples=examples,
