@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Literal, URIRef
 
@@ -120,7 +120,8 @@ def class_iri(name: str) -> URIRef:
 
 
 def is_class(kg: KnowledgeGraph, name: str) -> bool:
-    return name.isidentifier() and bool(kg.query(Q_CLASS, **{"class": class_iri(name)}).boolean)
+    bound: dict[str, Any] = {"class": class_iri(name)}
+    return name.isidentifier() and bool(kg.query(Q_CLASS, **bound).boolean)
 
 
 def to_term(facet: Facet, key: str, base: str) -> URIRef | Literal:
@@ -204,9 +205,9 @@ def browse(
     every facet's counts over all of them. A member the store gives no label is named by
     ``unnamed(iri)`` (the site's: the network's made labels), else by its id."""
     per_page = min(max(per_page, 1), PER_PAGE)
-    cls = {"class": class_iri(name)}
+    cls: dict[str, Any] = {"class": class_iri(name)}
     text, bindings = members_query(filters, kg.base)
-    rows = kg.query(text, lang=lang, **cls, **bindings).rows
+    rows = kg.query(text, lang=lang, **cls, **dict[str, Any](bindings)).rows
     sources: dict[str, set[str]] = defaultdict(set)
     for member, source in rows:
         sources[str(member)].update([str(source)] if source is not None else [])
@@ -225,7 +226,7 @@ def browse(
     values: list[tuple[URIRef]] = []
     for facet in FACETS:
         text, bindings = counts_query(facet, filters, kg.base)
-        counted = [(r["value"], int(str(r["n"]))) for r in kg.query(text, lang=lang, **cls, **bindings)]
+        counted = [(r["value"], int(str(r["n"]))) for r in kg.query(text, lang=lang, **cls, **dict[str, Any](bindings))]
         found = [FacetValue(to_key(facet, v, kg.base), v, n) for v, n in counted if isinstance(v, URIRef | Literal | None)]
         facets[facet.name] = sorted(found, key=lambda fv: (fv.term is None, -fv.count, fv.key))
         values += [(v,) for v, _n in counted if isinstance(v, URIRef)]
