@@ -200,7 +200,7 @@ def test_views_switch_by_their_tabs(open_page: Callable[..., Opened], server: Se
     opened = open_page(server, "/queries/places?lang=es", javascript=javascript)
     page = opened.page
     assert page.locator("section.view-panel").get_attribute("data-panel") == "map"
-    assert page.locator('[data-view="map"] li a').count() > 5
+    assert page.locator('[data-view="map"] figure.map svg').count() >= 1 and page.locator('[data-view="map"] svg title').count() > 5
     page.locator('nav.views a[data-tab="bar"]').click()
     page.wait_for_url(re.compile(r"view=bar$"))
     assert page.locator("section.view-panel figure svg.chart rect").count() > 5

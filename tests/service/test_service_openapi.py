@@ -35,6 +35,10 @@ EXAMPLES: dict[str, list[tuple[str, str, int]]] = {
         ("/sparql?query=ASK%7B", "application/sparql-results+json", 400),
         ("/sparql?query=CONSTRUCT%7B%7DWHERE%7B%7D", "text/csv", 406),
     ],
+    "/sparql/graph": [
+        ("/sparql/graph?query=SELECT%20%3Fs%20%3Fo%20WHERE%7B%3Fs%20a%20%3Fo%7DLIMIT%205", "text/html", 200),
+        ("/sparql/graph", "text/html", 400),
+    ],
     "/id/{rest}": [
         ("/id/agency/fevimtra", "text/html", 200),
         ("/id/agency/fevimtra", "application/ld+json", 200),

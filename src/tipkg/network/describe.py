@@ -60,9 +60,7 @@ def _describe(g: nx.MultiDiGraph, node: str, lang: str) -> str:
         what = facts.get("indicator", "")
         if "nationality" in targets:
             what = f"{what} ({name('nationality')})"
-        number = facts.get("observedValue") or next(
-            (text(f"network.{word}", lang, n=facts[key]) for key, word in _BOUNDED if key in facts), ""
-        )
+        number = facts.get("observedValue") or next((text(message, lang, n=facts[key]) for key, message in _BOUNDED if key in facts), "")
         return ": ".join(x for x in (what, number) if x)
     for key in ("telephone", "email"):
         if key in facts:
@@ -71,7 +69,7 @@ def _describe(g: nx.MultiDiGraph, node: str, lang: str) -> str:
 
 
 # A figure other than exact, and the words that say how ("more than 26", "about 20,000").
-_BOUNDED = (("observedMoreThan", "more_than"), ("observedAbout", "about"))
+_BOUNDED = (("observedMoreThan", "network.more_than"), ("observedAbout", "network.about"))
 
 
 def format_money(money: dict[str, Any], lang: str = "en") -> str:

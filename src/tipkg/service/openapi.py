@@ -98,6 +98,16 @@ OPERATIONS: dict[str, Operation] = {
             "application/sparql-query": {"type": "string"},
         },
     ),
+    "sparql_graph": Operation(
+        "An ad-hoc query's answer as an interactive network page (the editor's graph view).",
+        params=(
+            Param("query", "The SPARQL query (SELECT, CONSTRUCT or DESCRIBE)."),
+            Param("default-graph-uri", "A graph of the default dataset (repeatable)."),
+            Param("named-graph-uri", "A named graph of the dataset (repeatable)."),
+            LANG,
+        ),
+        errors={400: "no query, or one that does not parse", 503: "the query ran out of time"},
+    ),
     "entity": Operation(
         "An entity at the path of its IRI: HTML, or RDF by Accept.",
         media=(*HTML_ONLY, *RDF),
