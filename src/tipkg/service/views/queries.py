@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from tipkg.service import editor
 from tipkg.service.context import Context
 from tipkg.service.views.cells import labelled, table
 from tipkg.service.views.plumbing import context, error_page, lang_of, page, truncated_header, words
@@ -118,10 +119,11 @@ def sparql_page(request: Request, query: str, result: Result | None = None, erro
         "sparql.html",
         title=words(request, "site.nav.sparql"),
         status=status,
-        headers={"Vary": "Accept"} | truncated_header(ctx, result is not None and result.truncated),
+        headers={"Vary": "Accept"} | truncated_header(ctx, result is not None and result.truncated) | editor.headers(request),
         query=query,
         table=table(ctx, result) if result is not None else None,
         error=error,
         settings=ctx.settings,
         examples=examples,
+        **editor.page_values(request),
     )
