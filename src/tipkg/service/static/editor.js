@@ -96,14 +96,17 @@ function load(text) {
   view.focus();
 }
 
-// The server's syntax error ("… line 3, column 5 …") marked where it is in the query it ran.
+// The server's syntax error marked where it is in the query it ran: at the error's data-line and
+// data-column if it has them, else at the "line 3, column 5" its text says.
 function markError() {
   const alert = document.querySelector("main .error[role=alert]");
-  const at = alert && /line (\d+), column (\d+)/.exec(alert.textContent);
-  if (!at) return;
+  if (!alert) return;
+  const said = /(?:line|línea) (\d+), (?:column|columna) (\d+)/.exec(alert.textContent) || [];
+  const [row, column] = [Number(alert.dataset.line || said[1]), Number(alert.dataset.column || said[2])];
+  if (!row || !column) return;
   const doc = view.state.doc;
-  const line = doc.line(Math.min(Math.max(1, Number(at[1])), doc.lines));
-  const from = Math.min(line.from + Math.max(0, Number(at[2]) - 1), line.to);
+  const line = doc.line(Math.min(Math.max(1, row), doc.lines));
+  const from = Math.min(line.from + Math.max(0, column - 1), line.to);
   const rest = /^\S*/.exec(doc.sliceString(from, line.to))[0].length;
   const start = rest || from === line.from ? from : from - 1;
   const end = Math.max(from + rest, start + 1);
