@@ -54,12 +54,12 @@ def open_editor(browser: Any, server: Server) -> Iterator[Callable[[str], Editor
         c.close()
 
 
-def law_label() -> str:
+def law_label(lang: str = "en") -> str:
     graph = Graph().parse(ROOT / "ontology" / "tipkg.ttl")
     labels = [
         str(o)
         for o in graph.objects(URIRef(TIPKG.Law), URIRef(PREFIXES["rdfs"] + "label"))
-        if isinstance(o, Literal) and o.language == "en"
+        if isinstance(o, Literal) and o.language == lang
     ]
     assert len(labels) == 1
     return labels[0]
@@ -117,4 +117,20 @@ def test_a_saved_query_loads_as_an_example(open_editor: Callable[[str], EditorPa
     page.select_option("#editor-examples", "actors")
     saved = tipkg.open(built_real).queries["actors"].text
     assert page.input_value("#query") == saved  # the form's field follows the editor
+    assert opened.outside(server) == [] and opened.problems == []
+
+
+def test_a_term_is_found_by_its_spanish_label(open_editor: Callable[[str], EditorPage], server: Server) -> None:
+    label = law_label("es")
+    assert not "law".startswith(label)  # found by its label, not its name
+    opened = open_editor("/sparql?lang=es")
+    page = opened.page
+    page.wait_for_selector(".cm-editor[data-vocabulary=loaded]")
+    page.click(".cm-content")
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\n# ?x a " + label)
+    option = page.locator(".cm-tooltip-autocomplete li", has_text="tipkg:Law").first
+    option.wait_for()
+    assert label in option.inner_text()
+    page.keyboard.press("Escape")
     assert opened.outside(server) == [] and opened.problems == []

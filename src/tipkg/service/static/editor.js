@@ -48,28 +48,40 @@ function insertWithPrefix(view, text, from, to) {
   });
 }
 
-function options() {
-  const terms = vocabulary.terms.map((t) => ({
-    label: t.name,
-    detail: t.label[lang] || t.label.en,
-    info: t.iri,
-    type: t.kind === "class" ? "class" : "property",
-    apply: (view, completion, from, to) => insertWithPrefix(view, completion.label, from, to),
-  }));
-  const prefixes = Object.entries(vocabulary.prefixes).map(([prefix, iri]) => ({
-    label: `${prefix}:`,
-    detail: iri,
-    type: "namespace",
-    apply: (view, completion, from, to) => insertWithPrefix(view, completion.label, from, to),
-  }));
-  return { terms, all: [...prefixes, ...terms] };
+const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+let choices = { prefixes: [], terms: [] };
+
+// The completions of a vocabulary: its prefixes, and its terms with their label in the page's language.
+function prepare(found) {
+  vocabulary = found;
+  const apply = (view, completion, from, to) => insertWithPrefix(view, completion.label, from, to);
+  choices = {
+    prefixes: Object.entries(found.prefixes).map(([prefix, iri]) => ({ label: `${prefix}:`, detail: iri, type: "namespace", apply })),
+    terms: found.terms.map((t) => ({
+      label: t.name,
+      detail: t.label[lang] || t.label.en,
+      info: t.iri,
+      type: t.kind === "class" ? "class" : "property",
+      apply,
+      local: fold(t.name.split(":")[1]),
+      words: fold(`${t.label.en} ${t.label.es}`),
+    })),
+  };
 }
 
+// A prefixed name completes from its prefix's terms; a bare word from the prefixes and names that
+// start with it, then the terms whose label (English or Spanish, accents aside) holds it.
 function complete(context) {
   const word = context.matchBefore(/[A-Za-z][\w-]*:?[\w-]*/);
   if (!word || (word.from === word.to && !context.explicit)) return null;
-  const { terms, all } = options();
-  return { from: word.from, options: word.text.includes(":") ? terms : all, validFor: /^[A-Za-z][\w-]*:?[\w-]*$/ };
+  if (word.text.includes(":")) return { from: word.from, options: choices.terms, validFor: /^[A-Za-z][\w-]*:[\w-]*$/ };
+  const typed = fold(word.text);
+  const options = [
+    ...choices.prefixes.filter((o) => o.label.toLowerCase().startsWith(typed)).map((o) => ({ ...o, boost: 2 })),
+    ...choices.terms.filter((o) => o.local.startsWith(typed)).map((o) => ({ ...o, boost: 1 })),
+    ...choices.terms.filter((o) => !o.local.startsWith(typed) && o.words.includes(typed)),
+  ];
+  return { from: word.from, options, filter: false };
 }
 
 const view = new EditorView({
@@ -144,6 +156,6 @@ tools.hidden = false;
 fetch("/static/editor/vocabulary.json")
   .then((answer) => answer.json())
   .then((found) => {
-    vocabulary = found;
+    prepare(found);
     view.dom.dataset.vocabulary = "loaded";
   });
