@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-# what the pages use from the npm registry (package.json, package-lock.json): the maps' boundaries
+# what the pages use from the npm registry (package.json, package-lock.json): the maps' boundaries, the /sparql editor
 NODE_STAMP := node_modules/.installed-stamp
 
 .PHONY: run test build lint typecheck pytest system-deps screenshots clean

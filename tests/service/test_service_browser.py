@@ -133,7 +133,9 @@ def test_source_page_highlights_the_evidence(open_page: Callable[..., Opened], s
 def test_sparql_editor(open_page: Callable[..., Opened], server: Server) -> None:
     opened = open_page(server, "/sparql")
     page = opened.page
-    page.fill("#query", "SELECT ?place ?code WHERE { ?place tipkg:iso3166Code ?code } ORDER BY ?code")
+    page.fill(
+        ".cm-content", "SELECT ?place ?code WHERE { ?place tipkg:iso3166Code ?code } ORDER BY ?code"
+    )  # the editor (test_editor_browser.py)
     page.click('main form button[type="submit"]')
     page.wait_for_url(re.compile(r"/sparql\?query="))
     assert page.locator("table.results tbody tr").count() > 10

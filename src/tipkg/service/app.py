@@ -23,7 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tipkg.service import protocol
+from tipkg.service import editor, protocol
 from tipkg.service.addresses import CheckedAddress
 from tipkg.service.context import Context
 from tipkg.service.settings import resolve
@@ -84,6 +84,7 @@ def create_app(root: str | Path = ".", settings: Mapping[str, Any] | None = None
         try:
             # the home and entity pages run these saved queries in this process: read them now, not on a visitor's time
             await run_in_threadpool(warm_up, [q.text for name, q in ctx.kg.queries.items() if name in queries.IN_PROCESS])
+            await run_in_threadpool(editor.vocabulary, ctx)  # what the /sparql editor completes
             yield
         finally:
             await ctx.pool.stop()
@@ -107,6 +108,9 @@ def create_app(root: str | Path = ".", settings: Mapping[str, Any] | None = None
         Route("/downloads/{file}", dataset.download, name="download"),
         Route("/openapi.json", dataset.openapi_json, name="openapi"),  # describes every route here: tipkg.service.openapi
         Route("/static/site.css", stylesheet, name="stylesheet"),
+        Route("/static/editor.js", editor.editor_script, name="editor_script"),
+        Route("/static/editor/vocabulary.json", editor.vocabulary_json, name="editor_vocabulary"),
+        Route("/static/vendor/{path:path}", editor.vendor_file, name="vendor"),
     ]
     app = Starlette(
         routes=routes,

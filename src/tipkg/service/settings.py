@@ -59,6 +59,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("licence", "https://creativecommons.org/licenses/by/4.0/", "Licence IRI of the data, given in the VoID and DCAT descriptions."),
     Setting("lang", "en", "Language of the labels in pages (en or es); ?lang= chooses per request."),
+    Setting(
+        "node_modules", "", "Folder of the npm packages the /sparql editor loads; empty: node_modules/ of the checkout (make installs it)."
+    ),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 MIN_WORKER_MEMORY_MB = 128

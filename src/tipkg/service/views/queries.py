@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from tipkg.service import editor
 from tipkg.service.context import Context
 from tipkg.service.views.cells import labelled, table
 from tipkg.service.views.mistakes import marked, unknown_query, unknown_query_text
@@ -160,7 +161,7 @@ def sparql_page(
         "sparql.html",
         title=words(request, "site.nav.sparql"),
         status=status,
-        headers={"Vary": "Accept"} | truncated_header(ctx, result is not None and result.truncated),
+        headers={"Vary": "Accept"} | truncated_header(ctx, result is not None and result.truncated) | editor.headers(request),
         query=query,
         table=shown,
         downloads=downloads,
@@ -169,4 +170,5 @@ def sparql_page(
         error=error,
         settings=ctx.settings,
         examples=examples,
+        **editor.page_values(request),
     )
