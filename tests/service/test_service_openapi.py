@@ -58,6 +58,12 @@ EXAMPLES: dict[str, list[tuple[str, str, int]]] = {
     "/.well-known/void": [("/.well-known/void", "text/turtle", 200), ("/.well-known/void?format=csv", "text/turtle", 406)],
     "/downloads/{file}": [("/downloads/graph.nq", "*/*", 200), ("/downloads/store", "*/*", 404)],
     "/static/site.css": [("/static/site.css", "text/css", 200)],
+    "/static/editor.js": [("/static/editor.js", "text/javascript", 200)],
+    "/static/editor/vocabulary.json": [("/static/editor/vocabulary.json", "application/json", 200)],
+    "/static/vendor/{path}": [
+        ("/static/vendor/@codemirror/state/dist/index.js", "text/javascript", 200),
+        ("/static/vendor/@codemirror/state/package.json", "text/javascript", 404),
+    ],
     "/openapi.json": [("/openapi.json", "application/json", 200)],
 }
 

@@ -53,7 +53,8 @@ FORMAT = Param("format", "A format by name (turtle, ntriples, jsonld, rdfxml, ht
 NOT_ACCEPTABLE = {406: "none of the formats the client accepts"}
 # each path parameter of the routes, what it names
 PATH_PARAMS = {
-    "name": "A saved query's id; with .json, .csv or .tsv, its answer as data.",
+    "name": "Under /queries, a saved query's id (with .json, .csv or .tsv: its answer as data); under /classes, a class's local name.",
+    "path": "The file's path in node_modules/ (@codemirror/state/dist/index.js).",
     "rest": "The entity's IRI after the data's base, slashes included (agency/fevimtra).",
     "source": "A report's id (mx-2011).",
     "other": "The other report's id.",
@@ -150,6 +151,16 @@ OPERATIONS: dict[str, Operation] = {
         errors={404: "no such file"},
     ),
     "stylesheet": Operation("The site's stylesheet.", media=("text/css",)),
+    "editor_script": Operation("The query editor's script (the /sparql page).", media=("text/javascript",)),
+    "editor_vocabulary": Operation(
+        "What the editor completes: the prefixes, the ontology's classes and properties with their labels, the saved queries.",
+        media=("application/json",),
+    ),
+    "vendor": Operation(
+        "A module of the editor's libraries (CodeMirror 6), from node_modules/: only the files the editor loads.",
+        media=("text/javascript",),
+        errors={404: "not a file the editor loads"},
+    ),
     "openapi": Operation("This description of the HTTP API (OpenAPI 3.1).", media=("application/json",)),
 }
 _PATH_PARAM = re.compile(r"\{([^}:]+)(?::[^}]*)?\}")
