@@ -94,7 +94,8 @@ def test_without_order_by_pages_come_sorted_and_hold_each_row_once(small: Any) -
     download = [row["s"] for row in csv_rows(small, "/sparql", query=BODIES)]
     assert len(pages) > 1 and sorted(shown) == sorted(download) and len(set(shown)) == len(shown)
     assert shown == sorted(download, key=lambda iri: f"<{iri}>")  # N-Triples order: the same on every request
-    assert walk(small, "/sparql", query=BODIES) == pages
+    again = walk(small, "/sparql", query=BODIES)  # the same rows on the same pages (the editor's nonce differs)
+    assert [body_rows(p) for p in again] == [body_rows(p) for p in pages]
 
 
 def test_a_posted_query_pages_by_links_that_carry_it(small: Any) -> None:
