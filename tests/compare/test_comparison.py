@@ -68,6 +68,11 @@ CASES = [
     ("a lower bound inside an approximate count", about("300"), more_than("320"), AGREES, None),
     ("a lower bound above an approximate count", about("300"), more_than("350"), DIFFERS, None),
     ("a lower bound below an approximate count", more_than("200"), about("300"), REFINES, 1),
+    # below zero the interval mirrors: "about -20,000" admits -15,000, not -25,000
+    ("a negative figure that rounds to it", about("-20000"), count("-15000"), REFINES, 1),
+    ("a negative figure that rounds past it", about("-20000"), count("-25000"), DIFFERS, None),
+    ("about 2.5 and 2.45", about("2.5"), count("2.45"), REFINES, 1),
+    ("about 2.5 and 2.55", about("2.5"), count("2.55"), DIFFERS, None),
     ("one count written two ways", count("48"), Stated(Literal("48.0", datatype=XSD.decimal)), AGREES, None),
     ("two entities", Stated(URIRef(DEFAULT_BASE + "agency/pgr")), Stated(URIRef(DEFAULT_BASE + "agency/segob")), DIFFERS, None),
     ("one entity", Stated(URIRef(DEFAULT_BASE + "agency/pgr")), Stated(URIRef(DEFAULT_BASE + "agency/pgr")), AGREES, None),

@@ -78,14 +78,29 @@ ENTITIES = [
     ),
     ("The ministry gave the “Premio Manos Limpias” (Clean Hands Award) to firms.", [("Premio Manos Limpias", None, "Award")]),
     ("Media campaigns included “Manos Abiertas” (Open Hands) in 2019.", [("Manos Abiertas", None, "Campaign")]),
+    (
+        "Campaigns that reached many people included “Manos Abiertas” (Open Hands), for families; and “Ojos Abiertos” (Open Eyes).",
+        [("Manos Abiertas", None, "Campaign"), ("Ojos Abiertos", None, "Campaign")],  # a list of one kind
+    ),
     ("He said “it is a crime” and “Nothing Else” to reporters.", []),  # a quotation; a quote no class noun types
+    ("The Secretariat said: “Trafficking Is a Crime Against Humanity.”", []),  # a quoted sentence
+    ("The Secretariat of Tourism “Safe Travel” code was signed.", [("Secretariat of Tourism", None, "GovernmentBody")]),  # no alias
+    ("The “Empresa Incluyente” (Inclusive Company) Award went to 3 firms.", [("Empresa Incluyente", None, "Award")]),
+    (
+        "The first programs of the ministry, many years later and after many reforms, changes, hearings and debates in the country, included “Manos Unidas”.",
+        [],  # the kind is named too far before it
+    ),
     # a name followed by another it goes by, quoted
     (
-        "The Northern Alliance Against Exploitation “Project NAAE” works in schools.",
+        "The Northern Alliance Against Exploitation “Project NAAE” in Springfield works in schools.",
         [("Northern Alliance Against Exploitation", None, "Organization")],
     ),
     # an article of a named instrument (the instrument inside it is the same mention)
     ("The law punishes it under Article 5 of the Green Convention.", [("Article 5 of the Green Convention", None, "LegalProvision")]),
+    (
+        "Article 5 of the Green Convention and Article 10 of the Blue Law apply.",
+        [("Article 5 of the Green Convention", None, "LegalProvision"), ("Article 10 of the Blue Law", None, "LegalProvision")],
+    ),
 ]
 
 
@@ -104,7 +119,7 @@ def test_a_name_ends_before_in_and_a_place() -> None:
 
 
 def test_quoted_names_keep_what_they_go_by() -> None:
-    (alias,) = new_entities("The Northern Alliance Against Exploitation “Project NAAE” works in schools.")
+    (alias,) = new_entities("The Northern Alliance Against Exploitation “Project NAAE” in Springfield works in schools.")
     assert alias.aliases == ("Project NAAE",) and alias.confidence < 0.6
     (translated,) = new_entities("Media campaigns included “Manos Abiertas” (Open Hands) in 2019.")
     assert translated.translation == "Open Hands" and translated.confidence < 0.6  # typed from a noun elsewhere
@@ -470,3 +485,33 @@ def test_accept_keeps_the_reviewers_comments_with_their_records(tmp_path: Path) 
     assert "  # reviewer: not this one yet, the quote is too long\n  - id: agency/southern-office\n" in left
     assert "page 3" not in left
     assert check_without_owl(root).exit_code == 0
+
+
+TRICKY = """# the file's own comment
+source: x
+records:
+  # above a
+  - id: a
+    # among a's keys
+    note: |
+      # a line of a block scalar: data, not a comment
+      more data
+    # the last of a's, indented under it
+
+  # detached, above b after a blank line: b's
+
+  - id: b
+    label: B
+  - id: c
+"""
+
+
+def test_comments_belong_to_the_record_their_indentation_names() -> None:
+    from tipkg.curation.drafting.accept import comments
+
+    records = parse_curated(TRICKY, "x.yaml").records
+    assert comments(TRICKY, [r.line for r in records]) == [
+        ["# above a", "# among a's keys", "# the last of a's, indented under it"],
+        ["# detached, above b after a blank line: b's"],
+        [],
+    ]

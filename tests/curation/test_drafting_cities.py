@@ -22,6 +22,8 @@ MENTIONS = [
     ("Victoria and Progreso signed the agreement.", []),  # no word of place before them: names, not cities
     ("Workshops in miami were held.", []),  # lower case: no proper noun
     ("The office in Springfieldia opened.", []),  # no such city
+    ("Victims in Central America and offices in Federal Entities.", []),  # part of a longer name
+    ("The reform was held in Reforma and in Progreso.", []),  # ordinary words, though towns bear them
 ]
 
 

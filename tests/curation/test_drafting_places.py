@@ -35,6 +35,10 @@ MENTIONS = [
     ("Of the victims, Guatemalan (12) and Honduran (3) nationals.", "en", [("Guatemalan", ["GT"]), ("Honduran", ["HN"])]),
     ("De las víctimas, guatemaltecas (12) y hondureñas (3).", "es", []),
     ("Congolese (2) and Ecuadorian (1) victims.", "en", [("Ecuadorian", ["EC"])]),
+    ("Two Honduran nationals and a woman of Salvadoran origin.", "en", [("Honduran", ["HN"]), ("Salvadoran", ["SV"])]),
+    # a language, a region, part of a name: no nationality
+    ("Training was held in Spanish for the Inter-American Commission of Women.", "en", []),
+    ("Latin American victims (12) and American citizens (3).", "en", [("American", ["US"])]),
     ("The Chiapaneco delegation met in Oaxacaland.", "en", []),  # a name inside a longer word
     ("They ate chile and travelled para el norte.", "es", []),  # lower case: no proper noun
     ("Work in the Central and Northern regions of Central America.", "en", []),  # generic words, not names
@@ -108,12 +112,11 @@ def test_places_become_proposals_once_and_the_graph_places_about_records() -> No
     assert places["place/distrito-federal"]["iso3166Code"] == "MX-CMX"
     assert places["place/distrito-federal"]["formerIso3166Code"] == "MX-DIF"
     assert places["place/honduras"]["iso3166Code"] == "HN" and places["place/honduras"]["label"] == {"en": "Honduras"}
-    # "Guatemalan (40)": the country by its name, with ISO's other names, less sure than a country named
+    # "Guatemalan (40)": the country by its name, less sure than a country named
     assert places["place/guatemala"] | {"evidence": ""} == {
         "id": "place/guatemala",
         "type": "Country",
-        "label": {"en": "Guatemala"},
-        "altLabel": ["Republic of Guatemala"],
+        "label": {"en": "Guatemala"},  # no name the text does not give (ISO's "Republic of Guatemala" is in the reason)
         "evidence": "",
         "iso3166Code": "GT",
         "_confidence": CONFIDENCE_DEMONYM,

@@ -89,6 +89,13 @@ CASES = [
         [("count", "300", "approximate"), ("count", "40", "approximate")],
     ),
     ("Se atendieron menos de 40 casos.", "es", "", [("count", "40", "less-than")]),
+    # "unos"/"unas" (some) is an approximation, never the number 1
+    ("Se atendió a unas 300 víctimas.", "es", "", [("count", "300", "approximate")]),
+    ("Se atendió a unas veinte víctimas.", "es", "", [("count", "20", "approximate")]),
+    ("Se capacitó a unos pocos agentes.", "es", "", []),
+    # "nearly"/"casi" is below the figure: no value says so, kept apart from "about"
+    ("Se atendió a casi 300 víctimas.", "es", "", [("count", "300", "nearly")]),
+    ("Nearly 300 victims were assisted.", "en", "", [("count", "300", "nearly")]),
     ("Se abrieron veintiséis oficinas y tres refugios.", "es", "", [("count", "26", "exact"), ("count", "3", "exact")]),
     ("Se imprimieron treinta y dos mil carteles.", "es", "", [("count", "32000", "exact")]),
     ("El artículo 5 define el delito.", "es", "", []),

@@ -43,6 +43,7 @@ CASES = [
     ("es", "Hay servicios, p. ej. albergues y asesoría. Cerraron dos.", ["Hay servicios, p. ej. albergues y asesoría.", "Cerraron dos."]),
     ("es", "Otros medios, v. gr. la radio, ayudaron. Fin.", ["Otros medios, v. gr. la radio, ayudaron.", "Fin."]),
     ("en", "Services, e. g. shelters, were given. It ended.", ["Services, e. g. shelters, were given.", "It ended."]),
+    ("en", "See item b. The law was passed.", ["See item b.", "The law was passed."]),
     (
         "es",
         "Capítulo 2\nLa Secretaría capacitó a 40 agentes. ¿Cuántos faltan? Nadie lo sabe.",

@@ -147,7 +147,8 @@ def figure(n: Decimal, stated: Stated) -> Figure:
     if stated.approximate and n != 0:
         exponent = n.normalize().as_tuple().exponent
         half = Decimal(5).scaleb(int(exponent) - 1)
-        return n - half, True, n + half, False
+        positive = n > 0  # halves round away from zero: -15,000 rounds to -20,000, -25,000 does not
+        return n - half, positive, n + half, not positive
     return n, True, n, True
 
 

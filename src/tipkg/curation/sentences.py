@@ -4,7 +4,8 @@ Lines come first: a report's heading or list line is a sentence of its own even 
 stop. Within a line pysbd finds the sentence ends, with its abbreviations, decimals and quotes.
 pysbd's lists miss courtesy titles before a name ("Sr. García", "Lic. Pérez"), so they are added
 to the abbreviations it keeps with the next word; and it ends a sentence inside an abbreviation
-written with spaces ("p. ej."), so a piece ending in a lone small letter joins the next.
+written with spaces ("p. ej."), so a piece ending in a lone small letter joins the next when that
+one starts in lower case.
 """
 
 from __future__ import annotations
@@ -64,8 +65,9 @@ def split(text: str, language: str) -> list[tuple[int, int]]:
         for piece in segmenter.segment(line.group()):
             if pieces and piece.start < pieces[-1][1]:
                 continue
-            if pieces and _LONE_LETTER.search(line.group(), 0, pieces[-1][1]):
-                pieces[-1][1] = piece.end  # "p. ej.", "e. g.": no sentence ends in a lone small letter
+            lower = line.group()[piece.start : piece.start + 1].islower()  # "inciso a. La ley": two sentences
+            if pieces and lower and _LONE_LETTER.search(line.group(), 0, pieces[-1][1]):
+                pieces[-1][1] = piece.end  # "p. ej. albergues", "e. g. shelters": an abbreviation, not an end
             else:
                 pieces.append([piece.start, piece.end])
         cuts = [0, *itertools.chain.from_iterable(pieces)]

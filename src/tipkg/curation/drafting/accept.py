@@ -39,6 +39,7 @@ from tipkg.curation.records import (
 from tipkg.errors import DataError, TipkgError
 
 _RECORDS = re.compile(r"^records\s*:", re.MULTILINE)
+_BLOCK = re.compile(r"(?:^|:|-)\s*[|>][+-]?[0-9]?\s*(?:#.*)?$")  # a line that opens a block scalar
 
 
 def _strip(record: Mapping) -> Mapping:
@@ -131,24 +132,49 @@ def accept(root: Path, source_id: str, file: Path) -> list[str]:
 
 
 def comments(text: str, starts: list[int]) -> list[list[str]]:
-    """The reviewer's comments of each record (its first line in ``starts``): the whole-line
-    comments right above it (no blank line between) and those among its lines."""
+    """The reviewer's comments of each record (its first line in ``starts``): a whole-line comment
+    indented deeper than the record's ``-`` is the record's own (among its keys); one at the ``-``'s
+    indentation or less, between two records, is the next record's (above it, after a blank line
+    or not). A line inside a block scalar (``key: |``) is data, not a comment."""
     lines = text.splitlines()
-    out: list[list[str]] = []
-    for n, start in enumerate(starts):
-        end = starts[n + 1] if n + 1 < len(starts) else len(lines) + 1  # the line after its last
-        above: list[str] = []
-        at = start - 2  # the line above it (0-based)
-        while at >= 0 and lines[at].lstrip().startswith("#") and (n == 0 or at >= starts[n - 1]):
-            above.insert(0, lines[at].strip())
-            at -= 1
-        inside = [line.strip() for line in lines[start - 1 : end - 1] if line.lstrip().startswith("#")]
-        at = end - 2  # a block right above the next record is the next record's
-        while n + 1 < len(starts) and inside and at >= start and lines[at].lstrip().startswith("#"):
-            inside.pop()
-            at -= 1
-        out.append([*above, *inside])
+    out: list[list[str]] = [[] for _ in starts]
+    data = _block_scalar_lines(lines)
+    head = next((n for n, line in enumerate(lines, start=1) if _RECORDS.match(line)), 0)  # the file's own comments end there
+    owner = -1  # the record a line belongs to: the one it follows, or the next for an outdented comment
+    upcoming = 0
+    for number, line in enumerate(lines, start=1):
+        while upcoming < len(starts) and starts[upcoming] <= number:
+            owner, upcoming = upcoming, upcoming + 1
+        if number in data or number <= head or not line.lstrip().startswith("#"):
+            continue
+        dash = _indent(lines[starts[owner] - 1]) if owner >= 0 else 0
+        own = owner >= 0 and _indent(line) > dash
+        if own:
+            out[owner].append(line.strip())
+        elif upcoming < len(starts) and number > (starts[upcoming - 1] if upcoming else 0):
+            out[upcoming].append(line.strip())
     return out
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _block_scalar_lines(lines: list[str]) -> set[int]:
+    """The line numbers (from 1) of the contents of block scalars (``key: |``, ``- >-``)."""
+    inside: set[int] = set()
+    n = 0
+    while n < len(lines):
+        if _BLOCK.search(lines[n]):
+            key = _indent(lines[n])
+            m = n + 1
+            while m < len(lines) and (not lines[m].strip() or _indent(lines[m]) > key):
+                inside.add(m + 1)
+                m += 1
+            n = m
+        else:
+            n += 1
+    return inside
 
 
 def _appended(target: Path, shown: str, source_id: str, records: list[Mapping], notes: list[list[str]]) -> str:

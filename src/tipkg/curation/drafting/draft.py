@@ -17,7 +17,7 @@ from typing import Any
 
 from tipkg.curation.drafting.cities import CITY, CityMention, city_mentions, resolve_city
 from tipkg.curation.drafting.entities import NewEntity, new_entities, slug
-from tipkg.curation.drafting.places import COUNTRY, PlaceMention, gazetteer, place_mentions, resolve
+from tipkg.curation.drafting.places import COUNTRY, PlaceMention, gazetteer, other_language, place_mentions, resolve
 from tipkg.curation.drafting.proposals import Proposal
 from tipkg.curation.drafting.reading import Sentence, country_currency, sentences, source_country
 from tipkg.curation.names import Mention, NameEntry, NameIndex, key
@@ -38,6 +38,10 @@ _LEGAL = ("Law", "Regulation", "InternationalInstrument", "LegalInstrument", "Gu
 # File of each proposed class.
 KINDS = {
     "Program": "programs",
+    "Award": "programs",
+    "Guideline": "legal",
+    "LegalProvision": "legal",
+    "City": "places",
     "Campaign": "campaigns",
     "Law": "legal",
     "Regulation": "legal",
@@ -154,18 +158,28 @@ class Drafter:
         local = self._id(entity.prefix, slug(entity.acronym or entity.translation or entity.label))
         language = self.source.language
         # a translation follows a foreign name: in an English source it is the English name, the
-        # label; elsewhere the name is the source's, and the translation English
+        # label, and the name is in the source country's other language (where it has one only: a
+        # name in an unknown language is left to the reason, never tagged with the source's);
+        # elsewhere the name is the source's, and the translation English
+        reason = entity.reason
+        names_by_language: dict[str, str] = {}
         if entity.translation and language == "en":
-            label: str = entity.translation
-            alt: list[Any] = [entity.label]
+            names_by_language["en"] = entity.translation
+            original = other_language(self.country, language)
+            if original:
+                names_by_language[original] = entity.label
+            else:
+                reason += f"; it translates {entity.label!r}, whose language is not known"
         else:
-            label, alt = entity.label, [{"en": entity.translation}] if entity.translation else []
-        record: dict[str, Any] = {"id": local, "type": entity.cls, "label": {language: label}}
-        alt += [n for n in (entity.acronym, *entity.aliases) if n]
+            names_by_language[language] = entity.label
+            if entity.translation:
+                names_by_language.setdefault("en", entity.translation)
+        record: dict[str, Any] = {"id": local, "type": entity.cls, "label": names_by_language}
+        alt: list[Any] = [n for n in (entity.acronym, *entity.aliases) if n]
         if alt:
             record["altLabel"] = alt
         record["evidence"] = sentence.quote
-        self._add(KINDS.get(entity.cls, "actors"), record, entity.confidence, entity.reason, sentence, (entity.start, entity.end))
+        self._add(KINDS.get(entity.cls, "actors"), record, entity.confidence, reason, sentence, (entity.start, entity.end))
         for k, n in zip(keys, names, strict=True):
             self.new[k] = local
             self._new_names[n] = local
@@ -203,15 +217,15 @@ class Drafter:
         local = self._id("place", slug(place.name if place.cls == COUNTRY else mention.text))
         label = place.name if place.by_demonym else mention.text
         record: dict[str, Any] = {"id": local, "type": place.cls, "label": {self.source.language: label}}
-        other = {n for n in gazetteer(self.source.language).names(place.code) if key(n) != key(label)}
-        if other and place.cls == COUNTRY:
-            record["altLabel"] = sorted(other)  # ISO 3166's other names ("People's Republic of China"): the graph's names for it later
         record["evidence"] = sentence.quote
         record["iso3166Code"] = place.code
         if place.former:
             record["formerIso3166Code"] = place.former
         reason = f"names {'the country' if place.cls == COUNTRY else 'the subdivision'} {place.code} ({place.name})"
         reason += f" by its people's adjective {mention.text!r}" if place.by_demonym else ""
+        other = sorted({n for n in gazetteer(self.source.language).names(place.code) if key(n) != key(label)})
+        if other and place.cls == COUNTRY:  # not names the text gives: for the curator, not for the record
+            reason += f"; ISO 3166 also calls it {'; '.join(other)}"
         if place.cls != COUNTRY:
             country = self._place_id(place.country)
             if country:

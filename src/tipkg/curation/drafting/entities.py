@@ -93,7 +93,10 @@ _WORD = re.compile(r"[^\W_][\w'’.-]*[^\W_]|[^\W_]")
 _WHERE = _words("in en at")
 _QUOTED = re.compile(r"“([^“”]{3,200})”|\"([^\"]{3,200})\"")
 _AFTER_QUOTE = re.compile(r"\s+([^\W\d_]+)")
+_ALIAS_END = re.compile(r"\s*(?:[,;:.)]|$|(?:in|en|at)\s)")  # what follows an alias: the name ends there
+NEAR = 12  # words before a quote where a plural class noun may type it
 _TRANSLATED = re.compile(r"\s*\(([^()]{3,200})\)")
+_NEXT_ARTICLE = re.compile(r"\s+(?:and|or|y|e|o)\s+(?:Articles?|Artículos?|Articulos?|Art\.)")
 _ARTICLE = re.compile(r"\b(?:Article|Artículo|Articulo|Art\.)\s+\d+[\w-]*\s+(?:of|de)\s+(?:the\s+|la\s+|el\s+|los\s+)?")
 # A legal form that ends an organization's name: "Women's Transitional Living Center, Inc.".
 _SUFFIX = re.compile(r",?\s(?:Inc\.|Ltd\.|LLC\b|A\.\s?C\.|S\.\s?A\.|S\.\s?C\.|I\.\s?A\.\s?P\.)")
@@ -251,32 +254,42 @@ def _class_noun(word: str) -> tuple[str, str] | None:
     return None
 
 
+def _plural_class_noun(word: str) -> tuple[str, str] | None:
+    """The class a plural noun names ("campaigns", "programas"): the kind a quoted name that follows is
+    one of ("campaigns such as “…”"); a singular noun names another entity."""
+    folded = fold(word)
+    return None if folded in HEADS or not folded.endswith("s") else _class_noun(word)
+
+
 def quoted_names(sentence: str, places: frozenset[int] = frozenset()) -> list[NewEntity]:
-    """Names the text quotes: "Name “Alias”" (the alias an alt label); "“Name” Program" (typed by the
-    noun after it); "“Name” (Its Translation)" and "“guidelines for …”" (typed by their own first or
-    head noun, else by the nearest class noun before them in the sentence, "campaigns … “Desde la
-    infancia …”", with a lower confidence). A quote that is neither capitalized nor starts with a
-    class noun is a quotation, not a name."""
+    """Names the text quotes: "Name “Alias”" then punctuation or "in" (the alias an alt label);
+    "“Name” Program" and "“Name” (Its Translation) Award" (typed by the noun after them); "“Name”
+    (Its Translation)" and "“guidelines for …”" (typed by their own first or head noun, their
+    translation's, else by a plural class noun among the dozen words before them, the kind they are
+    one of, "campaigns such as “Desde la infancia …”", as are the sentence's next quoted names (a
+    list), with a lower confidence). A quote that is neither capitalized nor starts with a
+    class noun, or that ends a sentence of its own ("… a Crime.”), is a quotation, not a name."""
     out = []
     phrases = {end: (start, words) for start, end, words in _phrases(sentence, places)}
+    listed: tuple[str, str] | None = None  # the kind a plural noun gave a quoted name of this sentence
     for m in _QUOTED.finditer(sentence):
-        name = (m.group(1) or m.group(2)).strip().rstrip(",.;:")
+        quoted = (m.group(1) or m.group(2)).strip()
+        name = quoted.rstrip(",.;:")
         words = name.split()
         first = _class_noun(words[0]) if words else None
-        if len(words) < 2 or not (words[0][0].isupper() or first):
+        if len(words) < 2 or not (words[0][0].isupper() or first) or quoted.endswith((".", "?", "!")):
             continue
         before = phrases.get(m.start() - 1) if sentence[m.start() - 1 : m.start()] == " " else None
-        if before and len(before[1]) >= 2 and not first:
+        if before and len(before[1]) >= 2 and not first and _ALIAS_END.match(sentence, m.end()):
             start, alias_of = before
             cls, prefix = head_of(alias_of) or ("Organization", "org")
             label = sentence[start : m.start() - 1]
-            reason = "a name followed by another it goes by, quoted" + (
-                "" if head_of(alias_of) else "; no head noun names a class: check the type"
-            )
+            reason = "a name followed by another it goes by, quoted"
+            reason += "" if head_of(alias_of) else "; no head noun names a class: check the type"
             out.append(NewEntity(label, None, cls, prefix, start, m.end(), 0.5, reason, aliases=(name,)))
             continue
-        after = _AFTER_QUOTE.match(sentence, m.end())
         translated = _TRANSLATED.match(sentence, m.end())
+        after = _AFTER_QUOTE.match(sentence, translated.end() if translated else m.end())
         typed, confidence, end = None, 0.6, m.end()
         if after and after.group(1)[0].isupper() and fold(after.group(1)) in HEADS:
             typed, end, reason = HEADS[fold(after.group(1))], after.end(), f"a quoted name followed by its class noun ({after.group(1)})"
@@ -285,13 +298,14 @@ def quoted_names(sentence: str, places: frozenset[int] = frozenset()) -> list[Ne
         elif translated and head_of(translated.group(1).split()):
             typed, reason = head_of(translated.group(1).split()), "a quoted name whose translation's head noun names a class"
         else:
-            nouns = [_class_noun(w) for w in reversed(_WORD.findall(sentence[: m.start()]))]
-            typed = next((n for n in nouns if n), None)
-            confidence, reason = 0.4, "a quoted name, typed by the nearest class noun before it: check the type"
+            nearby = _WORD.findall(sentence[: m.start()])[-NEAR:]
+            typed = next((n for n in map(_plural_class_noun, reversed(nearby)) if n), None) or listed
+            confidence, reason = 0.4, "a quoted name, typed by the kind it is one of, named just before it: check the type"
+            listed = typed  # the next quoted names of the sentence are of the list's kind too
         if typed is None:
             continue
         translation = translated.group(1).strip() if translated else None
-        end = translated.end() if translated else end
+        end = max(end, translated.end()) if translated else end
         out.append(NewEntity(name, None, typed[0], typed[1], m.start(), end, confidence, reason, translation))
     return out
 
@@ -303,6 +317,8 @@ def article_names(sentence: str, places: frozenset[int] = frozenset()) -> list[N
     for m in _ARTICLE.finditer(sentence):
         end = phrases.get(m.end())
         if end is not None:
+            following = _NEXT_ARTICLE.search(sentence, m.end(), end)  # "… of the Constitution and Article 10 of …"
+            end = following.start() if following else end
             reason = "an article of a named instrument"
             out.append(NewEntity(sentence[m.start() : end], None, "LegalProvision", "provision", m.start(), end, 0.6, reason))
     return out

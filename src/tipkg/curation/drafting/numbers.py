@@ -18,6 +18,7 @@ from text_to_num import text2num
 from tipkg.curation.names import fold
 
 LONE = {"one", "un", "una", "uno"}  # an article or a pronoun more often than a count
+_ARTICLES = {"unos", "unas"}  # "some": never a number ("unas 300" is about 300), though text2num reads 1
 _CONNECTOR = {"en": "and", "es": "y"}
 _JOINT = {"en": re.compile(r"\s+|-"), "es": re.compile(r"\s+")}
 # what text2num 3.1 does not read: correct spellings it misses, and the Spanish long-scale billón
@@ -36,7 +37,7 @@ def _library_value(text: str, language: str) -> int | None:
 def _word_value(word: str, language: str) -> int | None:
     """The value of one number word, or None: a single letter ("o" is zero to text2num) is none."""
     folded = fold(word)
-    if len(folded) < 2:
+    if len(folded) < 2 or folded in _ARTICLES:
         return None
     if folded in _BEYOND[language]:
         return _BEYOND[language][folded]

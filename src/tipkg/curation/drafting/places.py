@@ -4,8 +4,10 @@ Spanish names are Debian's iso-codes): a real code for each, so ``tipkg draft`` 
 Names match as :meth:`tipkg.curation.names.NameIndex.mentions` matches curated names (whole words,
 accents and case aside, longest first), and only where the text writes them capitalized: places
 are proper nouns, and "chile" or "para" in running text are not places. An English demonym
-("Guatemalan (123)") names its country too (countryinfo's demonyms, MIT), where one country bears it
-or one is twenty times as populous as the others ("Chinese", not "Congolese"); cities are in
+("Guatemalan (123)", "Honduran nationals") names its country too, where it is a nationality (not a
+language, "in Spanish", nor part of a name, "Inter-American"), from countryinfo's demonyms (MIT; its
+data drawn mostly from Wikipedia), where one country bears it or one is twenty times as populous as
+the others ("Chinese", not "Congolese"); cities are in
 :mod:`.cities`. Pure: works on a sentence's text; :mod:`tipkg.curation.drafting.draft` decides what
 is new.
 """
@@ -13,6 +15,7 @@ is new.
 from __future__ import annotations
 
 import gettext
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -128,12 +131,30 @@ class Gazetteer:
         for m in self.index.mentions(text):
             if not text[m.start].isupper():
                 continue
-            spans.setdefault((m.start, m.end), []).append(self.places[m.id])
+            place = self.places[m.id]
+            if place.by_demonym and not _nationality(text, m.start, m.end):
+                continue
+            spans.setdefault((m.start, m.end), []).append(place)
         out = []
         for (start, end), places in sorted(spans.items()):
             ordered = tuple(sorted(set(places), key=lambda p: (p.cls != COUNTRY, p.code)))
             out.append(PlaceMention(start, end, " ".join(text[start:end].split()), ordered))
         return out
+
+
+# Where an adjective of a people is a nationality ("Guatemalan (123)", "Honduran nationals", "of
+# Salvadoran nationality"), not a language ("in Spanish"), a region ("Latin American") or part of a
+# name ("Inter-American Commission").
+_NATIONALITY_AFTER = re.compile(
+    r"\s*\(\s*\d|\s+(?:nationals?|citizens?|victims?|migrants?|women|men|children|girls|boys|minors|workers|"
+    r"persons|people|nationality|origin|descent)\b",
+    re.IGNORECASE,
+)
+_NOT_A_PEOPLE_BEFORE = re.compile(r"(?:-|\b(?:Latin|North|South|Central|Inter|Pan)\s*)$")
+
+
+def _nationality(text: str, start: int, end: int) -> bool:
+    return _NATIONALITY_AFTER.match(text, end) is not None and not _NOT_A_PEOPLE_BEFORE.search(text, 0, start)
 
 
 @cache
@@ -164,6 +185,26 @@ def gazetteer(language: str) -> Gazetteer:
             if country is not None:
                 add(Place(code, COUNTRY, _country_name(country), by_demonym=True), {demonym})
     return Gazetteer(places, NameIndex(entries))
+
+
+@cache
+def _languages() -> dict[str, tuple[str, ...]]:
+    from countryinfo import CountryInfo
+
+    out = {}
+    for info in CountryInfo.all().values():
+        code = info.get("ISO", {}).get("alpha2")
+        if code:
+            out[code] = tuple(str(lang) for lang in info.get("languages") or ())
+    return out
+
+
+def other_language(country: str | None, language: str) -> str | None:
+    """The one language of ``country`` (ISO 3166-1 alpha-2) other than ``language``, the language a
+    name a ``language`` source translates is likely in (Mexico, an English report: "es"); None
+    where the country has none or several."""
+    found = [lang for lang in _languages().get(country or "", ()) if lang != language]
+    return found[0] if len(found) == 1 else None
 
 
 @cache
