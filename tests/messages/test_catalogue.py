@@ -36,7 +36,7 @@ def named_ids() -> set[str]:
 
 def test_the_finder_sees_the_ids_of_code_and_templates() -> None:
     ids = named_ids()
-    assert {"site.nav.home", "site.dataset.title", "network.more_than"} <= ids, sorted(ids)[:20]
+    assert {"site.nav.home", "site.dataset.title", "network.projects"} <= ids, sorted(ids)[:20]
 
 
 def test_every_id_named_in_code_or_templates_is_in_english() -> None:
@@ -73,5 +73,5 @@ def test_a_missing_translation_falls_back_to_english_and_fields_are_filled() -> 
     untranslated = sorted(set(english) - set(spanish))
     assert untranslated, "every id translated: pick another language to test the fallback"
     assert messages.text(untranslated[0], "es") == english[untranslated[0]]
-    assert messages.text("network.more_than", "es", n=26) == spanish["network.more_than"].format(n=26)
+    assert messages.text("network.projects", "es", n=26) == spanish["network.projects"].format(n=26)
     assert messages.catalogue("xx") == english  # an unknown language: English alone

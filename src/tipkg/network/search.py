@@ -70,6 +70,8 @@ def search(g: nx.MultiDiGraph, text: str, lang: str = "en", limit: int = 50) -> 
             rank = 3
         else:
             continue
+        if data["kind"] != "entity":  # a relation's label is made of other nodes' names: it describes, never names
+            rank = max(rank, 2)
         matched = next((n for n in data["names"] if wanted in fold(n)), data["local"])
         found.append((rank, data["kind"] != "entity", label(g, node, lang), node, pick(data["cls_labels"], lang), matched))
     found.sort()
