@@ -44,6 +44,14 @@ def labels_of(data: str) -> dict[tuple[str, str], str]:
             "es",
             "SU: 1\u00a0200 detenciones, 2010",
         ),
+        # the acronym of the label's language first
+        (
+            ':o a tipkg:Observation ; tipkg:concerns :n ; tipkg:indicator concept:arrests ; tipkg:observedValue "3"^^xsd:decimal .'
+            ' :n skos:prefLabel "Network"@en ; skos:altLabel "NGO"@en , "ONGX"@es .',
+            "o",
+            "es",
+            "ONGX: 3 detenciones",
+        ),
         # a bound is never lost; without a subject, the area; from a start to the date a count holds
         (
             ':o a tipkg:Observation ; tipkg:refArea :p ; tipkg:indicator concept:arrests ; tipkg:observedMoreThan "26"^^xsd:decimal ;'

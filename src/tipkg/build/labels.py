@@ -61,9 +61,9 @@ class Namer:
         """A node's short name (an acronym, else its preferred name) or a literal's text."""
         if isinstance(term, Literal):
             return number(term, lang) if term.datatype in NUMERIC else str(term)
-        acronyms = [str(a) for a in self.values(term, SKOS.altLabel) if _acronym(str(a))]
-        if acronyms:
-            return min(acronyms, key=lambda a: (len(a), a))
+        acronyms = [a for a in self.values(term, SKOS.altLabel) if isinstance(a, Literal) and _acronym(str(a))]
+        if acronyms:  # the language's own first ("ONG" in Spanish, "NGO" in English), then the shortest
+            return str(min(acronyms, key=lambda a: (a.language not in (lang, None), len(a), str(a))))
         if isinstance(term, URIRef) and term in self.unnamed and term not in self.busy:
             return self.label(term, self.unnamed[term], lang)
         return self.text(term, (SKOS.prefLabel, RDFS.label), lang) or _local(str(term))

@@ -116,13 +116,11 @@ def compare_sources(loaded: Loaded, schema: Schema, base: str) -> None:
 
 def label_nodes(loaded: Loaded, schema: Schema, base: str) -> None:
     """The labels graph: a name in each language for every node that has none (:mod:`tipkg.build.labels`)."""
-    from rdflib import Graph
+    from rdflib.graph import ReadOnlyGraphAggregate
 
     from tipkg.build.labels import computed_labels
 
-    data = Graph()
-    for s, p, o, _g in loaded.dataset.quads((None, None, None, None)):
-        data.add((s, p, o))
+    data = ReadOnlyGraphAggregate(list(loaded.dataset.graphs()))  # the graphs so far, read in place, not copied
     graph = loaded.dataset.graph(URIRef(Graphs(base).labels))
     for triple in computed_labels(data, schema.graph):
         graph.add(triple)
