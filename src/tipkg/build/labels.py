@@ -51,11 +51,15 @@ class Namer:
         self.bounds = {URIRef(str(b)): URIRef(str(exact)) for b, exact in vocabulary.subject_objects(TIPKG.lowerBoundOf)}
         self.unnamed = unnamed(data)
         self.busy: set[Node] = set()  # nodes whose label is being made: a cycle names by the id
+        self.seen: dict[tuple[Node, URIRef], list[Node]] = {}
 
     # -- the parts of a label ----------------------------------------------------------------
 
     def values(self, node: Node, prop: URIRef) -> list[Node]:
-        return sorted(set(self.data.objects(node, prop)) | set(self.vocabulary.objects(node, prop)), key=str)
+        key = (node, prop)  # the same names are asked for again and again: FEVIMTRA, Mexico
+        if key not in self.seen:
+            self.seen[key] = sorted(set(self.data.objects(node, prop)) | set(self.vocabulary.objects(node, prop)), key=str)
+        return self.seen[key]
 
     def name(self, term: Node, lang: str) -> str:
         """A node's short name (an acronym, else its preferred name) or a literal's text."""
