@@ -50,7 +50,7 @@ def resolve(g: nx.MultiDiGraph, text: str) -> str:
 def search(g: nx.MultiDiGraph, text: str, lang: str = "en", limit: int = 50) -> list[dict[str, str]]:
     """The nodes whose names (any language) or id contain ``text``, accents and case aside: a name
     equal to it first, then one that starts with it, one that contains it, an id that contains it;
-    entities before relation nodes, then by label. Each as its IRI, label, class label and the name
+    entities before relation nodes (all of them), then by label. Each as its IRI, label, class label and the name
     that matched."""
     from tipkg.network.describe import label, pick
 
@@ -70,12 +70,11 @@ def search(g: nx.MultiDiGraph, text: str, lang: str = "en", limit: int = 50) -> 
             rank = 3
         else:
             continue
-        if data["kind"] != "entity":  # a relation's label is made of other nodes' names: it describes, never names
-            rank = max(rank, 2)
         matched = next((n for n in data["names"] if wanted in fold(n)), data["local"])
-        found.append((rank, data["kind"] != "entity", label(g, node, lang), node, pick(data["cls_labels"], lang), matched))
+        # entities first, as the network pages' search does: a relation's label is made of their names
+        found.append((data["kind"] != "entity", rank, label(g, node, lang), node, pick(data["cls_labels"], lang), matched))
     found.sort()
-    return [{"iri": node, "label": name, "class": cls, "matched": matched} for _r, _k, name, node, cls, matched in found[:limit]]
+    return [{"iri": node, "label": name, "class": cls, "matched": matched} for _k, _r, name, node, cls, matched in found[:limit]]
 
 
 def search_keys(data: Mapping[str, Any]) -> list[str]:
