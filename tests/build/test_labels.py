@@ -20,7 +20,8 @@ LABELS_GRAPH = f"{DEFAULT_BASE}graph/labels"
 TURTLE_PREFIXES = "".join(f"@prefix {k}: <{v}> .\n" for k, v in PREFIXES.items()) + f"@prefix : <{DEFAULT_BASE}> .\n"
 VOCABULARY = """
 tipkg:observedMoreThan tipkg:lowerBoundOf tipkg:observedValue ; rdfs:label "more than"@en , "más de"@es .
-tipkg:startDate tipkg:periodPart "start" . tipkg:endDate tipkg:periodPart "end" . tipkg:asOf tipkg:periodPart "date" .
+tipkg:startDate tipkg:periodPart "start" . tipkg:endDate tipkg:periodPart "end" .
+tipkg:asOf tipkg:periodPart "date" ; rdfs:label "as of"@en , "al"@es .
 concept:arrests skos:prefLabel "arrests"@en , "detenciones"@es .
 """
 
@@ -59,6 +60,14 @@ def labels_of(data: str) -> dict[tuple[str, str], str]:
             "o",
             "en",
             "Ruritania: more than 26 arrests, 2010-04–2011",
+        ),
+        # a count that holds at a date says so: not one made that year
+        (
+            ':o a tipkg:Observation ; tipkg:refArea :p ; tipkg:indicator concept:arrests ; tipkg:observedValue "332"^^xsd:decimal ;'
+            ' tipkg:asOf "2011"^^xsd:gYear . :p skos:prefLabel "Ruritania"@en .',
+            "o",
+            "es",
+            "Ruritania: 332 detenciones, al 2011",
         ),
         # sources that differ: every value, in order, none chosen
         (
@@ -132,7 +141,7 @@ REAL = [
     ("stat/fevimtra-investigations-2010", "en", "FEVIMTRA: 48 investigations, 2010"),
     ("stat/fevimtra-investigations-2010", "es", "FEVIMTRA: 48 averiguaciones previas, 2010"),
     ("stat/blue-heart-people-reached", "en", "Blue Heart Campaign, Mexico: more than 18,000 people reached, 2010-04–2011"),
-    ("stat/people-trained", "en", "specialized courses for public officials: 60,000 people trained, 2011"),
+    ("stat/people-trained", "en", "specialized courses for public officials: 60,000 people trained, as of 2011"),
     ("stat/victims-identified-2010-guatemala", "en", "Mexico: 123 victims identified (Guatemala), 2010"),
     # graph_data/mx-2011/funding.yaml: DIF gives "$7,100,000" in 2010 (currency inferred)
     ("allocation/dif-2010", "en", "DIF: 7,100,000 MXN (currency inferred), 2010"),

@@ -26,7 +26,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from tipkg.messages import languages, text
+from tipkg.messages import catalogue, languages, text
 from tipkg.namespaces import OA, TIPKG
 
 Triple = tuple[URIRef, URIRef, Literal]
@@ -82,18 +82,20 @@ class Namer:
     def names(self, node: Node, prop: URIRef, lang: str, sep: str = CLAUSE) -> str:
         return sep.join(self.name(v, lang) for v in self.values(node, prop))
 
-    def period(self, node: Node) -> str:
-        """``2010``, ``2005–2010``, ``2010-04–2011`` (from April 2010 to the date a count holds)."""
+    def period(self, node: Node, lang: str) -> str:
+        """``2010``, ``2005–2010``, ``2010-04–2011`` (from April 2010 to the date a count holds), ``as
+        of 2011`` (a count that holds at a date, not one made that year)."""
 
         def part(name: str) -> str:
             found = sorted({str(v) for prop in self.periods.get(name, ()) for v in self.values(node, prop)})
             return f"({ALTERNATIVES.join(found)})" if len(found) > 1 else "".join(found)
 
         start, end, date = part("start"), part("end"), part("date")
-        end = end or (date if start else "")
-        if start and end and start != end:
-            return f"{start}–{end}"
-        return start or end or date
+        if start and (end or date) and start != (end or date):
+            return f"{start}–{end or date}"
+        if start or end or not self.values(node, TIPKG.asOf):
+            return start or end or date
+        return f"{self.text(TIPKG.asOf, (RDFS.label,), lang)} {date}".strip()
 
     def figure(self, node: Node, lang: str) -> str:
         """The node's values, each lower bound with its word (``more than 26``)."""
@@ -119,7 +121,7 @@ class Namer:
         detail = CLAUSE.join(x for x in (self.names(node, TIPKG.nationality, lang), self.names(node, TIPKG.exploitationForm, lang)) if x)
         what = " ".join(x for x in (self.figure(node, lang), self.names(node, TIPKG.indicator, lang)) if x)
         what += f" ({detail})" if detail else ""
-        return _joined(subject, CLAUSE.join(x for x in (what, self.period(node)) if x))
+        return _joined(subject, CLAUSE.join(x for x in (what, self.period(node, lang)) if x))
 
     def membership(self, node: Node, lang: str) -> str:
         parts = (self.names(node, TIPKG.member, lang), self.names(node, TIPKG.role, lang), self.names(node, TIPKG.organization, lang))
@@ -128,7 +130,7 @@ class Namer:
     def allocation(self, node: Node, lang: str) -> str:
         who = self.names(node, TIPKG.funder, lang) or self.names(node, TIPKG.fundingChannel, lang)
         money = ALTERNATIVES.join(self.amount(a, lang) for a in self.values(node, TIPKG.amount))
-        return _joined(who, CLAUSE.join(x for x in (money, self.period(node)) if x))
+        return _joined(who, CLAUSE.join(x for x in (money, self.period(node, lang)) if x))
 
     def amount(self, node: Node, lang: str) -> str:
         shown = " ".join(x for x in (self.names(node, TIPKG.value, lang, ALTERNATIVES), self.names(node, TIPKG.currency, lang)) if x)
@@ -140,7 +142,7 @@ class Namer:
         low, high = self.names(node, TIPKG.minValue, lang, ALTERNATIVES), self.names(node, TIPKG.maxValue, lang, ALTERNATIVES)
         span = low if low == high or not high else (high if not low else f"{low}–{high}")
         units = [str(u) for u in self.values(node, TIPKG.unitCode)]
-        unit = ALTERNATIVES.join(text(f"label.unit.{u}", lang) if f"label.unit.{u}" in _catalogue(lang) else u for u in units)
+        unit = ALTERNATIVES.join(text(f"label.unit.{u}", lang) if f"label.unit.{u}" in catalogue(lang) else u for u in units)
         return " ".join(x for x in (span, unit) if x)
 
     def country_role(self, node: Node, lang: str) -> str:
@@ -151,7 +153,7 @@ class Namer:
     def flow(self, node: Node, lang: str) -> str:
         route = " → ".join(x for x in (self.names(node, TIPKG.origin, lang), self.names(node, TIPKG.destination, lang)) if x)
         forms = self.names(node, TIPKG.exploitationForm, lang)
-        return CLAUSE.join(x for x in (route + (f" ({forms})" if forms else ""), self.period(node)) if x)
+        return CLAUSE.join(x for x in (route + (f" ({forms})" if forms else ""), self.period(node, lang)) if x)
 
     def allegation(self, node: Node, lang: str) -> str:
         return _joined(self.names(node, TIPKG.allegationKind, lang), self.names(node, TIPKG.allegedActor, lang))
@@ -189,7 +191,7 @@ def unnamed(data: Graph) -> dict[URIRef, list[URIRef]]:
     for node, cls in data.subject_objects(RDF.type):
         if isinstance(node, URIRef) and isinstance(cls, URIRef) and node not in named:
             out.setdefault(node, []).append(cls)
-    return {n: sorted(ts, key=str) for n, ts in sorted(out.items()) if not UNNAMED.intersection(ts)}
+    return {n: sorted(set(ts), key=str) for n, ts in sorted(out.items()) if not UNNAMED.intersection(ts)}
 
 
 def computed_labels(data: Graph, vocabulary: Graph) -> list[Triple]:
@@ -234,9 +236,3 @@ def _local(iri: str) -> str:
 
 def _joined(head: str, rest: str) -> str:
     return f"{head}: {rest}" if head and rest else head or rest
-
-
-def _catalogue(lang: str) -> dict[str, str]:
-    from tipkg.messages import catalogue
-
-    return catalogue(lang)
