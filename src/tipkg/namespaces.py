@@ -63,7 +63,7 @@ class Graphs:
     """Named-graph IRIs of a build, under a data base IRI."""
 
     # graph names that are not sources (a source id cannot take them)
-    RESERVED = frozenset({"ontology", "links", "curation", "comparisons", "inferred", "void"})
+    RESERVED = frozenset({"ontology", "links", "curation", "comparisons", "inferred", "void", "labels"})
 
     def __init__(self, base: str = DEFAULT_BASE) -> None:
         self.base = base
@@ -88,6 +88,11 @@ class Graphs:
     def comparisons(self) -> str:
         """What the build found comparing the sources: measures and the values on which they differ."""
         return f"{self.base}graph/comparisons"
+
+    @property
+    def labels(self) -> str:
+        """The labels the build makes for nodes without a name of their own (:mod:`tipkg.build.labels`)."""
+        return f"{self.base}graph/labels"
 
     @property
     def inferred(self) -> str:

@@ -156,7 +156,7 @@ DIFFERS = {
     ("indictments", "8", "6"),
     ("victims identified", "147", "152"),
     ("people reached", "18000", "15000"),
-    ("dif-2010", "7100000", "7500000"),
+    ("DIF", "7100000", "7500000"),  # allocation/dif-2010, labelled by its funder's acronym (tipkg.build.labels)
 }
 #   mx-2011: "Law to Prevent and Punish Trafficking in Persons (November 2007)" / fot-2011: "... in 2007."
 #   mx-2011: "composed of more than 26 public-sector entities" / fot-2011: "brings together 28 public-sector entities"

@@ -122,13 +122,14 @@ def test_code_list_facts_keep_their_notation_and_labels(net: nx.MultiDiGraph) ->
 @pytest.mark.parametrize(
     ("local", "lang", "expected"),
     [
-        ("membership/care-special-unit", "en", "Special Unit — member — Committee on Care"),
-        ("membership/care-special-unit", "es", "Special Unit — integrante — Committee on Care"),
-        ("allocation/aid-2010", "en", "2,000 MXN, 2010"),
-        ("allocation/nandu-2011", "es", "500 MXN, 2011"),
+        ("membership/care-special-unit", "en", "FEVIMTRA-X — member — Committee on Care"),
+        ("membership/care-special-unit", "es", "FEVIMTRA-X — integrante — Committee on Care"),
+        ("allocation/aid-2010", "en", "Foreign Aid Agency </script><script>window.__pwned=2</script>: 2,000.00 MXN, 2010"),
+        ("allocation/nandu-2011", "es", "Fondo de Cuidado: 500 MXN, 2011"),
     ],
 )
 def test_relation_nodes_get_a_label(net: nx.MultiDiGraph, local: str, lang: str, expected: str) -> None:
+    """The labels the build made (tipkg.build.labels): a member by its acronym, a funder else the fund."""
     assert label(net, iri(local), lang) == expected
 
 

@@ -198,7 +198,7 @@ def test_saved_query_as_data_matches_the_library(client: Any, kg: KnowledgeGraph
     assert r.status_code == 200
     expected = kg.query("figures_at_least", lang="es", minimum="1000")
     if fmt == "json":
-        assert r.json() == expected.to_dicts()
+        assert r.text == expected.render("json") and r.json()[0]["value"] == 60000  # stat/people-trained, a number
     else:
         rows = list(csv.reader(io.StringIO(r.text), delimiter="," if fmt == "csv" else "\t"))
         assert rows[0] == expected.columns() and len(rows) == len(expected) + 1
@@ -237,6 +237,20 @@ def test_entity_page_in_spanish(client: Any) -> None:
     html = client.get("/id/program/pcs", params={"lang": "es"}).text
     assert '<html lang="es">' in html and "<h1>Programa de Coinversión Social</h1>" in html
     assert '<dd lang="en">' in html  # its names in the other language too
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "kind"),
+    [
+        ("en", "FEVIMTRA: 48 investigations, 2010", "label made by the build"),
+        ("es", "FEVIMTRA: 48 averiguaciones previas, 2010", "etiqueta generada"),
+    ],
+)
+def test_an_observation_page_shows_the_label_the_build_made_and_says_so(client: Any, lang: str, name: str, kind: str) -> None:
+    """stat/fevimtra-investigations-2010 (graph_data/mx-2011/statistics.yaml) has no name of its own."""
+    html = client.get("/id/stat/fevimtra-investigations-2010", params={"lang": lang}).text
+    assert f"<h1>{name}</h1>" in html and f"<dt>{kind}" in html
+    assert "made by the build" not in client.get("/id/agency/fevimtra").text  # curated names are a source's
 
 
 def test_entity_links_to_wikidata(client: Any, kg: KnowledgeGraph) -> None:

@@ -214,7 +214,9 @@ def test_query_run_in_every_format(built_real: Path, engine: str, fmt: str) -> N
         assert len(rows) == 6 and rows[0]["nationality"] == "https://w3id.org/tipkg/id/place/guatemala"
     elif fmt == "json":
         rows = json.loads(out)
-        assert len(rows) == 6 and rows[0]["nationalityLabel"] == "Guatemala" and rows[0]["total"] == "147"
+        assert (
+            len(rows) == 6 and rows[0]["nationalityLabel"] == "Guatemala" and rows[0]["total"] == 147 and rows[0]["victims"] == 123
+        )  # numbers, not text
     elif fmt == "md":
         lines = out.rstrip("\n").splitlines()
         assert lines[0].startswith("| nationality | victims |") and lines[1].startswith("|---|")

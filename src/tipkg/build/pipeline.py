@@ -84,6 +84,7 @@ def load_project(project: Project) -> Loaded:
         loader.accepted_links(parse_accepted_links(_read(candidates, project)), str(candidates.relative_to(project.root)))
     describe_linkset(loaded.dataset, Graphs(project.base))
     compare_sources(loaded, schema, project.base)
+    label_nodes(loaded, schema, project.base)
     return loaded
 
 
@@ -110,6 +111,18 @@ def compare_sources(loaded: Loaded, schema: Schema, base: str) -> None:
     triples, _found = comparison_triples(loaded.claims.values(), schema, base, label)
     graph = loaded.dataset.graph(URIRef(Graphs(base).comparisons))
     for triple in triples:
+        graph.add(triple)
+
+
+def label_nodes(loaded: Loaded, schema: Schema, base: str) -> None:
+    """The labels graph: a name in each language for every node that has none (:mod:`tipkg.build.labels`)."""
+    from rdflib.graph import ReadOnlyGraphAggregate
+
+    from tipkg.build.labels import computed_labels
+
+    data = ReadOnlyGraphAggregate(list(loaded.dataset.graphs()))  # the graphs so far, read in place, not copied
+    graph = loaded.dataset.graph(URIRef(Graphs(base).labels))
+    for triple in computed_labels(data, schema.graph):
         graph.add(triple)
 
 

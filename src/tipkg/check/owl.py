@@ -64,9 +64,9 @@ class Outcome:
 
 def reasoner_input(dataset: Dataset, base: str = DEFAULT_BASE) -> tuple[Graph, Graph]:
     """(ontology, data): the ontology without its functional-property axioms (they hold per source),
-    and the asserted data without reification, the closure, or what the build adds comparing sources."""
+    and the asserted data without reification, the closure, or what the build adds (comparisons, labels)."""
     graphs = Graphs(base)
-    skip = {URIRef(graphs.inferred), URIRef(graphs.ontology), URIRef(graphs.comparisons)}
+    skip = {URIRef(graphs.inferred), URIRef(graphs.ontology), URIRef(graphs.comparisons), URIRef(graphs.labels)}
     statements = {s for s, _p, _o, _g in dataset.quads((None, RDF.type, RDF.Statement, None))}
     ontology, data = Graph(), Graph()
     for s, p, o, g in dataset.quads((None, None, None, None)):

@@ -1,5 +1,5 @@
-"""What the network says about a node in words: its label in a language, money, periods, and the
-labels made for the nodes the curators did not name (relation nodes, contact points)."""
+"""What the network says about a node in words: its label in a language, money and periods (the
+nodes the curators did not name have the labels the build made: :mod:`tipkg.build.labels`)."""
 
 from __future__ import annotations
 
@@ -26,50 +26,6 @@ def in_languages(key: str, **values: Any) -> dict[str, str]:
 def label(g: nx.MultiDiGraph, node: str, lang: str = "en") -> str:
     """A node's label in ``lang`` (falling back to another language, then to its id)."""
     return pick(g.nodes[node].get("labels") or {}, lang) or g.nodes[node].get("local") or node
-
-
-def generated_labels(g: nx.MultiDiGraph) -> None:
-    """Labels for the nodes the curators did not name: relation nodes, contact points."""
-    langs = languages()
-    for node, data in g.nodes(data=True):
-        if data["labels"]:
-            continue
-        out: dict[str, str] = {}
-        for lang in langs:
-            text = _describe(g, node, lang)
-            if text:
-                out[lang] = text
-        data["labels"] = out or {"": data["local"]}
-
-
-def _describe(g: nx.MultiDiGraph, node: str, lang: str) -> str:
-    data = g.nodes[node]
-    facts = {f.prop: pick(f.value, lang) for f in data["facts"]}
-    targets = {k: v for _s, v, k in g.out_edges(node, keys=True)}
-
-    def name(key: str) -> str:
-        return label(g, targets[key], lang) if key in targets else ""
-
-    cls = data["cls"]
-    if cls == "Membership":
-        return " — ".join(x for x in (name("member"), facts.get("role", ""), name("organization")) if x)
-    if cls == "FundingAllocation":
-        money = format_money(data["money"], lang) if data["money"] else ""
-        return ", ".join(x for x in (money, period(g, node)) if x)
-    if cls == "Observation":
-        what = facts.get("indicator", "")
-        if "nationality" in targets:
-            what = f"{what} ({name('nationality')})"
-        number = facts.get("observedValue") or next((text(message, lang, n=facts[key]) for key, message in _BOUNDED if key in facts), "")
-        return ": ".join(x for x in (what, number) if x)
-    for key in ("telephone", "email"):
-        if key in facts:
-            return facts[key]
-    return ""
-
-
-# A figure other than exact, and the words that say how ("more than 26", "about 20,000").
-_BOUNDED = (("observedMoreThan", "network.more_than"), ("observedAbout", "network.about"))
 
 
 def format_money(money: dict[str, Any], lang: str = "en") -> str:

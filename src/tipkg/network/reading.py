@@ -39,7 +39,7 @@ from typing import Any
 import networkx as nx
 
 from tipkg.namespaces import DEFAULT_BASE, TIPKG
-from tipkg.network.describe import format_money, generated_labels
+from tipkg.network.describe import format_money
 from tipkg.project import MANIFEST, read_manifest
 
 _TIPKG = str(TIPKG)
@@ -184,7 +184,7 @@ class _Reader:
                 cls=cls,
                 lineage=lineage,
                 kind="nary" if nary & set(lineage) else "entity",
-                labels=dict(self.labels.get(iri, {})),
+                labels=dict(self.labels.get(iri) or {"": iri[len(base) :] if iri.startswith(base) else iri}),
                 names=list(self.names.get(iri, [])),
                 cls_labels=self._labels_of(f"{_TIPKG}{cls}", cls),
                 evidence=[q.text for q in qs],
@@ -194,7 +194,6 @@ class _Reader:
                 local=iri[len(base) :] if iri.startswith(base) else iri,
             )
         self._statements(g, quotes, money_nodes)
-        generated_labels(g)
         return g
 
     def _superclasses(self) -> dict[str, set[str]]:

@@ -83,9 +83,10 @@ def search(g: nx.MultiDiGraph, text: str, lang: str = "en", limit: int = 50) -> 
     """The nodes that have every word of ``text`` (in any order, accents and case aside) in one of
     their names (preferred, alternative, ``rdfs:label``, acronyms; every language), as a word or a
     word's start; else across their names and id together ("FEVIMTRA unit": an acronym and the
-    name it stands for). Best first: a name equal to the text, then one holding every word whole,
-    then as prefixes, then across names; entities before relation nodes; shorter names; ids. Each
-    as its IRI, label, class label and the name that matched."""
+    name it stands for). Entities before relation nodes, all of them (a relation's label is made of
+    its entities' names, as the network pages' search ranks it too); then a name equal to the text,
+    one holding every word whole, as prefixes, across names; shorter names; ids. Each as its IRI,
+    label, class label and the name that matched."""
     from tipkg.network.describe import label, pick
 
     wanted = words(text)
@@ -102,11 +103,11 @@ def search(g: nx.MultiDiGraph, text: str, lang: str = "en", limit: int = 50) -> 
         else:
             continue
         data = g.nodes[node]
-        found.append((rank, data["kind"] != "entity", size, data["local"], node, pick(data["cls_labels"], lang), matched))
+        found.append((data["kind"] != "entity", rank, size, data["local"], node, pick(data["cls_labels"], lang), matched))
     found.sort()
     return [
         {"iri": node, "label": label(g, node, lang), "class": cls, "matched": matched}
-        for _r, _k, _s, _l, node, cls, matched in found[:limit]
+        for _k, _r, _s, _l, node, cls, matched in found[:limit]
     ]
 
 

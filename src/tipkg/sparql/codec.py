@@ -18,6 +18,11 @@ True
 
 from __future__ import annotations
 
+import json
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Literal, URIRef
@@ -30,6 +35,16 @@ if TYPE_CHECKING:
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+INTEGERS = frozenset(
+    _XSD + t
+    for t in (
+        "integer", "long", "int", "short", "byte", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
+        "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
+    )
+)  # fmt: skip
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_INTEGER = re.compile(r"[+-]?\d+")
 
 
 class ResultsError(TipkgError):
@@ -95,3 +110,51 @@ def json_result(data: dict[str, Any], *, normalized: bool = False) -> Result:
     convert = (lambda v: normalize(json_term(v))) if normalized else json_term
     rows = [tuple(convert(b.get(v)) for v in variables) for b in data.get("results", {}).get("bindings", [])]
     return Result(variables, rows)
+
+
+@dataclass(frozen=True)
+class Number:
+    """A JSON number written with exactly the digits of an ``xsd:decimal`` (``17926386.00``)."""
+
+    text: str
+
+
+def plain_value(term: Node | None) -> Any:
+    """A term as the plain JSON of a saved query's ``.json`` (not SPARQL JSON): integers as
+    integers, ``xsd:decimal`` as a :class:`Number` with every digit of the literal (never through a
+    binary float), ``xsd:double``/``xsd:float`` as numbers (they are binary floats already; NaN and
+    infinities, which JSON lacks, as text), ``xsd:boolean`` as true or false, anything else (IRIs,
+    dates, text, an ill-formed number) as text, and an unbound variable as null."""
+    if term is None:
+        return None
+    if not isinstance(term, Literal) or term.datatype is None:
+        return str(term)
+    lexical, datatype = str(term).strip(), str(term.datatype)
+    if datatype in INTEGERS and _INTEGER.fullmatch(lexical):
+        return int(lexical)
+    if datatype == _XSD + "decimal" and _DECIMAL.fullmatch(lexical):
+        return Number(format(Decimal(lexical), "f"))
+    if datatype in (_XSD + "double", _XSD + "float"):
+        try:
+            number = float(lexical)
+        except ValueError:
+            return str(term)
+        if math.isnan(number):
+            return "NaN"
+        return number if math.isfinite(number) else ("INF" if number > 0 else "-INF")  # as XSD writes them
+    if datatype == _XSD + "boolean" and lexical in ("true", "false", "1", "0"):
+        return lexical in ("true", "1")
+    return str(term)
+
+
+def rows_json(rows: list[dict[str, Any]]) -> str:
+    """Rows of :func:`plain_value` values as a JSON array of objects (laid out as ``indent=1``)."""
+
+    def value(v: Any) -> str:
+        return v.text if isinstance(v, Number) else json.dumps(v, ensure_ascii=False)
+
+    def row(d: dict[str, Any]) -> str:
+        inner = ",\n".join(f"  {json.dumps(k, ensure_ascii=False)}: {value(v)}" for k, v in d.items())
+        return f" {{\n{inner}\n }}" if d else " {}"
+
+    return "[\n" + ",\n".join(row(d) for d in rows) + "\n]" if rows else "[]"

@@ -97,14 +97,16 @@ class Result:
 
     def to_dicts(self) -> list[dict[str, Any]]:
         """Rows as plain dicts of strings (IRIs as strings, with ``<var>Label`` for each IRI)."""
+        return self._dicts(lambda value: None if value is None else str(value))
+
+    def _dicts(self, convert: Callable[[Node | None], Any]) -> list[dict[str, Any]]:
         cols = self.columns()
         out = []
         for row in self:
             d: dict[str, Any] = {}
             for c in cols:
                 if c in row:
-                    value = row[c]
-                    d[c] = None if value is None else str(value)
+                    d[c] = convert(row[c])
                 else:
                     base = row.get(c[: -len("Label")])
                     d[c] = self.label(base) if base is not None else None
@@ -155,8 +157,10 @@ class Result:
             for d in self.to_dicts():
                 writer.writerow(["" if d[c] is None else d[c] for c in cols])
             return buf.getvalue()
-        if fmt == "json":
-            return json.dumps(self.to_dicts(), ensure_ascii=False, indent=1)
+        if fmt == "json":  # numbers and booleans typed (tipkg.sparql.codec.plain_value); sparql-json as the standard says
+            from tipkg.sparql.codec import plain_value, rows_json
+
+            return rows_json(self._dicts(plain_value))
         if fmt == "sparql-json":
             return json.dumps(self.sparql_json(), ensure_ascii=False)
         raise ValueError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")

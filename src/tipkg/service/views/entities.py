@@ -11,6 +11,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from starlette.requests import Request
 from starlette.responses import Response
 
+from tipkg.namespaces import Graphs
 from tipkg.service.context import Context
 from tipkg.service.formats import GRAPHS, HTML, choose
 from tipkg.service.views.cells import Cell, cell, source_cell
@@ -21,7 +22,7 @@ from tipkg.sparql.results import SEPARATOR, Result
 NAME_PROPERTIES = {SKOS.prefLabel: "site.entity.name", SKOS.altLabel: "site.entity.also_called", RDFS.label: "site.entity.label"}
 STATEMENTS_SHOWN = 500  # an entity page lists at most this many statements each way, and says so
 # the page's own lookups, bounded, run in the server process (the saved query entity_facts too)
-Q_NAMES = "SELECT $e ?p ?name WHERE { VALUES ?p { skos:prefLabel skos:altLabel rdfs:label } $e ?p ?name }"
+Q_NAMES = "SELECT $e ?p ?name ?g WHERE { VALUES ?p { skos:prefLabel skos:altLabel rdfs:label } GRAPH ?g { $e ?p ?name } }"
 Q_SAME_AS = "SELECT $e ?other WHERE { $e owl:sameAs ?other }"
 Q_OUT = "SELECT DISTINCT $e ?p ?o WHERE { $e ?p ?o } ORDER BY ?p ?o LIMIT %d"
 Q_IN = "SELECT DISTINCT ?s ?p $e WHERE { ?s ?p $e } ORDER BY ?p ?s LIMIT %d"
@@ -94,13 +95,17 @@ def entity_page(request: Request, ctx: Context, iri: str, headers: dict[str, str
     g = ctx.network
     names_result = ctx.kg.query(Q_NAMES, lang=lang, e=term)
     kinds = list(NAME_PROPERTIES)
+    made = URIRef(Graphs(ctx.kg.base).labels)  # a label the build made, not a source's name: said so
     found = {
-        (kinds.index(p), str(n), n.language or "")
-        for _e, p, n in names_result.rows
+        (kinds.index(p), str(n), n.language or "", g == made)
+        for _e, p, n, g in names_result.rows
         if isinstance(p, URIRef) and p in kinds and isinstance(n, Literal)
     }
     ordered = sorted(found, key=lambda x: (x[0], x[2] != lang, x[1]))
-    names = [(words(request, NAME_PROPERTIES[kinds[k]]), text, language) for k, text, language in ordered]
+    names = [
+        (words(request, "site.entity.made_label" if by_build else NAME_PROPERTIES[kinds[k]]), text, language)
+        for k, text, language, by_build in ordered
+    ]
     same = ctx.kg.query(Q_SAME_AS, lang=lang, e=term)
     # the saved query's text, not its id: the page shows anything the graph names (a named graph
     # too), where the saved query's entity parameter takes only entities
