@@ -34,7 +34,8 @@ class BuildRun:
 
     @property
     def quads(self) -> int:
-        return sum(self.manifest["graphs"].values())
+        """The store's named quads: the data's graphs and the dataset's description (its own graph)."""
+        return sum(self.manifest["graphs"].values()) + int(self.manifest.get("description", 0))
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
