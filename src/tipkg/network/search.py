@@ -73,7 +73,12 @@ def _index(g: nx.MultiDiGraph) -> list[tuple[str, list[tuple[str, tuple[str, ...
     """Each node with the words of each of its names and of its id, computed once per network."""
     if "search_index" not in g.graph:
         g.graph["search_index"] = [
-            (node, [(name, words(name)) for name in data["names"]], words(data["local"])) for node, data in g.nodes(data=True)
+            (
+                node,
+                [(name, words(name)) for name in dict.fromkeys([*data["names"], *data["labels"].values()]) if name],
+                words(data["local"]),
+            )
+            for node, data in g.nodes(data=True)
         ]
     found: list[tuple[str, list[tuple[str, tuple[str, ...]]], tuple[str, ...]]] = g.graph["search_index"]
     return found
@@ -83,10 +88,10 @@ def search(g: nx.MultiDiGraph, text: str, lang: str = "en", limit: int = 50) -> 
     """The nodes that have every word of ``text`` (in any order, accents and case aside) in one of
     their names (preferred, alternative, ``rdfs:label``, acronyms; every language), as a word or a
     word's start; else across their names and id together ("FEVIMTRA unit": an acronym and the
-    name it stands for). Entities before relation nodes, all of them (a relation's label is made of
-    its entities' names, as the network pages' search ranks it too); then a name equal to the text,
-    one holding every word whole, as prefixes, across names; shorter names; ids. Each as its IRI,
-    label, class label and the name that matched."""
+    name it stands for). Best first: a name equal to the text; then entities before relation nodes
+    (whose labels the build makes of their entities' names), each by a name holding every word
+    whole, then as prefixes, then across names; shorter names; ids. Each as its IRI, label, class
+    label and the name that matched."""
     from tipkg.network.describe import label, pick
 
     wanted = words(text)
@@ -103,12 +108,10 @@ def search(g: nx.MultiDiGraph, text: str, lang: str = "en", limit: int = 50) -> 
         else:
             continue
         data = g.nodes[node]
-        found.append((data["kind"] != "entity", rank, size, data["local"], node, pick(data["cls_labels"], lang), matched))
+        key = (rank != EXACT, data["kind"] != "entity", rank, size, data["local"])
+        found.append((key, node, pick(data["cls_labels"], lang), matched))
     found.sort()
-    return [
-        {"iri": node, "label": label(g, node, lang), "class": cls, "matched": matched}
-        for _k, _r, _s, _l, node, cls, matched in found[:limit]
-    ]
+    return [{"iri": node, "label": label(g, node, lang), "class": cls, "matched": matched} for _key, node, cls, matched in found[:limit]]
 
 
 def search_keys(data: Mapping[str, Any]) -> list[str]:
