@@ -113,3 +113,21 @@ def test_an_area_many_rows_name_takes_their_largest_count_and_counts_the_rows_pa
     assert sorted(found) == ["GT", "SV"]
     assert found["GT"].value == MAX_LINES + 2 and found["SV"].value is None
     assert found["GT"].lines == (*[r.line for r in rows[:MAX_LINES]], text("site.map.more_rows", lang, n=3))
+
+
+MIXED = """#defaultView:Map
+PREFIX place: <https://w3id.org/tipkg/id/place/>
+SELECT ?c ?n WHERE { VALUES (?c ?n) { (place:guatemala 123) (place:honduras 10) (place:el-salvador UNDEF) (place:chiapas UNDEF) } }"""
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_counted_map_draws_the_rows_without_a_count_outside_the_scale(client: Any, lang: str) -> None:
+    from tipkg.viz.maps import BLUES, NO_COUNT
+
+    page = client.get("/sparql", params={"query": MIXED, "lang": lang})
+    assert page.status_code == 200
+    fills = {code: p.get("fill") for svg in maps_of(page.text) for code, p in shaded(svg).items()}
+    assert fills["SV"] == fills["MX-CHP"] == NO_COUNT
+    assert fills["GT"] in BLUES and fills["HN"] in BLUES and NO_COUNT not in BLUES
+    legends = [[t.text for t in svg.iter(f"{SVG}text")] for svg in maps_of(page.text)]
+    assert all(text("site.map.no_count", lang) in legend for legend in legends)

@@ -3,9 +3,10 @@
 
 An answer's rows become :class:`Shade` s, one per area: the areas are coloured by a count (a
 sequential scale of at most five classes, with a legend) or, where the answer has no number,
-marked. Each shaded area's ``<title>`` says what the rows say of it, each row with the report that
-states it; an area no row names stays grey, with its name only. Every text reaches the SVG
-escaped; the attribution line names the boundary data, its licence and its package.
+marked; on a counted map, an area named without a number is drawn in a colour outside the scale,
+with a legend entry of its own. Each shaded area's ``<title>`` says what the rows say of it, each
+row with the report that states it; an area no row names stays grey, with its name only. Every
+text reaches the SVG escaped; the attribution line names the boundary data, its licence and its package.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ Words = Callable[..., str]  # a message id and its fields -> the text, in the pa
 # ColorBrewer's sequential "Blues" (Cynthia Brewer, Pennsylvania State University; Apache-2.0), light to dark
 BLUES = ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 MARKED = "#3182bd"
+NO_COUNT = "#fdae6b"  # a named area without a number, on a counted map: orange, outside the blue scale
 EMPTY = "#e3e7eb"
 WIDTH = 760
 # each atlas' name and attribution line (the data, its licence, the package), by the atlas' key
@@ -75,21 +77,23 @@ def draw(atlas: Atlas, shades: dict[str, Shade], measure: str | None, t: Words) 
     """The SVG map of ``atlas`` with ``shades`` (by ISO 3166 code), a legend (of ``measure``, the
     counted column, or of the marks) and the attribution line."""
     values = [s.value for s in shades.values() if s.value is not None]
-    bins = classes(values) if measure and values else []
+    bins = classes(values) if measure and values else []  # a counted map (``measure``) may count none of its areas
     fills = colours(len(bins)) if bins else ()
 
     def fill(shade: Shade) -> str:
-        if shade.value is None or not bins:
-            return MARKED
+        if shade.value is None:
+            return NO_COUNT if measure else MARKED
         return next(f for (low, high), f in zip(bins, fills, strict=True) if shade.value <= high)
 
     scale = WIDTH / atlas.width
     height = atlas.height * scale
     legend = [(MARKED, t("site.map.named")), (EMPTY, t("site.map.not_named"))]
-    if bins:
+    if measure:
         ranges = [number(low) if low == high else t("site.map.range", low=number(low), high=number(high)) for low, high in bins]
         legend = list(zip(fills, ranges, strict=True))
-    top = height + 16 + (LEGEND if bins else 0)
+        if any(s.value is None for s in shades.values()):
+            legend.append((NO_COUNT, t("site.map.no_count")))
+    top = height + 16 + (LEGEND if measure else 0)
     total = top + LEGEND * len(legend) + 22
     name, attribution = (t(key, package=atlas.package) for key in WORDS[atlas.key])
     parts = [
@@ -108,8 +112,8 @@ def draw(atlas: Atlas, shades: dict[str, Shade], measure: str | None, t: Words) 
             f"<title>{escape(chr(10).join(shade.lines))}</title></path>"
         )
     parts.append("</g>")
-    if bins:
-        parts.append(f'<text x="0" y="{height + 28:.0f}" font-size="12" font-weight="bold">{escape(measure or "")}</text>')
+    if measure:
+        parts.append(f'<text x="0" y="{height + 28:.0f}" font-size="12" font-weight="bold">{escape(measure)}</text>')
     for i, (colour, text) in enumerate(legend):
         y = top + i * LEGEND
         parts.append(
