@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
+from tipkg.service.numbers import written
 from tipkg.viz.atlas import Atlas
 
 Words = Callable[..., str]  # a message id and its fields -> the text, in the page's language
@@ -68,11 +69,6 @@ def colours(count: int) -> tuple[str, ...]:
     return tuple(BLUES[round(k * (len(BLUES) - 1) / (count - 1))] for k in range(count))
 
 
-def number(value: float) -> str:
-    """A count as the page shows it: ``1,234``, ``2.5``."""
-    return f"{int(value):,}" if value == int(value) else f"{value:,.2f}"
-
-
 def draw(atlas: Atlas, shades: dict[str, Shade], measure: str | None, t: Words) -> str:
     """The SVG map of ``atlas`` with ``shades`` (by ISO 3166 code), a legend (of ``measure``, the
     counted column, or of the marks) and the attribution line."""
@@ -89,7 +85,7 @@ def draw(atlas: Atlas, shades: dict[str, Shade], measure: str | None, t: Words) 
     height = atlas.height * scale
     legend = [(MARKED, t("site.map.named")), (EMPTY, t("site.map.not_named"))]
     if measure:
-        ranges = [number(low) if low == high else t("site.map.range", low=number(low), high=number(high)) for low, high in bins]
+        ranges = [written(low) if low == high else t("site.map.range", low=written(low), high=written(high)) for low, high in bins]
         legend = list(zip(fills, ranges, strict=True))
         if any(s.value is None for s in shades.values()):
             legend.append((NO_COUNT, t("site.map.no_count")))
@@ -106,7 +102,7 @@ def draw(atlas: Atlas, shades: dict[str, Shade], measure: str | None, t: Words) 
         if shade is None:
             parts.append(f'<path class="area" d="{escape(area.path)}" fill="{EMPTY}"><title>{escape(area.name)}</title></path>')
             continue
-        value = "" if shade.value is None else f' data-value="{escape(number(shade.value))}"'
+        value = "" if shade.value is None else f' data-value="{escape(written(shade.value))}"'
         parts.append(
             f'<path class="area shaded" data-code="{escape(area.code)}"{value} d="{escape(area.path)}" fill="{fill(shade)}">'
             f"<title>{escape(chr(10).join(shade.lines))}</title></path>"
