@@ -35,7 +35,7 @@ async def class_page(request: Request) -> Response:
     at = int(number) if number.isdecimal() and len(number) < 10 else 1
     try:
         unnamed = functools.partial(_made_label, ctx, lang)
-        browsed = await run_in_threadpool(fc.browse, ctx.kg, name, filters, lang, at, per_page, unnamed)
+        browsed = await run_in_threadpool(fc.browse, ctx.kg, name, filters, lang, at, per_page, unnamed, ctx.memo)
     except QueryError as exc:
         return error_page(request, 400, str(exc))
 
