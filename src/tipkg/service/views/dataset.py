@@ -18,10 +18,17 @@ def _description(ctx: Context, request: Request) -> list[Any]:
     from tipkg.engines.oxigraph import store_triples
     from tipkg.service.dataset import Site, served, stored
 
-    root = str(request.base_url)
+    root = served_at(request)
     site = Site(root=root, endpoint=root + "sparql")
     own = store_triples(served(ctx.graphs, site, ctx.settings["licence"], ctx.built))
     return sorted({*stored(ctx.store, ctx.graphs), *own}, key=str)
+
+
+def served_at(request: Request) -> str:
+    """The service's address, as its descriptions name it: the ``base_url`` setting (which
+    ``tipkg serve`` sets to the address it listens at, and the only ``Host`` then answered), else,
+    for an app made without one (in-process tests), the request's."""
+    return str(context(request).settings["base_url"]) or str(request.base_url)
 
 
 def dataset(request: Request) -> Response:
@@ -87,7 +94,7 @@ def service_description(request: Request, fmt: Format) -> Response:
     from tipkg.service.settings import allowed_services
 
     ctx = context(request)
-    triples = sd.describe(str(request.base_url), ctx.manifest, bool(allowed_services(ctx.settings)))
+    triples = sd.describe(served_at(request), ctx.manifest, bool(allowed_services(ctx.settings)))
     return Response(serialize_triples(store_triples(triples), fmt.name), media_type=fmt.content_type, headers={"Vary": "Accept"})
 
 
