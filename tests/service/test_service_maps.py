@@ -82,6 +82,8 @@ def test_the_map_reads_the_count_as_the_language_asks_and_says_so_in_spanish(cli
     assert "<h2>Mapa</h2>" in html
     assert "Fronteras: Natural Earth (dominio público), del paquete npm world-atlas 2.0.2" in html
     assert ", según " in html and ", according to " not in html
+    headings = re.findall(r'<text class="legend-heading"[^>]*>([^<]*)<tspan[^>]*>([^<]*)</tspan>', html)
+    assert headings and set(headings) == {(f"{text('site.map.count', 'es')} ", "?victims")}  # the word in Spanish, the column as named
 
 
 def test_a_place_whose_code_no_map_draws_is_named_under_the_maps(built_network: Path) -> None:

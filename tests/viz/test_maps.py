@@ -53,7 +53,9 @@ def test_counted_areas_carry_their_value_and_title_and_the_others_stay_grey(lang
     assert all(p.get("data-value") is None for p in grey)
     assert "<script>" not in svg
     legend = [t.text for t in ElementTree.fromstring(svg).iter(f"{SVG}text")]
-    assert legend[:3] == ["victims", "10", "123"]
+    assert legend[:3] == [f"{text('site.map.count', lang)} ", "10", "123"]
+    (column,) = ElementTree.fromstring(svg).iter(f"{SVG}tspan")  # the answer's column, beside the catalogue's word
+    assert column.text == "?victims"
     assert legend[-1] == text("site.map.attribution_world", lang, package="world-atlas 9.9.9")
     assert "Natural Earth" in legend[-1]
 

@@ -109,7 +109,10 @@ def draw(atlas: Atlas, shades: dict[str, Shade], measure: str | None, t: Words) 
         )
     parts.append("</g>")
     if measure:
-        parts.append(f'<text x="0" y="{height + 28:.0f}" font-size="12" font-weight="bold">{escape(measure)}</text>')
+        parts.append(  # the word in the page's language; the answer's column, as the query names it, beside it
+            f'<text class="legend-heading" x="0" y="{height + 28:.0f}" font-size="12" font-weight="bold">{escape(t("site.map.count"))}'
+            f' <tspan font-weight="normal" fill="#555">?{escape(measure)}</tspan></text>'
+        )
     for i, (colour, text) in enumerate(legend):
         y = top + i * LEGEND
         parts.append(

@@ -10,7 +10,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 
 from tipkg.service.context import Context
 from tipkg.service.formats import GRAPHS, HTML, Format, choose
-from tipkg.service.views.plumbing import context, error_page, lang_of, page
+from tipkg.service.views.plumbing import context, error_page, lang_of, page, words
 
 
 def _description(ctx: Context, request: Request) -> list[Any]:
@@ -79,7 +79,11 @@ def _page(request: Request, ctx: Context, triples: list[Any], headers: dict[str,
         headers=headers,
         about=about,
         sources=[(ctx.source_id(iri), title) for iri, title in about.sources],
-        graphs=[(iri, ctx.entity_path(iri), n) for iri, n in about.graphs],
+        # the subsets the VoID lists, and the description's own graph, outside the default graph (as the Service Description lists it)
+        graphs=[(iri, ctx.entity_path(iri), n, "") for iri, n in about.graphs]
+        + [
+            (ctx.graphs.void, ctx.entity_path(ctx.graphs.void), int(ctx.manifest["description"]), words(request, "site.dataset.graph_void"))
+        ],
         classes=[(iri, ctx.label(iri, lang), n) for iri, n in about.classes],
         examples=[q for q in ctx.kg.queries.values() if EXAMPLE_TAG in q.tags and not q.params],
         void_query="/sparql?" + urlencode({"query": void_query}),
