@@ -17,6 +17,7 @@ MAP_QUERIES = {
     "substantive_state_laws": ("state", None),
     "victims_by_nationality": ("nationality", "victims"),
 }
+MARKED_BY = {"substantive_state_laws": "law"}  # a query without counts: the column whose label a row's line says
 PLACE_CODES = {
     BASE + r["id"]: r["iso3166Code"]
     for r in yaml.safe_load((ROOT / "graph_data" / "mx-2011" / "places.yaml").read_text(encoding="utf-8"))["records"]
@@ -30,14 +31,16 @@ class Expected:
 
     counts: list[float] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    rows: list[tuple[str, str, str]] = field(default_factory=list)  # each row's place, what it says of it, its report
 
     @property
     def value(self) -> str | None:
         """The value the area shows: the largest of its rows' counts, as the page writes numbers."""
-        if not self.counts:
-            return None
-        top = max(self.counts)
-        return f"{int(top):,}" if top == int(top) else f"{top:,.2f}"
+        return written(max(self.counts)) if self.counts else None
+
+
+def written(number: float) -> str:
+    return f"{int(number):,}" if number == int(number) else f"{number:,.2f}"
 
 
 def expected_areas(name: str, rows: list[dict[str, Any]]) -> tuple[dict[str, Expected], list[str]]:
@@ -54,5 +57,7 @@ def expected_areas(name: str, rows: list[dict[str, Any]]) -> tuple[dict[str, Exp
         area = areas.setdefault(code, Expected())
         if measure is not None:
             area.counts.append(float(str(row[measure])))
+        said = written(area.counts[-1]) if measure is not None else row[f"{MARKED_BY[name]}Label"]
         area.sources.append(row["sourceLabel"])
+        area.rows.append((row[f"{place}Label"], said, row["sourceLabel"]))
     return areas, list(dict.fromkeys(left_out))

@@ -79,6 +79,34 @@ def test_accents_and_case_do_not_matter(net: nx.MultiDiGraph, names: dict[str, l
             assert iri in [h["iri"] for h in search(net, variant)], (variant, iri)
 
 
+# A fictional graph: the real data names the INM in English only (as its report does), so the Spanish
+# name is tried here, beside a longer name with the word, and names that only look like it.
+FICTIONAL = """
+@prefix tipkg: <https://w3id.org/tipkg/ontology#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix f: <https://example.org/fictional/> .
+f:institute a tipkg:GovernmentBody ; skos:prefLabel "Instituto Nacional de Migración"@es, "Office of Arrivals"@en .
+f:program a tipkg:Program ; skos:prefLabel "Programa de Migración y Retorno Voluntario"@es .
+f:council a tipkg:GovernmentBody ; skos:prefLabel "Consejo Migratorio"@es .
+f:women a tipkg:GovernmentBody ; skos:prefLabel "Instituto Nacional de las Mujeres"@es .
+"""
+
+
+@pytest.mark.parametrize("text", ["migracion", "MIGRACIÓN", "migración nacional"])
+def test_migracion_finds_the_institute_by_its_spanish_name_first(text: str) -> None:
+    import pyoxigraph as ox
+
+    from tipkg.network.reading import from_store
+
+    store = ox.Store()
+    store.load(FICTIONAL.encode("utf-8"), ox.RdfFormat.TURTLE)
+    g = from_store(store, "https://example.org/fictional/")
+    hits = search(g, text, "en")
+    assert hits and hits[0]["iri"] == "https://example.org/fictional/institute"
+    assert hits[0]["matched"] == "Instituto Nacional de Migración" and hits[0]["label"] == "Office of Arrivals"
+    expected = ["institute", "program"] if len(words(text)) == 1 else ["institute"]
+    assert [h["iri"].rsplit("/", 1)[-1] for h in hits] == expected  # not the council (migratorio) nor the women's institute
+
+
 def test_migracion_finds_every_name_with_a_word_like_it(net: nx.MultiDiGraph, names: dict[str, list[str]]) -> None:
     having = {iri for iri, own in names.items() if iri in net and any(w.startswith("migracion") for n in own for w in words(n))}
     assert {h["iri"] for h in search(net, "migracion")} == having

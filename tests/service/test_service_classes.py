@@ -18,6 +18,7 @@ import tipkg
 from tipkg.kg import KnowledgeGraph
 from tipkg.messages import text
 from tipkg.namespaces import TIPKG
+from tipkg.service.views.pager import grouped
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +91,26 @@ def test_the_home_pages_counts_link_to_class_pages_of_that_many_members(client: 
     for name, n in sorted(counts.items()):
         page = client.get(f"/classes/{name}").text
         assert len(ClassPage(page).members) == n, name
-        assert text("site.class.members", total=n) in page
+        assert f"<h2>{heading(n, 'en')}</h2>" in page
+
+
+def heading(n: int, lang: str) -> str:
+    """A class page's heading for ``n`` members: one word for one, the count grouped as the pager groups it."""
+    return text("site.class.member_one" if n == 1 else "site.class.members", lang, total=grouped(n, lang))
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_heading_says_one_entity_or_many_in_each_language(client: Any, kg: KnowledgeGraph, lang: str) -> None:
+    counts = {str(c).removeprefix(str(TIPKG)): int(str(n)) for c, n in kg.query("counts_by_class").rows}
+    one, many = min(counts, key=lambda c: counts[c]), max(counts, key=lambda c: counts[c])
+    assert counts[one] == 1 < counts[many]
+    for name in (one, many):
+        page = client.get(f"/classes/{name}", params={"lang": lang}).text
+        assert re.findall(r"<h2>([^<]*)</h2>", page)[-1] == heading(counts[name], lang)
+    assert heading(1, lang) != heading(2, lang).replace("2", "1")  # a singular of its own, not "1 entities"
+    assert heading(12345, lang) == text("site.class.members", lang, total={"en": "12,345", "es": "12\u202f345"}[lang])
+    page = client.get(f"/classes/{many}", params={"lang": lang, "size": 7, "page": 2}).text
+    assert text("site.class.shown", lang, first=8, last=14, total=counts[many]) in page
 
 
 @pytest.mark.parametrize("name", ["Campaign", "Observation", "Law", "GovernmentBody"])

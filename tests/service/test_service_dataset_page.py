@@ -16,8 +16,10 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, VOID
 from service_support import client_for
 
 from tipkg.messages import text
+from tipkg.namespaces import SD, Graphs
 
-DS = URIRef("https://w3id.org/tipkg/id/dataset")
+BASE = "https://w3id.org/tipkg/id/"
+DS = URIRef(BASE + "dataset")
 LANGS = ("en", "es")
 
 
@@ -130,7 +132,13 @@ def test_each_graph_and_class_shows_its_count(client: Any, described: Graph) -> 
     page = shown(client, "en")
     linkset = described.value(predicate=RDF.type, object=VOID.Linkset)
     graphs = {str(g): int(described.value(g, VOID.triples)) for g in described.objects(DS, VOID.subset) if g != linkset}  # type: ignore[arg-type]
+    void = str(Graphs(BASE).void)  # the description's own graph: no subset of the data, a named graph of the store
+    assert void not in graphs
+    count = f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{void}> {{ ?s ?p ?o }} }}"
+    graphs[void] = int(client.get("/sparql", params={"query": count}, headers={"accept": "text/csv"}).text.split()[1])
     assert {iri: integer(cells[1]) for iri, cells in page.rows["graphs"].items()} == graphs
+    sd = Graph().parse(data=client.get("/sparql", headers={"accept": "text/turtle"}).text, format="turtle")
+    assert set(graphs) == {str(name) for name in sd.objects(None, SD.name)}  # the graphs the Service Description lists
     parts = {
         str(described.value(p, VOID["class"])): int(described.value(p, VOID.entities))  # type: ignore[arg-type]
         for p in described.objects(DS, VOID.classPartition)

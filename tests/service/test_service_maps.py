@@ -50,10 +50,7 @@ def test_every_shaded_area_shows_what_the_answer_says_of_it(client: Any, name: s
         assert atlas == ("mexico" if code.startswith("MX-") else "world")
         assert path.get("data-value") == expected[code].value
         lines = (path.findtext(f"{SVG}title") or "").split("\n")
-        assert len(lines) == len(expected[code].sources)
-        for line, source in zip(lines, expected[code].sources, strict=True):
-            assert line.endswith(text("site.map.line_source", lang, name="", value="", source=source).removeprefix(": , "))
-            assert MAP_QUERIES[name][1] is None or expected[code].value in line
+        assert lines == [text("site.map.line_source", lang, name=n, value=said, source=source) for n, said, source in expected[code].rows]
     for svg in maps:  # the areas no row names: grey, no value
         grey = [p for p in svg.iter(f"{SVG}path") if p.get("data-code") is None]
         assert grey and all(p.get("data-value") is None and p.get("fill") == "#e3e7eb" for p in grey)
@@ -82,6 +79,8 @@ def test_the_map_reads_the_count_as_the_language_asks_and_says_so_in_spanish(cli
     assert "<h2>Mapa</h2>" in html
     assert "Fronteras: Natural Earth (dominio público), del paquete npm world-atlas 2.0.2" in html
     assert ", según " in html and ", according to " not in html
+    headings = re.findall(r'<text class="legend-heading"[^>]*>([^<]*)<tspan[^>]*>([^<]*)</tspan>', html)
+    assert headings and set(headings) == {(f"{text('site.map.count', 'es')} ", "?victims")}  # the word in Spanish, the column as named
 
 
 def test_a_place_whose_code_no_map_draws_is_named_under_the_maps(built_network: Path) -> None:
@@ -113,3 +112,21 @@ def test_an_area_many_rows_name_takes_their_largest_count_and_counts_the_rows_pa
     assert sorted(found) == ["GT", "SV"]
     assert found["GT"].value == MAX_LINES + 2 and found["SV"].value is None
     assert found["GT"].lines == (*[r.line for r in rows[:MAX_LINES]], text("site.map.more_rows", lang, n=3))
+
+
+MIXED = """#defaultView:Map
+PREFIX place: <https://w3id.org/tipkg/id/place/>
+SELECT ?c ?n WHERE { VALUES (?c ?n) { (place:guatemala 123) (place:honduras 10) (place:el-salvador UNDEF) (place:chiapas UNDEF) } }"""
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_counted_map_draws_the_rows_without_a_count_outside_the_scale(client: Any, lang: str) -> None:
+    from tipkg.viz.maps import BLUES, NO_COUNT
+
+    page = client.get("/sparql", params={"query": MIXED, "lang": lang})
+    assert page.status_code == 200
+    fills = {code: p.get("fill") for svg in maps_of(page.text) for code, p in shaded(svg).items()}
+    assert fills["SV"] == fills["MX-CHP"] == NO_COUNT
+    assert fills["GT"] in BLUES and fills["HN"] in BLUES and NO_COUNT not in BLUES
+    legends = [[t.text for t in svg.iter(f"{SVG}text")] for svg in maps_of(page.text)]
+    assert all(text("site.map.no_count", lang) in legend for legend in legends)

@@ -132,3 +132,38 @@ def test_a_member_without_a_label_is_named_by_the_callers_function(kg: Knowledge
     assert named and all(not m.label.startswith("~") for m in named)  # the build's labels
     assert {m.iri: m.label for m in made} == {m.iri: f"~ {m.iri[-12:]}" for m in named}
     assert [(fold(m.label), m.label, m.iri) for m in made] == sorted((fold(m.label), m.label, m.iri) for m in made)
+
+
+class CountingLabels:
+    """The real graph, recording the IRIs each labels lookup is asked for."""
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.kg, self.asked = kg, list[set[str]]()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.kg, name)
+
+    def labels_of(self, rows: list[tuple[object, ...]], lang: str) -> dict[URIRef, str]:
+        self.asked.append({str(v) for row in rows for v in row})
+        return self.kg.labels_of(rows, lang)  # type: ignore[arg-type]
+
+
+def test_once_the_order_is_memoised_a_page_looks_up_the_labels_of_its_own_members_only(kg: KnowledgeGraph) -> None:
+    counting, memo = CountingLabels(kg), dict[object, object]()
+
+    def remember(key: object, compute: Any) -> Any:
+        return memo[key] if key in memo else memo.setdefault(key, compute())
+
+    whole = fc.browse(kg, "Observation", [], "en").members
+    first = fc.browse(counting, "Observation", [], "en", page=1, per_page=7, memo=remember)  # type: ignore[arg-type]
+    assert first.members == whole[:7] and len(memo) == 1
+    everyone = {m.iri for m in whole}
+    for page in (2, 3, 1):
+        counting.asked.clear()
+        browsed = fc.browse(counting, "Observation", [], "en", page=page, per_page=7, memo=remember)  # type: ignore[arg-type]
+        assert browsed.members == whole[(page - 1) * 7 : page * 7]
+        assert browsed.facets == first.facets and len(memo) == 1
+        members_asked = [asked & everyone for asked in counting.asked]
+        assert members_asked == [{m.iri for m in browsed.members}]  # one lookup, of the page's 7 members
+    filtered = fc.browse(counting, "Observation", [fc.Filter("year", fc.NONE)], "en", memo=remember)  # type: ignore[arg-type]
+    assert len(memo) == 2 and filtered.members == fc.browse(kg, "Observation", [fc.Filter("year", fc.NONE)], "en").members

@@ -12,7 +12,7 @@ import pytest
 
 from tipkg.messages import text
 from tipkg.viz.atlas import Area, Atlas
-from tipkg.viz.maps import BLUES, EMPTY, MARKED, Shade, classes, draw
+from tipkg.viz.maps import BLUES, EMPTY, MARKED, NO_COUNT, Shade, classes, draw
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<script>alert("x")</script> & Co'
@@ -53,7 +53,9 @@ def test_counted_areas_carry_their_value_and_title_and_the_others_stay_grey(lang
     assert all(p.get("data-value") is None for p in grey)
     assert "<script>" not in svg
     legend = [t.text for t in ElementTree.fromstring(svg).iter(f"{SVG}text")]
-    assert legend[:3] == ["victims", "10", "123"]
+    assert legend[:3] == [f"{text('site.map.count', lang)} ", "10", "123"]
+    (column,) = ElementTree.fromstring(svg).iter(f"{SVG}tspan")  # the answer's column, beside the catalogue's word
+    assert column.text == "?victims"
     assert legend[-1] == text("site.map.attribution_world", lang, package="world-atlas 9.9.9")
     assert "Natural Earth" in legend[-1]
 
@@ -80,3 +82,21 @@ def test_many_values_fall_into_five_classes_each_coloured_from_light_to_dark() -
     assert fills[0] == BLUES[0] and fills[-1] == BLUES[-1]
     assert sorted(set(fills), key=BLUES.index) == list(BLUES)
     assert re.search(r">1–2<", svg) and "MapSVG" in svg
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_on_a_counted_map_an_area_named_without_a_count_is_outside_the_scale_with_its_own_legend(lang: str) -> None:
+    shades = {
+        "GT": Shade("GT", 123, ("Guatemala: 123",)),
+        "HN": Shade("HN", 10, ("Honduras: 10",)),
+        "SV": Shade("SV", None, ("El Salvador: named",)),
+    }
+    svg = draw(ATLAS, shades, "victims", partial(text, lang=lang))
+    fills = {p.get("data-code"): p.get("fill") for p in _paths(svg) if p.get("data-code")}
+    assert fills["SV"] == NO_COUNT and NO_COUNT not in (*BLUES, EMPTY, MARKED)
+    assert fills["GT"] in BLUES and fills["HN"] in BLUES
+    root = ElementTree.fromstring(svg)
+    swatches = [r.get("fill") for r in root.iter(f"{SVG}rect")]
+    legend = [t.text for t in root.iter(f"{SVG}text")][1:-1]  # past the heading, before the attribution
+    assert list(zip(swatches, legend, strict=True))[-1] == (NO_COUNT, text("site.map.no_count", lang))
+    assert swatches.count(NO_COUNT) == 1 and len(set(swatches)) == len(swatches)  # every legend colour tells one thing

@@ -20,7 +20,7 @@ from tipkg.cli.common import ROOT, fail
     nargs=2,
     metavar="NAME VALUE",
     help="A service setting (repeatable): query_time_limit, row_cap, page_rows, max_query_bytes, workers, saved_query_workers,"
-    " client_queries, queue_time_limit, worker_memory_mb, service_allow_list, licence, lang.",
+    " client_queries, queue_time_limit, worker_memory_mb, service_allow_list, licence, lang, base_url, node_modules.",
 )
 def serve_command(root: Path, host: str, port: int, settings: tuple[tuple[str, str], ...]) -> None:
     """Serve the built graph: a read-only SPARQL endpoint at /sparql and a browsable site."""
@@ -30,7 +30,6 @@ def serve_command(root: Path, host: str, port: int, settings: tuple[tuple[str, s
 
     from tipkg.service.app import create_app
 
-    app = create_app(root, dict(settings))
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted connections only for a TCP socket;
     # without it a kept-alive connection waits about 40 ms per answer (Nagle meets delayed ACKs)
@@ -41,5 +40,10 @@ def serve_command(root: Path, host: str, port: int, settings: tuple[tuple[str, s
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror}")
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"tipkg: serving {root.resolve()} at http://{shown}:{sock.getsockname()[1]}/ (Ctrl-C to stop)", err=False)
+    url = f"http://{shown}:{sock.getsockname()[1]}/"
+    given = dict(settings)
+    if "base_url" not in given and host in ("0.0.0.0", "::", ""):
+        fail(f"--host {host} listens on every interface: say the address clients use with --setting base_url http://NAME:PORT/")
+    app = create_app(root, {"base_url": url, **given})  # the descriptions name the served address, and no other Host is answered
+    click.echo(f"tipkg: serving {root.resolve()} at {url} (Ctrl-C to stop)", err=False)
     uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])

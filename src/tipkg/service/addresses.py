@@ -7,6 +7,10 @@ and the query string strictly, before any page: an address that is not UTF-8, or
 point :mod:`tipkg.sparql.codepoints` refuses, gets 400 with one line (an error page for a browser). The
 SPARQL text of ``/sparql?query=`` is no value: like a ``POST``'s body, it must be UTF-8, and the
 SPARQL grammar and the guard read the rest.
+
+Given the service's address (the ``base_url`` setting), it also refuses, with 400, a request whose
+``Host`` header names another: the descriptions of ``/sparql`` and ``/dataset`` name the address the
+service is served at, never one a client made up.
 """
 
 from __future__ import annotations
@@ -23,14 +27,19 @@ SPARQL_TEXT = ("query", "update")  # parameters of /sparql that hold SPARQL text
 
 
 class CheckedAddress:
-    """ASGI middleware: 400 for an address whose path or query is not UTF-8 or holds a refused code point."""
+    """ASGI middleware: 400 for an address whose path or query is not UTF-8 or holds a refused code
+    point, or whose ``Host`` is none of ``hosts`` (``None``: any)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, hosts: frozenset[str] | None = None) -> None:
         self.app = app
+        self.hosts = hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             problem = address_problem(scope.get("raw_path") or scope["path"].encode("utf-8", "surrogatepass"), scope["query_string"])
+            host = dict(scope["headers"]).get(b"host", b"").decode("latin-1").lower()
+            if problem is None and self.hosts is not None and host not in self.hosts:
+                problem = f"the Host header does not name this service ({', '.join(sorted(self.hosts))})"
             if problem is not None:
                 await _refuse(scope, problem)(scope, receive, send)
                 return

@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tipkg.service import editor, protocol
 from tipkg.service.addresses import CheckedAddress
 from tipkg.service.context import Context
-from tipkg.service.settings import resolve
+from tipkg.service.settings import hosts, resolve
 from tipkg.service.views import classes, comparisons, dataset, entities, home, network, queries, sources
 from tipkg.service.views.plumbing import error_page, stylesheet, wants_html
 from tipkg.sparql.guard import warm_up
@@ -118,7 +118,8 @@ def create_app(root: str | Path = ".", settings: Mapping[str, Any] | None = None
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )
     app.state.context = ctx
-    app.add_middleware(CheckedAddress)  # inside OpenReadHeaders: its 400s carry the CORS headers too
+    base = ctx.settings["base_url"]  # inside OpenReadHeaders: its 400s carry the CORS headers too
+    app.add_middleware(CheckedAddress, hosts=hosts(base) if base else None)
     app.add_middleware(OpenReadHeaders)
     return app
 

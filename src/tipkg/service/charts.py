@@ -17,19 +17,9 @@ from typing import Any
 from rdflib import Literal
 from rdflib.namespace import XSD
 
+from tipkg.service import numbers
 from tipkg.sparql.results import Result
 
-NUMERIC = {
-    XSD.integer,
-    XSD.decimal,
-    XSD.double,
-    XSD.float,
-    XSD.int,
-    XSD.long,
-    XSD.short,
-    XSD.nonNegativeInteger,
-    XSD.positiveInteger,
-}
 DATES = {XSD.date, XSD.gYear, XSD.gYearMonth, XSD.dateTime}
 NOT_MEASURES = ("start", "end")  # offsets and periods: not what a bar measures
 LOWER_BOUND = "moreThan"
@@ -48,15 +38,6 @@ class Bar:
     value: float
     lower_bound: bool = False
     approximate: bool = False
-
-
-def _number(term: object) -> float | None:
-    if isinstance(term, Literal) and term.datatype in NUMERIC:
-        try:
-            return float(str(term))
-        except ValueError:
-            return None
-    return None
 
 
 def _year(term: object) -> float | None:
@@ -83,11 +64,12 @@ def _until(term: object) -> float | None:
 
 
 def numeric_columns(result: Result, skip: set[str]) -> list[str]:
-    """Columns whose values are all numbers (at least one), parameters and evidence aside."""
+    """Columns whose values are all typed as numbers, at least one finite (:mod:`tipkg.service.numbers`),
+    parameters and evidence aside."""
     out = []
     for i, v in enumerate(result.variables):
         values = [row[i] for row in result.rows if row[i] is not None]
-        if v not in skip and values and all(_number(x) is not None for x in values):
+        if v not in skip and values and all(numbers.is_number(x) for x in values) and any(numbers.value(x) is not None for x in values):
             out.append(v)
     return out
 
@@ -133,12 +115,12 @@ def bar_charts(result: Result, params: set[str] | None = None) -> list[tuple[str
             continue
         bars = []
         for label, row in zip(labels, result.rows, strict=True):
-            value = _number(row[index[column]])
+            value = numbers.value(row[index[column]])
             how = ""
             for qualifier in _QUALIFIED if column == "value" else ():
                 cell = row[index[qualifier]] if qualifier in index else None
-                if value is None and _number(cell) is not None:
-                    value, how = _number(cell), qualifier
+                if value is None and numbers.value(cell) is not None:
+                    value, how = numbers.value(cell), qualifier
                 elif isinstance(cell, Literal) and cell.datatype == XSD.boolean and cell.toPython() is True:
                     how = qualifier  # the value column holds the figure, this column says what kind
             if value is not None:
@@ -166,7 +148,8 @@ def bar_svg(bars: list[Bar], title: str, color: str = COLORS[0]) -> str:
         y = 24 + i * ROW
         width = max(1.0, area * max(bar.value, 0.0) / top)
         label = bar.label if len(bar.label) <= 44 else bar.label[:43] + "…"
-        number = (_QUALIFIED[LOWER_BOUND] if bar.lower_bound else _QUALIFIED[APPROXIMATE] if bar.approximate else "") + _format(bar.value)
+        qualifier = _QUALIFIED[LOWER_BOUND] if bar.lower_bound else _QUALIFIED[APPROXIMATE] if bar.approximate else ""
+        number = qualifier + numbers.written(bar.value)
         fill = "url(#bound)" if bar.lower_bound else "none" if bar.approximate else color
         parts.append(
             f"<g><title>{escape(bar.label)}: {escape(number)}</title>"
@@ -176,10 +159,6 @@ def bar_svg(bars: list[Bar], title: str, color: str = COLORS[0]) -> str:
         )
     parts.append("</svg>")
     return "".join(parts)
-
-
-def _format(value: float) -> str:
-    return f"{int(value):,}" if value == int(value) else f"{value:,.2f}"
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,8 @@ class Operation:
 
 LANG = Param("lang", "Language of labels and interface words: en or es (default: the lang setting).")
 FORMAT = Param("format", "A format by name (turtle, ntriples, jsonld, rdfxml, html) or media type, instead of Accept.")
+PAGE = Param("page", "The page of the answer's table, from 1 (views/pager.py).", schema={"type": "integer", "minimum": 1})
+VIEW = Param("view", "The view above the table: table, graph, bar, timeline or map (views/panels.py); default: the query's #defaultView.")
 NOT_ACCEPTABLE = {406: "none of the formats the client accepts"}
 # each path parameter of the routes, what it names
 PATH_PARAMS = {
@@ -60,12 +62,19 @@ PATH_PARAMS = {
     "other": "The other report's id.",
     "file": "A file's name.",
 }
-SPARQL_PARAMS = (
+SPARQL_PROTOCOL = (
     Param("query", "The SPARQL query (UTF-8). Without it, a GET answers the SPARQL 1.1 Service Description."),
     Param("default-graph-uri", "A graph of the store as the default graph (repeatable); replaces FROM."),
     Param("named-graph-uri", "A graph of the store as a named graph (repeatable); replaces FROM NAMED."),
     Param("format", "The answer's format by name (json, xml, csv, tsv, turtle, ntriples, jsonld, rdfxml) or media type."),
     Param("output", "The same as format."),
+)
+SPARQL_PARAMS = (
+    *SPARQL_PROTOCOL,
+    Param("example", "Without a query, for a browser: the editor opens with this saved query's text."),
+    PAGE,
+    VIEW,
+    LANG,
 )
 OPERATIONS: dict[str, Operation] = {
     "home": Operation("What the graph holds, and a search of entities by name.", params=(Param("q", "Text to find in names."), LANG)),
@@ -75,6 +84,8 @@ OPERATIONS: dict[str, Operation] = {
         media=(*HTML_ONLY, "application/json", "text/csv", "text/tab-separated-values"),
         params=(
             Param("params", "The saved query's own parameters, by name.", schema={"type": "object", "additionalProperties": STRING}),
+            PAGE,
+            VIEW,
             LANG,
         ),
         errors={400: "a parameter that does not fit its type", 404: "no saved query of that name", 503: "the query ran out of time"},
@@ -95,7 +106,7 @@ OPERATIONS: dict[str, Operation] = {
             503: "the query ran out of time or memory, or no worker was free",
         },
         body={
-            "application/x-www-form-urlencoded": {"type": "object", "properties": {p.name: p.schema for p in SPARQL_PARAMS}},
+            "application/x-www-form-urlencoded": {"type": "object", "properties": {p.name: p.schema for p in SPARQL_PROTOCOL}},
             "application/sparql-query": {"type": "string"},
         },
     ),
@@ -148,6 +159,7 @@ OPERATIONS: dict[str, Operation] = {
     "download": Operation(
         "A built file: " + ", ".join(DOWNLOADS) + ".",
         media=tuple(DOWNLOADS.values()),
+        params=(LANG,),  # of the 404 page
         errors={404: "no such file"},
     ),
     "stylesheet": Operation("The site's stylesheet.", media=("text/css",)),

@@ -2,7 +2,7 @@
 
 A row lies where its ISO 3166 code says: the ``iso3166Code`` column where the answer has one,
 else the code the graph gives (``tipkg:iso3166Code``) to the first column of places. It is counted
-by the answer's first column of numbers (as the bar charts read them: :mod:`tipkg.service.charts`),
+by the answer's first column of numbers (as the bar charts read them: :mod:`tipkg.service.numbers`),
 else marked. An area several rows name takes the largest of their counts, and its title gives every
 row's, each with the report that states it (the ``source`` column). The countries go on the world
 map and Mexico's states on Mexico's (:mod:`tipkg.viz.atlas`); what no map draws (cities, a place
@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 from starlette.concurrency import run_in_threadpool
 
+from tipkg.service import numbers
 from tipkg.service.charts import NOT_MEASURES, numeric_columns
 from tipkg.service.context import Context
 from tipkg.sparql.results import Result
-from tipkg.viz.maps import WORDS, Shade, Words, draw, number
+from tipkg.viz.maps import WORDS, Shade, Words, draw
 
 CODE_COLUMN = "iso3166Code"  # the ontology property's name, as the saved queries name the column
 SOURCE_COLUMN = "source"
@@ -74,19 +75,12 @@ def placed_rows(result: Result, codes: dict[URIRef, str], skip: set[str], t: Wor
             term = row[index[place]] if place else None
             code = codes.get(term, "") if isinstance(term, URIRef) else ""
         name = result.label(row[index[named]]) if named else code
-        value = _number(row[index[measure]]) if measure else None
-        said = number(value) if value is not None else (result.label(row[index[other]]) if other else t("site.map.named"))
+        value = numbers.value(row[index[measure]]) if measure else None
+        said = numbers.written(value) if value is not None else (result.label(row[index[other]]) if other else t("site.map.named"))
         source = row[index[SOURCE_COLUMN]] if SOURCE_COLUMN in index else None
         line = t("site.map.line_source", name=name, value=said, source=result.label(source)) if source else f"{name}: {said}"
         placed.append(Placed(code, name, value, line))
     return placed, measure
-
-
-def _number(term: object) -> float | None:
-    try:
-        return float(str(term)) if isinstance(term, Literal) else None
-    except ValueError:
-        return None
 
 
 def shades(placed: list[Placed], t: Words) -> dict[str, Shade]:

@@ -60,11 +60,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("licence", "https://creativecommons.org/licenses/by/4.0/", "Licence IRI of the data, given in the VoID and DCAT descriptions."),
     Setting("lang", "en", "Language of the labels in pages (en or es); ?lang= chooses per request."),
     Setting(
+        "base_url",
+        "",
+        "The service's address (http://HOST:PORT/): what its descriptions name, and the only Host it answers (others get 400);"
+        " empty: the address tipkg serve listens at.",
+    ),
+    Setting(
         "node_modules", "", "Folder of the npm packages the /sparql editor loads; empty: node_modules/ of the checkout (make installs it)."
     ),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 MIN_WORKER_MEMORY_MB = 128
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}  # the names of a loopback address, which a browser may use for one another
 
 
 def resolve(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -90,6 +97,8 @@ def resolve(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     if not 0 <= values["saved_query_workers"] < values["workers"]:
         most = values["workers"] - 1
         raise SettingError(f"setting saved_query_workers: expected 0 to {most} (fewer than workers), got {values['saved_query_workers']}")
+    if values["base_url"]:
+        values["base_url"] = base_url(values["base_url"])
     if values["worker_memory_mb"] < MIN_WORKER_MEMORY_MB:
         raise SettingError(
             f"setting worker_memory_mb: expected at least {MIN_WORKER_MEMORY_MB} (a worker with the store open uses about 60), "
@@ -113,3 +122,36 @@ def allowed_services(settings: Mapping[str, Any]) -> dict[str, str]:
     from tipkg.sparql.federation import allowed_services as parse
 
     return parse(str(settings["service_allow_list"]))
+
+
+def base_url(raw: str) -> str:
+    """``raw`` as the service's address: ``http(s)://HOST[:PORT]/``, nothing after the slash."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(raw.strip())
+        parts.port  # noqa: B018 -- raises ValueError for a port that is no number
+    except ValueError:
+        parts = urlsplit("")
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise SettingError(f"setting base_url: expected http://HOST:PORT/, got {raw!r}")
+    return f"{parts.scheme}://{parts.netloc.lower()}/"
+
+
+def hosts(base: str) -> frozenset[str]:
+    """The ``Host`` headers that name ``base`` (a :func:`base_url`): its own, with or without its
+    default port; and, for a loopback address, every loopback name with its port.
+
+    >>> sorted(hosts("http://127.0.0.1:8000/"))
+    ['127.0.0.1:8000', '[::1]:8000', 'localhost:8000']
+    """
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base)
+    default = {"http": 80, "https": 443}[parts.scheme]
+    port = parts.port or default
+    names = {parts.hostname or ""}
+    if names & LOOPBACK:
+        names = LOOPBACK
+    shown = {f"[{n}]" if ":" in n else n for n in names}
+    return frozenset({f"{n}:{port}" for n in shown} | ({*shown} if port == default else set()))

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
     from tipkg.kg import KnowledgeGraph
 
+    Memo = Callable[[object, Callable[[], "Ordered"]], "Ordered"]  # a key and how to compute its value -> the value
+
 NONE = "none"  # the key of "no value": no facet key is this word (keys of IRIs hold a slug, years digits)
 PER_PAGE = 1000
 BASE = "{base}"  # in a facet's namespace: the data's base IRI
@@ -191,6 +193,16 @@ def parse_filters(pairs: list[tuple[str, str]]) -> list[Filter]:
     return sorted({Filter(name, key) for name, key in pairs if name in BY_NAME and key})
 
 
+@dataclass(frozen=True)
+class Ordered:
+    """What :func:`browse` reads once per (class, filters, language): the members in order, each
+    with its reports, and the facet counts with the labels of their values."""
+
+    members: list[tuple[str, tuple[str, ...]]]
+    facets: dict[str, list[FacetValue]]
+    labels: dict[URIRef, str]
+
+
 def browse(
     kg: KnowledgeGraph,
     name: str,
@@ -199,29 +211,37 @@ def browse(
     page: int = 1,
     per_page: int = PER_PAGE,
     unnamed: Callable[[str], str] | None = None,
+    memo: Memo | None = None,
 ) -> Browsed:
     """The ``page``-th ``per_page`` members (at most :data:`PER_PAGE`) of the class ``name`` passing
     ``filters``, ordered by their label in ``lang`` (accents and case aside), then their IRI; and
     every facet's counts over all of them. A member the store gives no label is named by
-    ``unnamed(iri)`` (the site's: the network's made labels), else by its id."""
+    ``unnamed(iri)`` (the site's: the network's made labels), else by its id.
+
+    The order needs every member's label, and the counts every member: :func:`ordered` reads them,
+    through ``memo`` (the service's: once per class, filters and language, the store being read-only),
+    so that a page costs the labels of its own members only."""
     per_page = min(max(per_page, 1), PER_PAGE)
+    key = ("facets", name, tuple(filters), lang)
+    found = (memo or _now)(key, lambda: ordered(kg, name, filters, lang, unnamed))
+    pages = max(1, -(-len(found.members) // per_page))
+    page = min(max(page, 1), pages)
+    shown = found.members[(page - 1) * per_page : page * per_page]
+    label = _namer(kg, [iri for iri, _ in shown], lang, unnamed)
+    members = [Member(iri, label(iri), sources) for iri, sources in shown]
+    return Browsed(len(found.members), members, found.facets, found.labels, page, pages, per_page)
+
+
+def ordered(kg: KnowledgeGraph, name: str, filters: list[Filter], lang: str, unnamed: Callable[[str], str] | None) -> Ordered:
+    """Every member of the class ``name`` passing ``filters``, in :func:`browse`'s order, and the facet counts."""
     cls: dict[str, Any] = {"class": class_iri(name)}
     text, bindings = members_query(filters, kg.base)
     rows = kg.query(text, lang=lang, **cls, **dict[str, Any](bindings)).rows
     sources: dict[str, set[str]] = defaultdict(set)
     for member, source in rows:
         sources[str(member)].update([str(source)] if source is not None else [])
-    names = kg.labels_of([(URIRef(m),) for m in sources], lang)
-
-    def label(iri: str) -> str:
-        made = unnamed(iri) if unnamed and URIRef(iri) not in names else ""
-        return names.get(URIRef(iri)) or made or (iri[len(kg.base) :] if iri.startswith(kg.base) else iri)
-
-    ordered = sorted(sources, key=lambda iri: (fold(label(iri)), label(iri), iri))
-    pages = max(1, -(-len(ordered) // per_page))
-    page = min(max(page, 1), pages)
-    shown = ordered[(page - 1) * per_page : page * per_page]
-    members = [Member(iri, label(iri), tuple(sorted(sources[iri]))) for iri in shown]
+    label = _namer(kg, list(sources), lang, unnamed)
+    order = sorted(sources, key=lambda iri: (fold(label(iri)), label(iri), iri))
     facets: dict[str, list[FacetValue]] = {}
     values: list[tuple[URIRef]] = []
     for facet in FACETS:
@@ -230,4 +250,21 @@ def browse(
         found = [FacetValue(to_key(facet, v, kg.base), v, n) for v, n in counted if isinstance(v, URIRef | Literal | None)]
         facets[facet.name] = sorted(found, key=lambda fv: (fv.term is None, -fv.count, fv.key))
         values += [(v,) for v, _n in counted if isinstance(v, URIRef)]
-    return Browsed(len(ordered), members, facets, kg.labels_of(list(values), lang), page, pages, per_page)
+    members = [(iri, tuple(sorted(sources[iri]))) for iri in order]
+    return Ordered(members, facets, kg.labels_of(list(values), lang))
+
+
+def _namer(kg: KnowledgeGraph, iris: list[str], lang: str, unnamed: Callable[[str], str] | None) -> Callable[[str], str]:
+    """The name of each of ``iris``: its label in ``lang``, else ``unnamed(iri)``, else its id."""
+    names = kg.labels_of([(URIRef(m),) for m in iris], lang)
+
+    def label(iri: str) -> str:
+        made = unnamed(iri) if unnamed and URIRef(iri) not in names else ""
+        return names.get(URIRef(iri)) or made or (iri[len(kg.base) :] if iri.startswith(kg.base) else iri)
+
+    return label
+
+
+def _now(_key: object, compute: Callable[[], Ordered]) -> Ordered:
+    """No memo: computed on every call."""
+    return compute()

@@ -3,9 +3,10 @@
 
 An answer's rows become :class:`Shade` s, one per area: the areas are coloured by a count (a
 sequential scale of at most five classes, with a legend) or, where the answer has no number,
-marked. Each shaded area's ``<title>`` says what the rows say of it, each row with the report that
-states it; an area no row names stays grey, with its name only. Every text reaches the SVG
-escaped; the attribution line names the boundary data, its licence and its package.
+marked; on a counted map, an area named without a number is drawn in a colour outside the scale,
+with a legend entry of its own. Each shaded area's ``<title>`` says what the rows say of it, each
+row with the report that states it; an area no row names stays grey, with its name only. Every
+text reaches the SVG escaped; the attribution line names the boundary data, its licence and its package.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
+from tipkg.service.numbers import written
 from tipkg.viz.atlas import Atlas
 
 Words = Callable[..., str]  # a message id and its fields -> the text, in the page's language
@@ -21,6 +23,7 @@ Words = Callable[..., str]  # a message id and its fields -> the text, in the pa
 # ColorBrewer's sequential "Blues" (Cynthia Brewer, Pennsylvania State University; Apache-2.0), light to dark
 BLUES = ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 MARKED = "#3182bd"
+NO_COUNT = "#fdae6b"  # a named area without a number, on a counted map: orange, outside the blue scale
 EMPTY = "#e3e7eb"
 WIDTH = 760
 # each atlas' name and attribution line (the data, its licence, the package), by the atlas' key
@@ -66,30 +69,27 @@ def colours(count: int) -> tuple[str, ...]:
     return tuple(BLUES[round(k * (len(BLUES) - 1) / (count - 1))] for k in range(count))
 
 
-def number(value: float) -> str:
-    """A count as the page shows it: ``1,234``, ``2.5``."""
-    return f"{int(value):,}" if value == int(value) else f"{value:,.2f}"
-
-
 def draw(atlas: Atlas, shades: dict[str, Shade], measure: str | None, t: Words) -> str:
     """The SVG map of ``atlas`` with ``shades`` (by ISO 3166 code), a legend (of ``measure``, the
     counted column, or of the marks) and the attribution line."""
     values = [s.value for s in shades.values() if s.value is not None]
-    bins = classes(values) if measure and values else []
+    bins = classes(values) if measure and values else []  # a counted map (``measure``) may count none of its areas
     fills = colours(len(bins)) if bins else ()
 
     def fill(shade: Shade) -> str:
-        if shade.value is None or not bins:
-            return MARKED
+        if shade.value is None:
+            return NO_COUNT if measure else MARKED
         return next(f for (low, high), f in zip(bins, fills, strict=True) if shade.value <= high)
 
     scale = WIDTH / atlas.width
     height = atlas.height * scale
     legend = [(MARKED, t("site.map.named")), (EMPTY, t("site.map.not_named"))]
-    if bins:
-        ranges = [number(low) if low == high else t("site.map.range", low=number(low), high=number(high)) for low, high in bins]
+    if measure:
+        ranges = [written(low) if low == high else t("site.map.range", low=written(low), high=written(high)) for low, high in bins]
         legend = list(zip(fills, ranges, strict=True))
-    top = height + 16 + (LEGEND if bins else 0)
+        if any(s.value is None for s in shades.values()):
+            legend.append((NO_COUNT, t("site.map.no_count")))
+    top = height + 16 + (LEGEND if measure else 0)
     total = top + LEGEND * len(legend) + 22
     name, attribution = (t(key, package=atlas.package) for key in WORDS[atlas.key])
     parts = [
@@ -102,14 +102,17 @@ def draw(atlas: Atlas, shades: dict[str, Shade], measure: str | None, t: Words) 
         if shade is None:
             parts.append(f'<path class="area" d="{escape(area.path)}" fill="{EMPTY}"><title>{escape(area.name)}</title></path>')
             continue
-        value = "" if shade.value is None else f' data-value="{escape(number(shade.value))}"'
+        value = "" if shade.value is None else f' data-value="{escape(written(shade.value))}"'
         parts.append(
             f'<path class="area shaded" data-code="{escape(area.code)}"{value} d="{escape(area.path)}" fill="{fill(shade)}">'
             f"<title>{escape(chr(10).join(shade.lines))}</title></path>"
         )
     parts.append("</g>")
-    if bins:
-        parts.append(f'<text x="0" y="{height + 28:.0f}" font-size="12" font-weight="bold">{escape(measure or "")}</text>')
+    if measure:
+        parts.append(  # the word in the page's language; the answer's column, as the query names it, beside it
+            f'<text class="legend-heading" x="0" y="{height + 28:.0f}" font-size="12" font-weight="bold">{escape(t("site.map.count"))}'
+            f' <tspan font-weight="normal" fill="#555">?{escape(measure)}</tspan></text>'
+        )
     for i, (colour, text) in enumerate(legend):
         y = top + i * LEGEND
         parts.append(

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from tipkg.service.context import Context
+from tipkg.service.views.pager import grouped
 from tipkg.service.views.plumbing import context, error_page, lang_of, page, words
 
 SHOWN_VALUES = 50  # a facet lists its most frequent values first, at most this many
@@ -35,7 +36,7 @@ async def class_page(request: Request) -> Response:
     at = int(number) if number.isdecimal() and len(number) < 10 else 1
     try:
         unnamed = functools.partial(_made_label, ctx, lang)
-        browsed = await run_in_threadpool(fc.browse, ctx.kg, name, filters, lang, at, per_page, unnamed)
+        browsed = await run_in_threadpool(fc.browse, ctx.kg, name, filters, lang, at, per_page, unnamed, ctx.memo)
     except QueryError as exc:
         return error_page(request, 400, str(exc))
 
@@ -87,6 +88,9 @@ async def class_page(request: Request) -> Response:
     ]
     title = ctx.label(str(fc.class_iri(name)), lang)
     first = (browsed.page - 1) * browsed.per_page
+    last = first + len(members)
+    total = grouped(browsed.total, lang)
+    rows = words(request, "site.class.shown", first=grouped(first + 1, lang), last=grouped(last, lang), total=total) if members else ""
     return page(
         request,
         "class.html",
@@ -95,8 +99,8 @@ async def class_page(request: Request) -> Response:
         facets=facets,
         active=active,
         members=members,
-        first=first + 1 if members else 0,
-        last=first + len(members),
+        heading=words(request, "site.class.member_one" if browsed.total == 1 else "site.class.members", total=total),
+        shown=rows,
         clear=href([]) if filters else None,
         previous=href(filters, browsed.page - 1) if browsed.page > 1 else None,
         next=href(filters, browsed.page + 1) if browsed.page < browsed.pages else None,

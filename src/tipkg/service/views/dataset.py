@@ -10,7 +10,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 
 from tipkg.service.context import Context
 from tipkg.service.formats import GRAPHS, HTML, Format, choose
-from tipkg.service.views.plumbing import context, error_page, lang_of, page
+from tipkg.service.views.plumbing import context, error_page, lang_of, page, words
 
 
 def _description(ctx: Context, request: Request) -> list[Any]:
@@ -18,10 +18,17 @@ def _description(ctx: Context, request: Request) -> list[Any]:
     from tipkg.engines.oxigraph import store_triples
     from tipkg.service.dataset import Site, served, stored
 
-    root = str(request.base_url)
+    root = served_at(request)
     site = Site(root=root, endpoint=root + "sparql")
     own = store_triples(served(ctx.graphs, site, ctx.settings["licence"], ctx.built))
     return sorted({*stored(ctx.store, ctx.graphs), *own}, key=str)
+
+
+def served_at(request: Request) -> str:
+    """The service's address, as its descriptions name it: the ``base_url`` setting (which
+    ``tipkg serve`` sets to the address it listens at, and the only ``Host`` then answered), else,
+    for an app made without one (in-process tests), the request's."""
+    return str(context(request).settings["base_url"]) or str(request.base_url)
 
 
 def dataset(request: Request) -> Response:
@@ -72,7 +79,11 @@ def _page(request: Request, ctx: Context, triples: list[Any], headers: dict[str,
         headers=headers,
         about=about,
         sources=[(ctx.source_id(iri), title) for iri, title in about.sources],
-        graphs=[(iri, ctx.entity_path(iri), n) for iri, n in about.graphs],
+        # the subsets the VoID lists, and the description's own graph, outside the default graph (as the Service Description lists it)
+        graphs=[(iri, ctx.entity_path(iri), n, "") for iri, n in about.graphs]
+        + [
+            (ctx.graphs.void, ctx.entity_path(ctx.graphs.void), int(ctx.manifest["description"]), words(request, "site.dataset.graph_void"))
+        ],
         classes=[(iri, ctx.label(iri, lang), n) for iri, n in about.classes],
         examples=[q for q in ctx.kg.queries.values() if EXAMPLE_TAG in q.tags and not q.params],
         void_query="/sparql?" + urlencode({"query": void_query}),
@@ -87,7 +98,7 @@ def service_description(request: Request, fmt: Format) -> Response:
     from tipkg.service.settings import allowed_services
 
     ctx = context(request)
-    triples = sd.describe(str(request.base_url), ctx.manifest, bool(allowed_services(ctx.settings)))
+    triples = sd.describe(served_at(request), ctx.manifest, bool(allowed_services(ctx.settings)))
     return Response(serialize_triples(store_triples(triples), fmt.name), media_type=fmt.content_type, headers={"Vary": "Accept"})
 
 

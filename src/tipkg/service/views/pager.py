@@ -44,13 +44,13 @@ def pager(request: Request, result: Result, number: int, size: int, keep: dict[s
     lang = lang_of(request)
     if page.total:
         text = words(
-            request, "site.page.rows", first=_grouped(page.first, lang), last=_grouped(page.last, lang), total=_grouped(page.total, lang)
+            request, "site.page.rows", first=grouped(page.first, lang), last=grouped(page.last, lang), total=grouped(page.total, lang)
         )
     else:
         text = words(request, "site.page.none")
     return {"text": text, "previous": href(page.previous), "next": href(page.next), "number": page.number, "count": page.count}
 
 
-def _grouped(n: int, lang: str) -> str:
+def grouped(n: int, lang: str) -> str:
     """A count with its thousands grouped as the language writes them (1,000; 1 000)."""
     return f"{n:,}".replace(",", "\u202f") if lang == "es" else f"{n:,}"
