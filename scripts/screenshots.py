@@ -43,7 +43,7 @@ def main(build_dir: Path, out_dir: Path) -> list[Path]:
                 node = max(entities, key=lambda n: (view.degree(n), n)) if entities else None
             if node is not None:
                 page.evaluate("(id) => window.tipkg.select(id)", node)
-                page.evaluate("() => window.tipkg.network.fit({animation: false})")
+                page.evaluate("() => window.tipkg.fitWithLabels()")  # the labels drawn, none cut
             target = out_dir / f"view-{file.removesuffix('.html')}.png"
             page.screenshot(path=str(target))
             written.append(target)
@@ -53,7 +53,7 @@ def main(build_dir: Path, out_dir: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    build = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "build"
+    build = (Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "build").resolve()  # a file URI needs an absolute path
     out = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "docs" / "img"
     for path in main(build, out):
         print(path)
