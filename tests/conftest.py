@@ -64,6 +64,22 @@ def kgs(built_real: Path) -> dict[str, KnowledgeGraph]:
     return {name: tipkg.open(built_real, engine=name) for name in ("oxigraph", "rdflib")}
 
 
+@pytest.fixture(scope="module")
+def client(built_real: Path) -> Iterator[Any]:
+    """The site of the real build, in process; one a module: its worker pool starts and stops with it."""
+    from service_support import client_for
+
+    yield from client_for(built_real)
+
+
+@pytest.fixture(scope="module")
+def kg(built_real: Path) -> KnowledgeGraph:
+    """The real build, opened on the default engine."""
+    import tipkg
+
+    return tipkg.open(built_real)
+
+
 @pytest.fixture(scope="session")
 def built_network(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The network fixture (a committee, funding flows, partners, labels that try to inject HTML), built once."""

@@ -27,11 +27,6 @@ KINDS = {OWL.Class: "class", OWL.ObjectProperty: "property", OWL.DatatypePropert
 
 
 @pytest.fixture(scope="module")
-def client(built_real: Path) -> Iterator[Any]:
-    yield from client_for(built_real)
-
-
-@pytest.fixture(scope="module")
 def empty(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("no-node-modules")
 

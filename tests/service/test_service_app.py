@@ -18,17 +18,11 @@ from rdflib import Graph, URIRef
 from rdflib import namespace as ns
 from service_support import client_for
 
-import tipkg
 from tipkg.kg import KnowledgeGraph
 from tipkg.service.settings import resolve
 
 BASE = "https://w3id.org/tipkg/id/"
 FEVIMTRA = "Special Prosecution Unit for the Crimes of Violence against Women and Trafficking in Persons"
-
-
-@pytest.fixture(scope="module")
-def client(built_real: Path) -> Iterator[Any]:
-    yield from client_for(built_real)
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +33,6 @@ def capped(built_real: Path) -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def hostile(built_network: Path) -> Iterator[Any]:
     yield from client_for(built_network)
-
-
-@pytest.fixture(scope="module")
-def kg(built_real: Path) -> KnowledgeGraph:
-    return tipkg.open(built_real)
 
 
 class Loads(HTMLParser):

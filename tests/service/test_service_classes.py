@@ -5,7 +5,6 @@ narrows the list to that many members, its remove link restores it, pages follow
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -14,21 +13,10 @@ import pytest
 from facets_support import expected_counts, expected_members
 from service_support import client_for
 
-import tipkg
 from tipkg.kg import KnowledgeGraph
 from tipkg.messages import text
 from tipkg.namespaces import TIPKG
 from tipkg.service.views.pager import grouped
-
-
-@pytest.fixture(scope="module")
-def client(built_real: Path) -> Iterator[Any]:
-    yield from client_for(built_real)
-
-
-@pytest.fixture(scope="module")
-def kg(built_real: Path) -> KnowledgeGraph:
-    return tipkg.open(built_real)
 
 
 class ClassPage(HTMLParser):

@@ -25,7 +25,6 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef, namespace
 from service_support import Server
 
-import tipkg
 from tipkg.kg import KnowledgeGraph
 from tipkg.sparql.results import normalize
 from tipkg.sparql.saved import bind, load_saved_queries
@@ -33,11 +32,6 @@ from tipkg.sparql.saved import bind, load_saved_queries
 ROOT = Path(__file__).resolve().parents[2]
 SAVED = load_saved_queries(ROOT / "queries")
 NUMERIC = {namespace.XSD[n] for n in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger")}
-
-
-@pytest.fixture(scope="module")
-def kg(built_real: Path) -> KnowledgeGraph:
-    return tipkg.open(built_real)
 
 
 def client_text(kg: KnowledgeGraph, name: str) -> str:

@@ -4,16 +4,13 @@ licence, counts, sources, graphs, classes, downloads, links), in English and in 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID
-from service_support import client_for
 
 from tipkg.messages import text
 from tipkg.namespaces import SD, Graphs
@@ -67,11 +64,6 @@ class Shown(HTMLParser):
             self.links[self._href] += data
         if self._cells and any(t == "td" for t, _ in self._open):
             self._cells[-1] += data
-
-
-@pytest.fixture(scope="module")
-def client(built_real: Path) -> Iterator[Any]:
-    yield from client_for(built_real)
 
 
 @pytest.fixture(scope="module")

@@ -6,25 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from html import unescape
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from rdflib import Graph
-from service_support import client_for
 
 PLACES = "SELECT ?place ?code WHERE { ?place tipkg:iso3166Code ?code } ORDER BY ?code"
 _ROW = re.compile(r'<tr><td><a href="[^"]*" title="([^"]*)">[^<]*</a></td><td>([^<]*)</td></tr>')
 _FORMATS = re.compile(r'<p class="formats">(.*?)</p>', re.S)
 _LINK = re.compile(r'<a href="([^"]*)">([^<]*)</a>')
-
-
-@pytest.fixture(scope="module")
-def client(built_real: Path) -> Iterator[Any]:
-    yield from client_for(built_real)
 
 
 def downloads(html: str) -> dict[str, str]:

@@ -5,22 +5,14 @@ where the parser stopped marked, its line and column said."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from html import unescape
-from pathlib import Path
 from typing import Any
 
 import pytest
-from service_support import client_for
 
 _SUGGESTED = re.compile(r'<ul class="suggestions">(.*?)</ul>', re.S)
 _MARKED = re.compile(r'<mark id="error-line">\s*(\d+)  (.*?)</mark>', re.S)
 _AT = re.compile(r"(?:Line|Línea) (\d+), (?:column|columna) (\d+)")
-
-
-@pytest.fixture(scope="module")
-def client(built_real: Path) -> Iterator[Any]:
-    yield from client_for(built_real)
 
 
 def suggested(html: str) -> list[str]:

@@ -5,7 +5,6 @@ what no map draws is named, the attribution is on the page; in English and Spani
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -20,11 +19,6 @@ from tipkg.service.placemaps import MAX_LINES, Placed, shades
 
 SVG = "{http://www.w3.org/2000/svg}"
 _MAP = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" class="map".*?</svg>', re.S)
-
-
-@pytest.fixture(scope="module")
-def client(built_real: Path) -> Iterator[Any]:
-    yield from client_for(built_real)
 
 
 def maps_of(html: str) -> list[ElementTree.Element]:

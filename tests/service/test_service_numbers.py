@@ -5,13 +5,10 @@ finite counts; the table still shows every cell as the answer writes it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from html import unescape
-from pathlib import Path
 from typing import Any
 
 import pytest
-from service_support import client_for
 
 from tipkg.viz.maps import NO_COUNT
 
@@ -29,11 +26,6 @@ CELLS = {  # the cell as the query writes it -> as the table shows it (in any ca
 TEXTUAL = {'"abc"^^xsd:string', '"abc"'}  # no column of numbers at all: no chart, a marked map
 _SVG = re.compile(r"<svg .*?</svg>", re.S)
 _CELL = re.compile(r"<td[^>]*>(.*?)</td>", re.S)
-
-
-@pytest.fixture(scope="module")
-def client(built_real: Path) -> Iterator[Any]:
-    yield from client_for(built_real)
 
 
 def page(client: Any, view: str, cell: str) -> str:

@@ -4,13 +4,10 @@ else, with the methods, path parameters, media types and status codes the routes
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from openapi_spec_validator import validate
-from service_support import client_for
 from starlette.routing import Route
 
 # an address of each path, and what it answers: (address, Accept, status)
@@ -66,11 +63,6 @@ EXAMPLES: dict[str, list[tuple[str, str, int]]] = {
     ],
     "/openapi.json": [("/openapi.json", "application/json", 200)],
 }
-
-
-@pytest.fixture(scope="module")
-def client(built_real: Path) -> Iterator[Any]:
-    yield from client_for(built_real)
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,8 @@ modules' own imports. Names read from a variable (a saved query's own parameters
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
-from service_support import client_for
 
 import tipkg.service
 
@@ -71,11 +67,6 @@ def reached(start: str, reads: dict[str, set[str]], names: dict[str, set[str]]) 
         found |= reads[function]
         todo += names[function]
     return found
-
-
-@pytest.fixture(scope="module")
-def client(built_real: Path) -> Iterator[Any]:
-    yield from client_for(built_real)
 
 
 def test_the_scan_finds_what_the_views_read() -> None:

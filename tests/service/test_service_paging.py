@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from service_support import client_for
 
-import tipkg
 from tipkg.kg import KnowledgeGraph
 
 SMALL_PAGE = 6
@@ -28,18 +27,8 @@ _LINK = re.compile(r'<a href="([^"]*)" rel="(prev|next)">')
 
 
 @pytest.fixture(scope="module")
-def client(built_real: Path) -> Iterator[Any]:
-    yield from client_for(built_real)
-
-
-@pytest.fixture(scope="module")
 def small(built_real: Path) -> Iterator[Any]:
     yield from client_for(built_real, page_rows=SMALL_PAGE)
-
-
-@pytest.fixture(scope="module")
-def kg(built_real: Path) -> KnowledgeGraph:
-    return tipkg.open(built_real)
 
 
 def body_rows(html: str) -> list[str]:

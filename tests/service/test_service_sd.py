@@ -3,7 +3,6 @@ what the endpoint really does (formats answered, features, the dataset's graphs 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +32,6 @@ ANSWERS = {
     "N-Quads": ("application/n-quads", CONSTRUCT),
     "TriG": ("application/trig", CONSTRUCT),
 }
-
-
-@pytest.fixture(scope="module")
-def client(built_real: Path) -> Iterator[Any]:
-    yield from client_for(built_real)
 
 
 def description(client: Any, accept: str = "text/turtle") -> Graph:

@@ -6,32 +6,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from html import unescape
-from pathlib import Path
 from typing import Any
 
 import pytest
 from rdflib import URIRef
-from service_support import client_for
 
-import tipkg
 from tipkg.kg import KnowledgeGraph
 
 COUNTS = "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)"
 _TAB = re.compile(r'<(a|strong|span)(?: href="([^"]*)")?(?: class="muted")? data-tab="([a-z]+)"(?: title="([^"]*)")?')
 _PANEL = re.compile(r'<section class="view-panel" data-panel="([a-z]+)">(.*?)</section>', re.S)
 _REASON = re.compile(r"<p class=\"muted\" data-reason>([^<]*)</p>")
-
-
-@pytest.fixture(scope="module")
-def client(built_real: Path) -> Iterator[Any]:
-    yield from client_for(built_real)
-
-
-@pytest.fixture(scope="module")
-def kg(built_real: Path) -> KnowledgeGraph:
-    return tipkg.open(built_real)
 
 
 def tabs(html: str) -> dict[str, tuple[str, str | None, str | None]]:

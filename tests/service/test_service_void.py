@@ -4,13 +4,11 @@ counts are the graph's own (each checked against a COUNT query), and the default
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from service_support import client_for
 
 from tipkg.cli import main
 
@@ -19,11 +17,6 @@ VOID_GRAPH = BASE + "graph/void"
 DS = f"<{BASE}dataset>"
 SRJ = "application/sparql-results+json"
 BRIEF = "SELECT ?g ?p ?o WHERE { GRAPH ?g { ?ds a void:Dataset ; ?p ?o } }"
-
-
-@pytest.fixture(scope="module")
-def client(built_real: Path) -> Iterator[Any]:
-    yield from client_for(built_real)
 
 
 def select(client: Any, query: str) -> list[dict[str, str]]:

@@ -4,24 +4,17 @@ combine with AND, "none" keeps those without one, pages follow one stable order.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from facets_support import CLASSES, REFERENCE, expected_counts, expected_members
 from rdflib import URIRef
 
-import tipkg
 from tipkg.kg import KnowledgeGraph
 from tipkg.namespaces import CONCEPT
 from tipkg.sparql import facets as fc
 from tipkg.sparql.codepoints import fold
 from tipkg.sparql.saved import QueryError
-
-
-@pytest.fixture(scope="module")
-def kg(built_real: Path) -> KnowledgeGraph:
-    return tipkg.open(built_real)
 
 
 @pytest.fixture(scope="module")

@@ -33,7 +33,6 @@ from hypothesis import strategies as st
 from rdflib import URIRef
 from service_support import TIPKG, Server
 
-import tipkg
 from tipkg.cli import main
 from tipkg.errors import TipkgError
 from tipkg.kg import KnowledgeGraph
@@ -257,11 +256,6 @@ def test_taken_code_points(char: str) -> None:
 def test_values_are_read_in_nfc() -> None:
     assert codepoints.clean("Leo\u0301n") == "León" == unicodedata.normalize("NFC", "Leo\u0301n")
     assert codepoints.fold("Pen\u0303a") == codepoints.fold("Peña") == codepoints.fold("PENA") == "pena"
-
-
-@pytest.fixture(scope="module")
-def kg(built_real: Path) -> KnowledgeGraph:
-    return tipkg.open(built_real)
 
 
 @pytest.mark.parametrize("char", [char for char, _kind in REFUSED])
