@@ -143,6 +143,9 @@ REAL = [
     ("stat/blue-heart-people-reached", "en", "Blue Heart Campaign, Mexico: more than 18,000 people reached, 2010-04–2011"),
     ("stat/people-trained", "en", "specialized courses for public officials: 60,000 people trained, as of 2011"),
     ("stat/victims-identified-2010-guatemala", "en", "Mexico: 123 victims identified (Guatemala), 2010"),
+    # "Colombian (1)": one victim; the indicator's label is a plural, so the figure follows it
+    ("stat/victims-identified-2010-colombia", "en", "Mexico: victims identified (Colombia): 1, 2010"),
+    ("stat/victims-identified-2010-colombia", "es", "Mexico: víctimas identificadas (Colombia): 1, 2010"),
     # graph_data/mx-2011/funding.yaml: DIF gives "$7,100,000" in 2010 (currency inferred)
     ("allocation/dif-2010", "en", "DIF: 7,100,000 MXN (currency inferred), 2010"),
     ("allocation/dif-2010/amount", "es", "7\u00a0100\u00a0000 MXN (moneda inferida)"),

@@ -503,6 +503,7 @@ records:
   - id: b
     label: B
   - id: c
+  # after the last record, at its dash: the last record's
 """
 
 
@@ -513,5 +514,5 @@ def test_comments_belong_to_the_record_their_indentation_names() -> None:
     assert comments(TRICKY, [r.line for r in records]) == [
         ["# above a", "# among a's keys", "# the last of a's, indented under it"],
         ["# detached, above b after a blank line: b's"],
-        [],
+        ["# after the last record, at its dash: the last record's"],
     ]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as ns
 from service_support import client_for
 
@@ -275,7 +275,7 @@ def test_a_cut_list_of_statements_says_so(client: Any, monkeypatch: pytest.Monke
     monkeypatch.setattr(entities, "STATEMENTS_SHOWN", 5)
     html = client.get("/id/agency/fevimtra").text
     assert "Truncated: only the first 5 statements each way are listed" in html
-    assert html.split("<summary>", 1)[1].startswith("5 statements")
+    assert html.split("<summary>", 1)[1].startswith("Statements with this resource as subject: 5")
 
 
 def test_entity_html_varies_by_accept(client: Any) -> None:
@@ -451,3 +451,35 @@ def test_the_facts_table_names_the_subject_only_where_it_is_not_the_page(client:
     assert any(r.startswith(this) for r in rows) and any(r.endswith(this) for r in rows)
     head, rows = facts("/id/allocation/pcs-2004-2009")  # and its amount's
     assert any('href="/id/allocation/pcs-2004-2009/amount"' in r.split("</td>")[0] for r in rows)
+
+
+QUALIFIED = """SELECT ?c ?victims ?moreThan ?about WHERE {
+  VALUES (?c ?victims ?moreThan ?about) {
+    (<https://w3id.org/tipkg/id/place/guatemala> 123 true false)
+    (<https://w3id.org/tipkg/id/place/honduras> 10 false true)
+    (<https://w3id.org/tipkg/id/place/el-salvador> 7 false false)
+  }
+}"""
+
+
+def test_a_figure_keeps_its_bound_in_charts_and_maps_whatever_its_column(kg: KnowledgeGraph, client: Any) -> None:
+    """A figure flagged "more than" or "about" reads so on its bar and its map area, in the page's language;
+    a column of lower bounds alone is charted as lower bounds ("lower_bounds")."""
+    from tipkg.service.charts import bar_charts
+
+    ((column, svg),) = bar_charts(kg.query(QUALIFIED), words={"moreThan": "más de ", "about": "alrededor de "})
+    assert column == "victims"
+    assert ": más de 123</title>" in svg and ": alrededor de 10</title>" in svg and ": 7</title>" in svg
+    lows = bar_charts(kg.query("lower_bounds"))
+    assert lows and all("more than " in title for _c, chart in lows for title in re.findall(r"<title>([^<]*)</title>", chart))
+    html = {"Accept": "text/html"}
+    page = client.get("/sparql", params={"query": "#defaultView:Map\n" + QUALIFIED, "lang": "es"}, headers=html).text
+    titles = set(re.findall(r"<title>([^<]*)</title>", page))
+    assert {"Guatemala: más de 123", "Honduras: alrededor de 10", "El Salvador: 7"} <= titles, titles
+
+
+def test_a_measure_is_named_in_the_page_language(kg: KnowledgeGraph) -> None:
+    """The build names each measure in every language of the site (its key properties' labels)."""
+    rows = kg.query("SELECT ?m (LANG(?l) AS ?lang) WHERE { ?m a tipkg:Measure ; rdfs:label ?l }").rows
+    measures = {m for m, _ in rows}
+    assert measures and {(m, lang) for m, lang in rows} == {(m, lang) for m in measures for lang in (Literal("en"), Literal("es"))}

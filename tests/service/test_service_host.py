@@ -62,3 +62,30 @@ def test_serving_every_interface_asks_for_the_address(built_real: Path) -> None:
 
     result: Any = CliRunner().invoke(main, ["serve", "--root", str(built_real), "--host", "0.0.0.0", "--port", "0"])
     assert result.exit_code != 0 and "--setting base_url" in result.output
+
+
+def test_two_host_headers_are_refused() -> None:
+    """A request with two Host headers (a server that passes both on) names no one address: 400."""
+    import asyncio
+
+    from tipkg.service.addresses import CheckedAddress
+
+    reached: list[bool] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        reached.append(True)
+
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b""}
+
+    for headers, allowed in (([(b"host", b"tipkg.example")], True), ([(b"host", b"tipkg.example"), (b"host", b"evil.example")], False)):
+        reached.clear(), sent.clear()
+        scope = {"type": "http", "method": "GET", "path": "/", "raw_path": b"/", "query_string": b"", "headers": headers}
+        asyncio.run(CheckedAddress(app, frozenset({"tipkg.example"}))(scope, receive, send))
+        assert bool(reached) == allowed
+        assert allowed or sent[0]["status"] == 400

@@ -115,10 +115,10 @@ def test_a_saved_query_pages_with_its_parameters_and_downloads_whole(small: Any,
     [
         ("/sparql", {"query": BODIES, "page": "0"}, 400, "The page is a whole number from 1, not “0”."),
         ("/sparql", {"query": BODIES, "page": "2x"}, 400, "The page is a whole number from 1, not “2x”."),
-        ("/sparql", {"query": BODIES, "page": "99"}, 404, "There is no page 99: the answer fills {pages}."),
+        ("/sparql", {"query": BODIES, "page": "99"}, 404, "There is no page 99: the answer has pages 1 to {pages}."),
         ("/queries/places", {"page": "-1"}, 400, "The page is a whole number from 1, not “-1”."),
-        ("/queries/places", {"page": "99"}, 404, "There is no page 99: the answer fills {pages}."),
-        ("/queries/places", {"page": "99", "lang": "es"}, 404, "No hay página 99: la respuesta ocupa {pages}."),
+        ("/queries/places", {"page": "99"}, 404, "There is no page 99: the answer has pages 1 to {pages}."),
+        ("/queries/places", {"page": "99", "lang": "es"}, 404, "No hay página 99: la respuesta tiene las páginas 1 a {pages}."),
     ],
 )
 def test_a_page_that_is_not_there_says_why(

@@ -123,8 +123,11 @@ class Namer:
     def observation(self, node: Node, lang: str) -> str:
         subject = self.names(node, TIPKG.concerns, lang) or self.names(node, TIPKG.refArea, lang)
         detail = CLAUSE.join(x for x in (self.names(node, TIPKG.nationality, lang), self.names(node, TIPKG.exploitationForm, lang)) if x)
-        what = " ".join(x for x in (self.figure(node, lang), self.names(node, TIPKG.indicator, lang)) if x)
-        what += f" ({detail})" if detail else ""
+        figure, indicator = self.figure(node, lang), self.names(node, TIPKG.indicator, lang)
+        if figure == "1":  # "1 victims identified" would be wrong: the indicator's label is a plural
+            what = indicator + (f" ({detail})" if detail else "") + f": {figure}"
+        else:
+            what = " ".join(x for x in (figure, indicator) if x) + (f" ({detail})" if detail else "")
         return _joined(subject, CLAUSE.join(x for x in (what, self.period(node, lang)) if x))
 
     def membership(self, node: Node, lang: str) -> str:

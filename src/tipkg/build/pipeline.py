@@ -91,24 +91,27 @@ def load_project(project: Project) -> Loaded:
 def compare_sources(loaded: Loaded, schema: Schema, base: str) -> None:
     """The comparisons graph: each observation's measure, and where sources differ or refine."""
     from tipkg.compare.values import comparison_triples
+    from tipkg.messages import languages
 
-    names: dict[URIRef, str] = {}
+    langs = languages()
+    names: dict[str, dict[URIRef, str]] = {lang: {} for lang in langs}
     declared_by = {d.iri: d.source for d in loaded.entities.values()}
-    # an entity's English name as the source that declares it gives it, else any source's
+    # an entity's name in each language as the source that declares it gives it, else any source's
     for claim in sorted(loaded.claims.values(), key=lambda c: (c.source != declared_by.get(c.s), c.source, str(c.o))):
-        if claim.p == SKOS.prefLabel and isinstance(claim.o, Literal) and claim.o.language == "en":
-            names.setdefault(claim.s, str(claim.o))
-    for s, o in schema.graph.subject_objects(SKOS.prefLabel):
-        if isinstance(o, Literal) and o.language == "en":
-            names.setdefault(URIRef(str(s)), str(o))
-    for s, o in schema.graph.subject_objects(RDFS.label):
-        if isinstance(o, Literal) and o.language == "en":
-            names.setdefault(URIRef(str(s)), str(o))
+        if claim.p == SKOS.prefLabel and isinstance(claim.o, Literal) and claim.o.language in names:
+            names[claim.o.language].setdefault(claim.s, str(claim.o))
+    for prop in (SKOS.prefLabel, RDFS.label):
+        for s, o in schema.graph.subject_objects(prop):
+            if isinstance(o, Literal) and o.language in names:
+                names[o.language].setdefault(URIRef(str(s)), str(o))
 
-    def label(term: URIRef | Literal) -> str:
-        return names.get(term, str(term).rsplit("/", 1)[-1]) if isinstance(term, URIRef) else str(term)
+    def label(term: URIRef | Literal, lang: str) -> str:
+        """A term's name in ``lang``, else in English (a name a report gives in English only), else its id."""
+        if not isinstance(term, URIRef):
+            return str(term)
+        return names[lang].get(term) or names["en"].get(term) or str(term).rsplit("/", 1)[-1]
 
-    triples, _found = comparison_triples(loaded.claims.values(), schema, base, label)
+    triples, _found = comparison_triples(loaded.claims.values(), schema, base, label, langs)
     graph = loaded.dataset.graph(URIRef(Graphs(base).comparisons))
     for triple in triples:
         graph.add(triple)

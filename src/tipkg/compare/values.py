@@ -34,6 +34,7 @@ a triple two reports state is one triple with a statement per source.
 from __future__ import annotations
 
 import calendar
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -318,10 +319,15 @@ class Comparer:
 
 
 def comparison_triples(
-    claims: Iterable[Claim], schema: Schema, base: str, label: Callable[[URIRef | Literal], str]
+    claims: Iterable[Claim],
+    schema: Schema,
+    base: str,
+    label: Callable[[URIRef | Literal, str], str],
+    languages: tuple[str, ...] = ("en",),
 ) -> tuple[list[Triple], list[Comparison]]:
-    """The comparisons graph: every observation's measure (with a label made by ``label``), and a
-    ``tipkg:Comparison`` for each pair of statements that differ or refine one another."""
+    """The comparisons graph: every observation's measure (with a label in each of ``languages``, made
+    by ``label(term, lang)``), and a ``tipkg:Comparison`` for each pair of statements that differ or
+    refine one another."""
     comparer = Comparer(claims, schema, base)
     keys = comparer.measures()
     triples: list[Triple] = []
@@ -333,7 +339,8 @@ def comparison_triples(
             continue
         labelled.add(measure)
         triples.append((measure, RDF.type, TIPKG.Measure))
-        triples.append((measure, RDFS.label, Literal(measure_label(key, label), lang="en")))
+        for lang in languages:
+            triples.append((measure, RDFS.label, Literal(measure_label(key, functools.partial(_in, label, lang)), lang=lang)))
         for p, values in key:
             triples.extend((measure, p, v) for v in values)
     found = [*comparer.same_property(), *comparer.same_measure(keys)]
@@ -349,6 +356,10 @@ def comparison_triples(
             finer = (comparison.first, comparison.second)[comparison.outcome.finer]
             triples.append((node, TIPKG.refiningStatement, finer.statement))
     return triples, found
+
+
+def _in(label: Callable[[URIRef | Literal, str], str], lang: str, term: URIRef | Literal) -> str:
+    return label(term, lang)
 
 
 def measure_label(key: tuple[tuple[URIRef, tuple[URIRef | Literal, ...]], ...], label: Callable[[URIRef | Literal], str]) -> str:

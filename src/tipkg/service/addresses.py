@@ -37,9 +37,9 @@ class CheckedAddress:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             problem = address_problem(scope.get("raw_path") or scope["path"].encode("utf-8", "surrogatepass"), scope["query_string"])
-            host = dict(scope["headers"]).get(b"host", b"").decode("latin-1").lower()
-            if problem is None and self.hosts is not None and host not in self.hosts:
-                problem = f"the Host header does not name this service ({', '.join(sorted(self.hosts))})"
+            hosts = [value.decode("latin-1").lower() for name, value in scope["headers"] if name == b"host"]
+            if problem is None and self.hosts is not None and (len(hosts) != 1 or hosts[0] not in self.hosts):
+                problem = f"the Host header does not name this service ({', '.join(sorted(self.hosts))})"  # one, and ours
             if problem is not None:
                 await _refuse(scope, problem)(scope, receive, send)
                 return

@@ -1,8 +1,8 @@
 """Charts of query results as plain inline SVG, written on the server: no script, no network.
 
 :func:`bar_charts` draws one horizontal bar chart per numeric column of a result (a lower bound
-column ``moreThan`` and an approximate one ``about`` join the ``value`` chart as "more than N" and
-"about N" bars, as does a ``value`` flagged by a true ``moreThan`` or ``about``); :func:`timeline` draws the
+column ``moreThan`` and an approximate one ``about`` join the first measure's chart as "more than N" and
+"about N" bars, as does a figure flagged by a true ``moreThan`` or ``about``); :func:`timeline` draws the
 rows on a time axis, a point per date or a bar from ``start`` to ``end``. Every text reaches the
 SVG escaped.
 """
@@ -103,34 +103,37 @@ def _labels(result: Result, skip: set[str]) -> list[str]:
     return first
 
 
-def bar_charts(result: Result, params: set[str] | None = None) -> list[tuple[str, str]]:
-    """(column, SVG) of a bar chart for each numeric column of ``result``; at most three."""
+def bar_charts(result: Result, params: set[str] | None = None, words: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(column, SVG) of a bar chart for each numeric column of ``result``; at most three. A row's
+    figure is qualified by a true ``moreThan`` or ``about`` beside it, whatever the figure's column
+    is called; a ``moreThan`` or ``about`` column of numbers fills the first measure's empty cells,
+    or is the measure itself where there is no other. ``words``: the qualifiers' words
+    (``{"moreThan": "more than ", "about": "about "}``, the page's language)."""
     skip = set(params or ()) | {"evidence"}
-    columns = [c for c in numeric_columns(result, skip) if c not in NOT_MEASURES]
+    numeric = [c for c in numeric_columns(result, skip) if c not in NOT_MEASURES]
+    measures = [c for c in numeric if c not in _QUALIFIED] or numeric
     labels = _labels(result, skip)
     index = {v: i for i, v in enumerate(result.variables)}
     charts: list[tuple[str, str]] = []
-    for column in columns:
-        if column in _QUALIFIED and "value" in columns:
-            continue
+    for n, column in enumerate(measures):
         bars = []
         for label, row in zip(labels, result.rows, strict=True):
             value = numbers.value(row[index[column]])
-            how = ""
-            for qualifier in _QUALIFIED if column == "value" else ():
-                cell = row[index[qualifier]] if qualifier in index else None
-                if value is None and numbers.value(cell) is not None:
+            how = column if column in _QUALIFIED else ""
+            for qualifier in (q for q in _QUALIFIED if q in index and q != column):
+                cell = row[index[qualifier]]
+                if value is None and n == 0 and numbers.value(cell) is not None:
                     value, how = numbers.value(cell), qualifier
                 elif isinstance(cell, Literal) and cell.datatype == XSD.boolean and cell.toPython() is True:
-                    how = qualifier  # the value column holds the figure, this column says what kind
+                    how = qualifier  # the figure is in its own column, this one says what kind
             if value is not None:
                 bars.append(Bar(label, value, how == LOWER_BOUND, how == APPROXIMATE))
         if bars:
-            charts.append((column, bar_svg(bars, column, COLORS[len(charts) % len(COLORS)])))
+            charts.append((column, bar_svg(bars, column, COLORS[len(charts) % len(COLORS)], words)))
     return charts[:3]
 
 
-def bar_svg(bars: list[Bar], title: str, color: str = COLORS[0]) -> str:
+def bar_svg(bars: list[Bar], title: str, color: str = COLORS[0], words: dict[str, str] | None = None) -> str:
     """A horizontal bar chart; bars for lower bounds are hatched and read "more than N", approximate
     ones are outlined and read "about N"."""
     shown = bars[:MAX_ROWS]
@@ -148,7 +151,8 @@ def bar_svg(bars: list[Bar], title: str, color: str = COLORS[0]) -> str:
         y = 24 + i * ROW
         width = max(1.0, area * max(bar.value, 0.0) / top)
         label = bar.label if len(bar.label) <= 44 else bar.label[:43] + "…"
-        qualifier = _QUALIFIED[LOWER_BOUND] if bar.lower_bound else _QUALIFIED[APPROXIMATE] if bar.approximate else ""
+        said = words or _QUALIFIED
+        qualifier = said[LOWER_BOUND] if bar.lower_bound else said[APPROXIMATE] if bar.approximate else ""
         number = qualifier + numbers.written(bar.value)
         fill = "url(#bound)" if bar.lower_bound else "none" if bar.approximate else color
         parts.append(

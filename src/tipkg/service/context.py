@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -50,6 +50,9 @@ class Quote:
     text: str
 
 
+MEMO_ENTRIES = 128  # pages' computed parts kept (a class's ordered members: ~300 bytes a member)
+
+
 class Context:
     """The state of one running service (one per app)."""
 
@@ -73,7 +76,7 @@ class Context:
         self.kg = KnowledgeGraph(root, OxigraphEngine(self.store), self.base)
         self.pool = WorkerPool(self.build_dir / "store", settings)
         self.view_pages: dict[tuple[str, str], str] = {}  # (file, lang) -> a network page
-        self._memo: dict[Any, Any] = {}
+        self._memo: OrderedDict[Any, Any] = OrderedDict()
         self._lock = threading.Lock()
 
     # -- addresses -------------------------------------------------------------------------------
@@ -93,9 +96,15 @@ class Context:
     # -- computed once ---------------------------------------------------------------------------
 
     def memo(self, key: Any, compute: Callable[[], T]) -> T:
-        """``compute()``, once per ``key``: the store is read-only while the service runs."""
-        if key not in self._memo:
+        """``compute()``, once per ``key``: the store is read-only while the service runs. The
+        :data:`MEMO_ENTRIES` used last are kept: a key per URL a visitor may make up (a class page's
+        filters) must not grow the server without end."""
+        if key in self._memo:
+            self._memo.move_to_end(key)
+        else:
             self._memo[key] = compute()
+            while len(self._memo) > MEMO_ENTRIES:
+                self._memo.popitem(last=False)
         found: T = self._memo[key]
         return found
 

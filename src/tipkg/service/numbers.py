@@ -48,9 +48,9 @@ def value(term: object) -> float | None:
 
 
 def written(number: float) -> str:
-    """A value as the pages write it: ``1,234``, ``2.50``.
+    """A value as the pages write it, every significant digit kept: ``1,234``, ``2.5``, ``0.004``.
 
-    >>> written(1234.0), written(2.5)
-    ('1,234', '2.50')
+    >>> written(1234.0), written(2.5), written(0.004), written(1234567.891)
+    ('1,234', '2.5', '0.004', '1,234,567.891')
     """
-    return f"{int(number):,}" if number == int(number) else f"{number:,.2f}"
+    return f"{int(number):,}" if number == int(number) else f"{number:,.15g}"

@@ -149,7 +149,7 @@ def comments(text: str, starts: list[int]) -> list[list[str]]:
             continue
         dash = _indent(lines[starts[owner] - 1]) if owner >= 0 else 0
         own = owner >= 0 and _indent(line) > dash
-        if own:
+        if own or (owner >= 0 and upcoming == len(starts)):  # its own, or after the last record: the last's
             out[owner].append(line.strip())
         elif upcoming < len(starts) and number > (starts[upcoming - 1] if upcoming else 0):
             out[upcoming].append(line.strip())

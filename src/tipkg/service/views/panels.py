@@ -66,7 +66,8 @@ def choose(
     if not able[panel["view"]]:
         panel["reason"] = words(request, REASONS[panel["view"]])
     elif panel["view"] != "table":
-        panel["drawn"] = _draw(panel["view"], ctx, result, params, graph_href)
+        qualifiers = {charts.LOWER_BOUND: words(request, "site.chart.more_than"), charts.APPROXIMATE: words(request, "site.chart.about")}
+        panel["drawn"] = _draw(panel["view"], ctx, result, params, graph_href, qualifiers)
         if panel["view"] == "map":
             from tipkg.service.placemaps import query_maps
 
@@ -86,10 +87,11 @@ def _href(request: Request, view: str, keep: dict[str, str]) -> str:
     return request.url.path + "?" + urlencode([*params, *keep.items(), ("view", view)])
 
 
-def _draw(view: str, ctx: Context, result: Result, params: set[str], graph_href: str | None) -> Any:
-    """What the panel of ``view`` shows: SVG charts, a timeline's SVG, the graph page, the places."""
+def _draw(view: str, ctx: Context, result: Result, params: set[str], graph_href: str | None, qualifiers: dict[str, str]) -> Any:
+    """What the panel of ``view`` shows: SVG charts (``qualifiers``: "more than " and "about " in the
+    page's language), a timeline's SVG, the graph page, the places."""
     if view == "bar":
-        return charts.bar_charts(result, params)
+        return charts.bar_charts(result, params, qualifiers)
     if view == "timeline":
         return charts.timeline(result, params)
     return graph_href if view == "graph" else _places(ctx, result)

@@ -95,12 +95,17 @@ def page(
     def t(key: str, **fields: Any) -> str:
         return text(key, lang, **fields)
 
+    def num(n: Any) -> str:
+        """A whole number with the language's thousands separator (``12,820``; ``12 820``)."""
+        return f"{int(n):,}".replace(",", text("network.thousands", lang))
+
     html = (
         templates()
         .get_template(template)
         .render(
             title=title,
             t=t,
+            num=num,
             lang=lang,
             langs=languages(),
             lang_links=[(code, relative(request, lang=code)) for code in languages()],
@@ -110,7 +115,7 @@ def page(
         )
     )
     merged = {"Content-Security-Policy": PAGE_CSP, **(headers or {})}
-    if "lang" not in request.query_params:  # the words follow the header
+    if request.query_params.get("lang") not in languages():  # the words follow the header
         merged["Vary"] = ", ".join(v for v in (merged.get("Vary"), "Accept-Language") if v)
     return HTMLResponse(html, status_code=status, headers=merged)
 
