@@ -134,3 +134,21 @@ def test_a_page_that_is_not_there_says_why(
 def test_an_empty_answer_says_0_rows(client: Any) -> None:
     r = client.get("/sparql", params={"query": "SELECT ?s WHERE { ?s a <urn:nothing> }", "lang": "es"})
     assert r.status_code == 200 and _PAGER.findall(r.text) == ["0 filas"] and links(r.text) == {}
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_a_saved_query_as_data_pages_by_offset_and_limit(small: Any, kg: KnowledgeGraph, fmt: str) -> None:
+    """``/queries/NAME.json?offset=&limit=``: the rows the library's window gives, and the whole count."""
+    from tipkg.sparql.paging import Window
+
+    whole = kg.query("figures_at_least", minimum=1, window=Window(0, None))
+    part = kg.query("figures_at_least", minimum=1, window=Window(2, 3))
+    r = small.get(f"/queries/figures_at_least.{fmt}", params={"minimum": "1", "offset": "2", "limit": "3"})
+    assert r.status_code == 200 and r.headers["x-tipkg-total"] == str(len(whole)) == str(part.total)
+    if fmt == "json":
+        at = part.variables.index("observation")
+        assert [row["observation"] for row in r.json()] == [str(row[at]) for row in part.rows] and len(r.json()) == 3
+    else:
+        assert len(r.text.strip().splitlines()) == 1 + 3
+    assert small.get(f"/queries/figures_at_least.{fmt}", params={"minimum": "1", "limit": "-1"}).status_code == 400
+    assert "x-tipkg-total" not in small.get(f"/queries/figures_at_least.{fmt}", params={"minimum": "1"}).headers

@@ -65,7 +65,7 @@ class OpenReadHeaders:
                 headers["Access-Control-Allow-Origin"] = "*"
                 headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
                 headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-                headers["Access-Control-Expose-Headers"] = "X-Tipkg-Truncated, Content-Type, Vary"
+                headers["Access-Control-Expose-Headers"] = "X-Tipkg-Truncated, X-Tipkg-Total, Content-Type, Vary"
                 headers["Access-Control-Max-Age"] = "600"
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("Referrer-Policy", "no-referrer")

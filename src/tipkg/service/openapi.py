@@ -86,6 +86,12 @@ OPERATIONS: dict[str, Operation] = {
             Param("params", "The saved query's own parameters, by name.", schema={"type": "object", "additionalProperties": STRING}),
             PAGE,
             VIEW,
+            Param(
+                "offset",
+                "As data: the rows to skip, in a stable order (X-Tipkg-Total: the whole answer's rows).",
+                schema={"type": "integer", "minimum": 0},
+            ),
+            Param("limit", "As data: at most this many rows.", schema={"type": "integer", "minimum": 0}),
             LANG,
         ),
         errors={400: "a parameter that does not fit its type", 404: "no saved query of that name", 503: "the query ran out of time"},

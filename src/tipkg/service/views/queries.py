@@ -57,6 +57,18 @@ def _given(saved: Any, request: Request) -> dict[str, str]:
     return {p.name: request.query_params[p.name] for p in saved.params if request.query_params.get(p.name, "").strip()}
 
 
+def data_window(request: Request) -> Window | None:
+    """The rows ``?offset=`` and ``?limit=`` ask of an answer as data (whole numbers; either may be
+    left out), in a stable order (:mod:`tipkg.sparql.paging`); None: every row, up to the cap."""
+    given = {k: request.query_params.get(k, "").strip() for k in ("offset", "limit")}
+    if not any(given.values()):
+        return None
+    for key, value in given.items():
+        if value and not (value.isdecimal() and len(value) < 10):
+            raise PageError(f"{key} is a whole number from 0, not {value[:40]!r}")
+    return Window(int(given["offset"] or 0), int(given["limit"]) if given["limit"] else None)
+
+
 def _split_name(name: str) -> tuple[str, str | None]:
     for ext in RESULT_FORMATS:
         if name.endswith(f".{ext}"):
@@ -77,6 +89,8 @@ async def query_page(request: Request) -> Response:
     try:
         if fmt is None:
             number, window = requested(request, ctx.settings["page_rows"])
+        else:
+            window = data_window(request)
         saved, result = await run_saved(ctx, name, request, window)
     except (PageError, QueryError) as exc:
         error, status = str(exc), 400
@@ -87,7 +101,8 @@ async def query_page(request: Request) -> Response:
     if fmt is not None:
         if result is None:
             return Response((error or "") + "\n", status, media_type="text/plain; charset=utf-8")
-        return Response(result.render(fmt), media_type=RESULT_FORMATS[fmt], headers=truncated_header(ctx, result.truncated))
+        headers = truncated_header(ctx, result.truncated) | ({"X-Tipkg-Total": str(result.total)} if result.total is not None else {})
+        return Response(result.render(fmt), media_type=RESULT_FORMATS[fmt], headers=headers)
     params = _given(saved, request)
     keep = {**params, "lang": lang_of(request)}
     fields = [
