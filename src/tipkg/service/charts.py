@@ -25,6 +25,14 @@ NOT_MEASURES = ("start", "end")  # offsets and periods: not what a bar measures
 LOWER_BOUND = "moreThan"
 APPROXIMATE = "about"
 _QUALIFIED = {LOWER_BOUND: "more than ", APPROXIMATE: "about "}
+QUALIFIER_MESSAGES = {LOWER_BOUND: "site.chart.more_than", APPROXIMATE: "site.chart.about"}  # their words, by page language
+
+
+def flagged(term: object) -> bool:
+    """Whether a qualifier column's cell says its row's figure is of that kind (``true``)."""
+    return isinstance(term, Literal) and term.datatype == XSD.boolean and term.toPython() is True
+
+
 MAX_ROWS = 60
 WIDTH = 760
 LABEL_WIDTH = 300
@@ -124,7 +132,7 @@ def bar_charts(result: Result, params: set[str] | None = None, words: dict[str, 
                 cell = row[index[qualifier]]
                 if value is None and n == 0 and numbers.value(cell) is not None:
                     value, how = numbers.value(cell), qualifier
-                elif isinstance(cell, Literal) and cell.datatype == XSD.boolean and cell.toPython() is True:
+                elif flagged(cell):
                     how = qualifier  # the figure is in its own column, this one says what kind
             if value is not None:
                 bars.append(Bar(label, value, how == LOWER_BOUND, how == APPROXIMATE))

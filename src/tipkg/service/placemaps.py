@@ -14,11 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
 from starlette.concurrency import run_in_threadpool
 
 from tipkg.service import numbers
-from tipkg.service.charts import NOT_MEASURES, numeric_columns
+from tipkg.service.charts import NOT_MEASURES, QUALIFIER_MESSAGES, flagged, numeric_columns
 from tipkg.service.context import Context
 from tipkg.sparql.results import Result
 from tipkg.viz.maps import WORDS, Shade, Words, draw
@@ -59,13 +58,6 @@ def place_codes(ctx: Context) -> dict[URIRef, str]:
     return ctx.memo("place-codes", read)
 
 
-_QUALIFIERS = {"moreThan": "site.chart.more_than", "about": "site.chart.about"}
-
-
-def _true(term: object) -> bool:
-    return isinstance(term, Literal) and term.datatype == XSD.boolean and term.toPython() is True
-
-
 def placed_rows(result: Result, codes: dict[URIRef, str], skip: set[str], t: Words) -> tuple[list[Placed], str | None]:
     """Each row of ``result`` with where it lies and what it counts, and the name of the counted column."""
     index = {v: i for i, v in enumerate(result.variables)}
@@ -86,8 +78,8 @@ def placed_rows(result: Result, codes: dict[URIRef, str], skip: set[str], t: Wor
         value = numbers.value(row[index[measure]]) if measure else None
         said = numbers.written(value) if value is not None else (result.label(row[index[other]]) if other else t("site.map.named"))
         if value is not None:  # "more than 26", "about 300": a true flag beside the figure says what kind
-            flags = [q for q, key in _QUALIFIERS.items() if q in index and _true(row[index[q]])]
-            said = t(_QUALIFIERS[flags[0]]) + said if flags else said
+            flags = [q for q in QUALIFIER_MESSAGES if q in index and flagged(row[index[q]])]
+            said = t(QUALIFIER_MESSAGES[flags[0]]) + said if flags else said
         source = row[index[SOURCE_COLUMN]] if SOURCE_COLUMN in index else None
         line = t("site.map.line_source", name=name, value=said, source=result.label(source)) if source else f"{name}: {said}"
         placed.append(Placed(code, name, value, line))

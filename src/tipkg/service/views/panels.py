@@ -66,7 +66,7 @@ def choose(
     if not able[panel["view"]]:
         panel["reason"] = words(request, REASONS[panel["view"]])
     elif panel["view"] != "table":
-        qualifiers = {charts.LOWER_BOUND: words(request, "site.chart.more_than"), charts.APPROXIMATE: words(request, "site.chart.about")}
+        qualifiers = {kind: words(request, message) for kind, message in charts.QUALIFIER_MESSAGES.items()}
         panel["drawn"] = _draw(panel["view"], ctx, result, params, graph_href, qualifiers)
         if panel["view"] == "map":
             from tipkg.service.placemaps import query_maps

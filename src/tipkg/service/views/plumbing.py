@@ -96,8 +96,9 @@ def page(
         return text(key, lang, **fields)
 
     def num(n: Any) -> str:
-        """A whole number with the language's thousands separator (``12,820``; ``12 820``)."""
-        return f"{int(n):,}".replace(",", text("network.thousands", lang))
+        from tipkg.service.views.pager import grouped
+
+        return grouped(int(n), lang)  # as the pager and the class pages write counts
 
     html = (
         templates()
