@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import report
-from benchmarks.build import load_rates, timed_build
+from benchmarks.build import load_rates, timed_build, timed_edit
 from benchmarks.generate import TEMPLATE, reports_for, write_project
 from benchmarks.queries import query_names, time_oxigraph_paths, time_rdflib_path
 
@@ -134,11 +134,15 @@ def measure_size(label: str, work: Path, args: argparse.Namespace, check_up_to: 
     build = timed_build(root, check)
     say(f"{label}: {build.triples:,} triples in {build.seconds:.1f} s, peak {build.peak_rss_mb:,.0f} MB; loading the store again")
     load = load_rates(root / "build", root / "load-store")
+    say(f"{label}: one report edited, building again")
+    edit = timed_edit(root, check)
+    say(f"{label}: {edit['units']} in {edit['seconds']:.1f} s")
     out: dict[str, Any] = {
         "target_triples": target,
         "reports": reports,
         "build": build.as_dict(),
         "load": load,
+        "edit": edit,
         "rdflib": None,
         "queries": {},
     }

@@ -14,14 +14,6 @@ from pathlib import Path
 from typing import Any
 
 FINDINGS = Path(__file__).with_name("findings.md")
-PHASES = {
-    "reading curated data": "read",
-    "adding the ontology": "ontology",
-    "computing the inferred closure": "closure",
-    "validating against ontology/shapes.ttl": "SHACL",
-    "serializing": "serialize",
-    "loading into the store": "store",
-}
 QUERY_LIMIT_1M = 1.0
 RATIO_LIMIT = 1.3
 LOAD_RATE = 200_000
@@ -66,8 +58,10 @@ def write(out: Path, data: dict[str, Any]) -> tuple[Path, Path]:
 
 def targets(data: dict[str, Any]) -> list[dict[str, Any]]:
     """Each target: what was measured and whether it is met (``None``: not measured)."""
+    from benchmarks.build import targets as build_targets
+
     sizes = data["sizes"]
-    out = []
+    out = build_targets(sizes)
 
     worst: tuple[float, str, str] | None = None
     unmeasured = []
@@ -183,7 +177,9 @@ def markdown(data: dict[str, Any]) -> str:
     for t in data["targets"]:
         met = {True: "met", False: "**not met**", None: "not measured"}[t["met"]]
         lines.append(f"| {t['target']} | {t['measured']} | {met} |")
-    lines += ["", "## Build", "", *_build_table(data), ""]
+    from benchmarks.build import section as build_section
+
+    lines += ["", "## Build", "", *build_section(data["sizes"]), ""]
     lines += _queries_section(data)
     lines += _service_section(data.get("service"))
     lines += _soak_section(data.get("soak"))
@@ -195,35 +191,6 @@ def markdown(data: dict[str, Any]) -> str:
     if FINDINGS.exists():
         lines += ["## Findings", "", FINDINGS.read_text(encoding="utf-8").strip(), ""]
     return "\n".join(lines).rstrip() + "\n"
-
-
-def _build_table(data: dict[str, Any]) -> list[str]:
-    phase_names = list(PHASES.values())
-    head = ["size", "reports", "triples", "quads", "build", "peak memory", *phase_names, "store load"]
-    lines = [
-        "`tipkg build` as a child process (wall time; peak resident memory from `getrusage`), with the time of each of",
-        "its phases. SHACL validation is run only up to the size given by `--check-up-to` (—: built with `--no-check`).",
-        "*quads*: quads of the named graphs. *store load*: the build's last phase run again into a new store: one bulk load",
-        "of graph.nq (the named graphs) and graph.nt (their union, into the default graph), in statements per second.",
-        "",
-        "| " + " | ".join(head) + " |",
-        "|" + "---|" * len(head),
-    ]
-    for label, size in data["sizes"].items():
-        b, load = size["build"], size["load"]
-        phases = {PHASES.get(k, k): v for k, v in b["phases"].items()}
-        cells = [
-            label,
-            str(size["reports"] or "part of 1"),
-            f"{b['triples']:,}",
-            f"{b['quads']:,}",
-            f"{b['seconds']:.1f} s",
-            f"{b['peak_rss_mb']:,.0f} MB",
-            *[f"{phases[p]:.1f} s" if p in phases else "—" for p in phase_names],
-            f"{load['quads']:,} in {load['seconds']:.1f} s: {load['quads_per_s']:,.0f}/s ({load['store_mb']:,.0f} MB)",
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return lines
 
 
 def _ms(t: dict[str, Any], key: str = "p50_s") -> str:

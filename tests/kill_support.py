@@ -1,9 +1,9 @@
 """A process that prepares two versions of a project once, then forks builds of them to kill.
 
-``python tests/kill_support.py ROOT BASE_A BASE_B`` prepares in memory (``tipkg.build.pipeline.prepare``)
+``python tests/kill_support.py ROOT BASE_A BASE_B`` prepares (``tipkg.build.stream.prepare``)
 the project at ROOT with each base IRI, prints ``ready``, and then for each line of its standard
 input forks a child that runs the write and swap phases of ``tipkg build``
-(``tipkg.build.pipeline.write_build``) for one version:
+(``tipkg.build.stream.write_build``) for one version:
 
     VERSION PHASE DELAY   SIGKILL the child DELAY seconds after it announced PHASE
     VERSION - -           let it finish
@@ -28,7 +28,7 @@ import sys
 import time
 from pathlib import Path
 
-from tipkg.build.pipeline import Prepared, prepare, write_build
+from tipkg.build.stream import Prepared, prepare, write_build
 from tipkg.project import Project
 
 

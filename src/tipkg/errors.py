@@ -14,6 +14,9 @@ class DataError(TipkgError):
         self.file, self.line, self.field, self.message = file, line, field, message
         super().__init__(f"{file}:{line}: {field}: {message}")
 
+    def __reduce__(self) -> tuple[type[DataError], tuple[str, int, str, str]]:
+        return DataError, (self.file, self.line, self.field, self.message)  # from a build's worker process
+
 
 class NotBuiltError(TipkgError):
     """No built graph where one is needed."""

@@ -104,12 +104,13 @@ def test_interrupted_build_leaves_the_previous_one(mini_project, monkeypatch):
     def boom(*_args, **_kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("tipkg.build.rdfio.jsonld", boom)
+    monkeypatch.setattr("tipkg.build.rdfio.write_jsonld", boom)
     with pytest.raises(KeyboardInterrupt):
         build(Project(mini_project))
     assert (mini_project / "build" / "graph.nq").read_bytes() == before
     assert not list(mini_project.glob(".build.*"))
-    assert sorted(os.listdir(mini_project / ".builds")) == [".lock", os.readlink(mini_project / "build").removeprefix(".builds/")]
+    current = os.readlink(mini_project / "build").removeprefix(".builds/")
+    assert sorted(os.listdir(mini_project / ".builds")) == sorted([".lock", "cache", current])  # and the units kept
 
 
 def test_a_store_without_the_union_is_refused_with_one_line(mini_project):

@@ -37,8 +37,9 @@ KILL_SUPPORT = Path(__file__).resolve().parents[1] / "kill_support.py"
 
 
 def folders(root: Path) -> list[str]:
-    """What lies in ``.builds/``, and the ``.build*`` names beside ``build``."""
-    return sorted(os.listdir(root / ".builds")) + sorted(p.name for p in root.glob(".build.*"))
+    """What lies in ``.builds/`` but the kept units (``cache``, never removed), and the ``.build*``
+    names beside ``build``."""
+    return sorted(set(os.listdir(root / ".builds")) - {"cache"}) + sorted(p.name for p in root.glob(".build.*"))
 
 
 def current(root: Path) -> str:
@@ -74,6 +75,7 @@ def test_build_is_a_link_and_a_rebuild_leaves_one_folder(mini_project: Path) -> 
     build(Project(mini_project), check=False)
     assert current(mini_project) != first
     assert folders(mini_project) == [".lock", current(mini_project)]
+    assert (mini_project / ".builds" / "cache" / "units").is_dir()  # what the next build reuses
     assert {name: (mini_project / "build" / name).read_bytes() for name in OUTPUTS} == before
 
 

@@ -30,7 +30,7 @@ Triple = tuple[Node, Node, Node]
 
 @dataclass(frozen=True)
 class Counts:
-    """What the description counts, read from a build's triples (:func:`tipkg.build.rdfio.profile`)."""
+    """What the description counts, read from a build's triples (:func:`tipkg.build.lines.profile`)."""
 
     triples: int  # in the default graph: the union of the named graphs, each triple once
     subjects: int  # distinct subjects of those triples

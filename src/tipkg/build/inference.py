@@ -56,7 +56,13 @@ class Rules:
 
 def entailed(asserted: Iterable[Triple], ontology: Graph) -> set[Triple]:
     """Triples the rules derive from ``asserted`` that ``asserted`` does not already hold."""
-    rules = Rules(ontology)
+    return entailed_by(asserted, Rules(ontology))
+
+
+def entailed_by(asserted: Iterable[Triple], rules: Rules) -> set[Triple]:
+    """:func:`entailed` with the ontology's rules indexed once. Each rule reads one triple, so the
+    closure of a union is the union of the closures of its parts (less what the union asserts):
+    the streaming build derives each unit's on its own."""
     known = set(asserted)
     todo = list(known)
     derived: set[Triple] = set()

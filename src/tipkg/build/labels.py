@@ -19,8 +19,9 @@ nodes (statements, evidence, selectors) are not named: they are shown by their q
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
+from typing import Protocol
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
@@ -30,6 +31,39 @@ from tipkg.messages import catalogue, languages, text
 from tipkg.namespaces import OA, TIPKG
 
 Triple = tuple[URIRef, URIRef, Literal]
+
+
+class Data(Protocol):
+    """What naming reads of the data: an rdflib graph, or a :class:`TripleIndex`."""
+
+    def objects(self, subject: Node, predicate: Node) -> Iterator[Node]: ...
+    def subjects(self, predicate: Node) -> Iterator[Node]: ...
+    def subject_objects(self, predicate: Node) -> Iterator[tuple[Node, Node]]: ...
+
+
+class TripleIndex:
+    """Triples indexed by subject and predicate: what the streaming build names nodes from (the
+    curated claims of every unit and what spans them), without an rdflib graph of everything."""
+
+    def __init__(self, triples: Iterable[tuple[Node, Node, Node]] = ()) -> None:
+        self.by_subject: dict[Node, dict[Node, set[Node]]] = {}
+        self.by_predicate: dict[Node, set[Node]] = {}
+        self.add(triples)
+
+    def add(self, triples: Iterable[tuple[Node, Node, Node]]) -> None:
+        for s, p, o in triples:
+            self.by_subject.setdefault(s, {}).setdefault(p, set()).add(o)
+            self.by_predicate.setdefault(p, set()).add(s)
+
+    def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
+        return iter(self.by_subject.get(subject, {}).get(predicate, ()))
+
+    def subjects(self, predicate: Node) -> Iterator[Node]:
+        return iter(self.by_predicate.get(predicate, ()))
+
+    def subject_objects(self, predicate: Node) -> Iterator[tuple[Node, Node]]:
+        return ((s, o) for s in self.by_predicate.get(predicate, ()) for o in self.by_subject[s][predicate])
+
 
 # provenance machinery: shown by its quotes, never as a node of its own
 UNNAMED = frozenset({RDF.Statement, TIPKG.Evidence, OA.SpecificResource, OA.TextQuoteSelector, OA.TextPositionSelector})
@@ -42,7 +76,7 @@ ALTERNATIVES = " / "  # between the values different sources give
 class Namer:
     """Labels over ``data`` (the built graphs) and ``vocabulary`` (the ontology and its concepts)."""
 
-    def __init__(self, data: Graph, vocabulary: Graph) -> None:
+    def __init__(self, data: Data, vocabulary: Graph) -> None:
         self.data = data
         self.vocabulary = vocabulary
         self.periods: dict[str, list[URIRef]] = {}
@@ -191,7 +225,7 @@ CAPTIONS: dict[URIRef, Callable[[Namer, Node, str], str]] = {
 }
 
 
-def unnamed(data: Graph) -> dict[URIRef, list[URIRef]]:
+def unnamed(data: Data) -> dict[URIRef, list[URIRef]]:
     """The typed IRI nodes of ``data`` with no ``rdfs:label`` or ``skos:prefLabel``, with their types."""
     named = set(data.subjects(RDFS.label)) | set(data.subjects(SKOS.prefLabel))
     out: dict[URIRef, list[URIRef]] = {}
@@ -201,7 +235,7 @@ def unnamed(data: Graph) -> dict[URIRef, list[URIRef]]:
     return {n: sorted(set(ts), key=str) for n, ts in sorted(out.items()) if not UNNAMED.intersection(ts)}
 
 
-def computed_labels(data: Graph, vocabulary: Graph) -> list[Triple]:
+def computed_labels(data: Data, vocabulary: Graph) -> list[Triple]:
     """An ``rdfs:label`` in each language for every node :func:`unnamed` finds."""
     namer = Namer(data, vocabulary)
     out: list[Triple] = []

@@ -7,24 +7,22 @@ and nesting limits of :class:`tipkg.curation.records.Limits`.
 
 from __future__ import annotations
 
-import json
-import time
-from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rdflib import Dataset, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDFS, SKOS
+from rdflib.namespace import RDFS, SKOS
 
 from tipkg.curation.links import describe_linkset
 from tipkg.curation.loader import Loaded, Loader
 from tipkg.curation.records import CuratedFile, load_curated, read_input, shown_path
 from tipkg.curation.schema import Schema, load_schema, read_ontology
 from tipkg.curation.sources import load_sources
+from tipkg.curation.statements import Claim
 from tipkg.curation.values import parse_accepted_links, parse_checked_qids
-from tipkg.namespaces import TIPKG, Graphs
+from tipkg.namespaces import Graphs
 from tipkg.project import MANIFEST, Project
 
 Progress = Callable[[str], None]
@@ -90,14 +88,23 @@ def load_project(project: Project) -> Loaded:
 
 def compare_sources(loaded: Loaded, schema: Schema, base: str) -> None:
     """The comparisons graph: each observation's measure, and where sources differ or refine."""
+    declared_by = {d.iri: d.source for d in loaded.entities.values()}
+    graph = loaded.dataset.graph(URIRef(Graphs(base).comparisons))
+    for triple in comparison_graph(loaded.claims.values(), declared_by, schema, base):
+        graph.add(triple)
+
+
+def comparison_graph(claims: Iterable[Claim], declared_by: Mapping[URIRef, str | None], schema: Schema, base: str) -> list[Any]:
+    """The triples of the comparisons graph, from every source's claims (and which source declares
+    each entity, whose names come first)."""
     from tipkg.compare.values import comparison_triples
     from tipkg.messages import languages
 
+    claims = list(claims)
     langs = languages()
     names: dict[str, dict[URIRef, str]] = {lang: {} for lang in langs}
-    declared_by = {d.iri: d.source for d in loaded.entities.values()}
     # an entity's name in each language as the source that declares it gives it, else any source's
-    for claim in sorted(loaded.claims.values(), key=lambda c: (c.source != declared_by.get(c.s), c.source, str(c.o))):
+    for claim in sorted(claims, key=lambda c: (c.source != declared_by.get(c.s), c.source, str(c.o))):
         if claim.p == SKOS.prefLabel and isinstance(claim.o, Literal) and claim.o.language in names:
             names[claim.o.language].setdefault(claim.s, str(claim.o))
     for prop in (SKOS.prefLabel, RDFS.label):
@@ -111,10 +118,8 @@ def compare_sources(loaded: Loaded, schema: Schema, base: str) -> None:
             return str(term)
         return names[lang].get(term) or names["en"].get(term) or str(term).rsplit("/", 1)[-1]
 
-    triples, _found = comparison_triples(loaded.claims.values(), schema, base, label, langs)
-    graph = loaded.dataset.graph(URIRef(Graphs(base).comparisons))
-    for triple in triples:
-        graph.add(triple)
+    triples, _found = comparison_triples(claims, schema, base, label, langs)
+    return triples
 
 
 def label_nodes(loaded: Loaded, schema: Schema, base: str) -> None:
@@ -156,106 +161,23 @@ def assemble(project: Project, progress: Progress | None = None) -> tuple[Datase
     return loaded.dataset, loaded
 
 
-def summarize(dataset: Dataset, loaded: Loaded, graphs: Graphs) -> Summary:
-    per_graph: Counter[str] = Counter()
-    for _s, _p, _o, g in dataset.quads((None, None, None, None)):
-        per_graph[str(g)] += 1
-    entities: Counter[str] = Counter()
-    ns = str(TIPKG)
-    for declared in loaded.entities.values():
-        for t in declared.types:
-            entities[str(t)[len(ns) :]] += 1
-    union = {(s, p, o) for s, p, o, _g in dataset.quads((None, None, None, None))}
-    sources = {}
-    for s, _p, sha, _g in dataset.quads((None, TIPKG.sha256, None, None)):
-        sources[str(s)] = str(sha)
-    return Summary(
-        triples=len(union),
-        graphs=dict(sorted(per_graph.items())),
-        entities=dict(sorted(entities.items())),
-        facts=loaded.facts,
-        statements=loaded.statements,
-        evidence=len(loaded.evidence),
-        sources=dict(sorted(sources.items())),
-    )
+def prepare(project: Project, progress: Progress | None = None, check: bool = True) -> Any:
+    """Read and (with ``check``) validate a project, ready to write: :func:`tipkg.build.stream.prepare`."""
+    from tipkg.build import stream
+
+    return stream.prepare(project, progress, check)
 
 
-def description(dataset: Dataset, summary: Summary, triples: list[Any], graphs: Graphs) -> list[Any]:
-    """The quads of the VoID description's graph (:mod:`tipkg.build.description`), from the sorted ``triples`` of the union."""
-    from tipkg.build import rdfio
-    from tipkg.build.description import Counts, describe
+def write_build(project: Project, prepared: Any, progress: Progress | None = None) -> Path:
+    """Write a prepared build and switch ``build`` to it: :func:`tipkg.build.stream.write_build`."""
+    from tipkg.build import stream
 
-    links = len(list(dataset.graph(URIRef(graphs.links)).triples((None, OWL.sameAs, None))))
-    docs = [URIRef(doc) for doc in summary.sources]
-    titles = {doc: next((o for _s, _p, o, _g in dataset.quads((doc, DCTERMS.title, None, None))), None) for doc in docs}
-    subjects, classes = rdfio.profile(triples)
-    counts = Counts(len(triples), subjects, {URIRef(c): n for c, n in sorted(classes.items())}, summary.graphs, links)
-    return rdfio.sorted_quads((s, p, o, URIRef(graphs.void)) for s, p, o in describe(counts, graphs, titles))
-
-
-@dataclass
-class Prepared:
-    """A build before its first write: the sorted quads and triples, and the manifest."""
-
-    quads: list[Any]
-    triples: list[Any]
-    manifest: dict[str, Any]
-    summary: Summary
-    description: list[Any]  # the quads of the VoID description's graph, kept out of the default graph
-
-
-def prepare(project: Project, progress: Progress | None = None, check: bool = True) -> Prepared:
-    """Read, check and serialize a project in memory; with ``check``, only if it passes SHACL."""
-    from tipkg.build import rdfio
-
-    say = progress or (lambda _msg: None)
-    dataset, loaded = assemble(project, say)
-    if check:
-        say("validating against ontology/shapes.ttl")
-        from tipkg.check.shacl import check_dataset, require_conformance
-
-        require_conformance(check_dataset(dataset, loaded.locations, project.root, project.base, loaded.source_locations))
-    say("serializing")
-    quads = rdfio.sorted_quads(dataset.quads((None, None, None, None)))
-    graphs = Graphs(project.base)
-    summary = summarize(dataset, loaded, graphs)
-    triples = rdfio.sorted_triples(quads)
-    void = description(dataset, summary, triples, graphs)
-    return Prepared(quads, triples, {"base": project.base, **summary.as_dict(), "description": len(void)}, summary, void)
-
-
-def write_build(project: Project, prepared: Prepared, progress: Progress | None = None) -> Path:
-    """Write a prepared build into a new folder and switch ``build`` to it (:func:`tipkg.build.swap.install`)."""
-    from tipkg.build.swap import install
-
-    return install(project.root, lambda folder: write_outputs(folder, prepared, progress), progress)
+    return stream.write_build(project, prepared, progress)
 
 
 def build(project: Project, progress: Progress | None = None, check: bool = True) -> Summary:
-    """Build the graph into ``project.build_dir``, atomically; with ``check``, only if it passes SHACL."""
-    started = time.perf_counter()
-    prepared = prepare(project, progress, check)
-    write_build(project, prepared, progress)
-    summary = prepared.summary
-    summary.seconds = time.perf_counter() - started
-    out = project.build_dir
-    summary.files = [str(out / name) for name in OUTPUTS] + [str(out / "store")]
-    return summary
+    """Build the graph into ``project.build_dir``, atomically, as a stream of units kept by content
+    (:mod:`tipkg.build.stream`); with ``check``, only if every unit passes SHACL."""
+    from tipkg.build import stream
 
-
-def write_outputs(folder: Path, prepared: Prepared, progress: Progress | None = None) -> None:
-    """Write a build's files and store into an empty ``folder``."""
-    from tipkg.build import rdfio
-    from tipkg.engines.oxigraph import write_store
-
-    say = progress or (lambda _msg: None)
-    quads, triples = prepared.quads, prepared.triples
-    say("writing graph.nq, graph.nt, graph.ttl, graph.jsonld, void.nq, manifest.json")
-    (folder / "graph.nq").write_bytes(rdfio.nquads(quads))
-    (folder / "void.nq").write_bytes(rdfio.nquads(prepared.description))
-    (folder / "graph.nt").write_bytes(rdfio.ntriples(triples))
-    (folder / "graph.ttl").write_bytes(rdfio.turtle(triples))
-    (folder / "graph.jsonld").write_bytes(rdfio.jsonld(quads))
-    (folder / MANIFEST).write_text(json.dumps(prepared.manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    say(f"loading {len(quads)} quads and their union, {len(triples)} triples, and the description into the store")
-    write_store(folder / "store", folder / "graph.nq", folder / "graph.nt", folder / "void.nq")
+    return stream.build(project, progress, check)

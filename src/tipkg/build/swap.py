@@ -40,6 +40,7 @@ from tipkg.errors import TipkgError
 
 BUILD, BUILDS = "build", ".builds"
 _LOCK = ".lock"
+CACHE = "cache"  # what :mod:`tipkg.build.units` keeps between builds, never a build folder
 _LINK_PREFIX = ".build.link-"  # a new link, beside ``build`` until it is renamed over it
 _OLD_PREFIXES = (".build.tmp-", ".build.old-")  # folders of older tipkg versions, named by their pid
 
@@ -189,7 +190,7 @@ def _remove_leftovers(root: Path) -> None:
     builds = root / BUILDS
     current = _current_name(root)
     for entry in sorted(builds.iterdir()):
-        if entry.name in (_LOCK, current):
+        if entry.name in (_LOCK, CACHE, current):  # the streaming build's kept units stay
             continue
         if entry.is_dir() and not entry.is_symlink():
             _remove_unless_held(entry)

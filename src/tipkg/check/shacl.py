@@ -15,9 +15,10 @@ about a minute where plain validation takes two seconds). The text of each sourc
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
@@ -72,21 +73,79 @@ def data_graph(dataset: Dataset, project_root: Path, base: str = DEFAULT_BASE) -
     return graph
 
 
-def validate(graph: Graph, shapes: Graph, locate: Locator) -> list[Finding]:
-    """Run pySHACL; one finding per validation result."""
-    import pyshacl
+def validate(graph: Graph, shapes: Graph, locate: Locator, focus: Sequence[URIRef] | None = None) -> list[Finding]:
+    """Run pySHACL (at the ``focus`` nodes only, if given); one finding per validation result.
 
-    _conforms, report, _text = pyshacl.validate(
-        graph,
-        shacl_graph=shapes,
-        inference="none",
-        advanced=True,  # SPARQL targets (see shapes.ttl)
-        allow_warnings=True,
-        meta_shacl=False,
-    )
+    The shapes' SPARQL targets are resolved first, on Oxigraph (:func:`resolved_targets`): the
+    same nodes, found some fifty times faster than by rdflib's engine."""
+    options = {
+        "inference": "none",
+        "advanced": True,  # SPARQL constraints (see shapes.ttl)
+        "allow_warnings": True,
+        "inplace": True,  # no inference, so nothing is added: no need for pySHACL's copy
+        "focus_nodes": list(focus) if focus is not None else None,
+    }
+    from pyshacl.graph_abstraction import DataGraph
+
+    data = DataGraph.from_rdflib(graph)
+    _conforms, report, _text = _validator()(data, shacl_graph=resolved_targets(graph, shapes), options=options).run()
     assert isinstance(report, Graph)
     findings = [_finding(report, result, shapes, locate) for result in report.subjects(RDF.type, SH.ValidationResult)]
     return sorted(set(findings), key=Finding.sort_key)
+
+
+@functools.cache
+def _validator() -> Any:
+    """pySHACL's validator, with the focus nodes in a set: pySHACL keeps them in a list and looks
+    every targeted node up in it, which is quadratic in a view of thousands of nodes."""
+    from pyshacl import Validator
+
+    class FocusSet(Validator):  # type: ignore[misc]
+        def make_executor(self) -> Any:
+            executor = super().make_executor()
+            if executor.focus_nodes:
+                executor.focus_nodes = frozenset(executor.focus_nodes)  # type: ignore[assignment]
+            return executor
+
+    return FocusSet
+
+
+def resolved_targets(graph: Graph, shapes: Graph) -> Graph:
+    """``shapes`` with each SPARQL target (``sh:target [ sh:select … ]``) replaced by the
+    ``sh:targetNode`` s its query finds in ``graph``, run on Oxigraph.
+
+    Oxigraph writes language tags in lower case: a graph with a tag that is not (which a shape
+    reports) keeps the targets for pySHACL to run on rdflib. Its other normalizations (``"01"``
+    as ``"1"``) change no target of the shapes, which compare numbers by value and dates as the
+    text of valid dates."""
+    from tipkg.engines.oxigraph import select_in_memory
+
+    if any(isinstance(o, Literal) and o.language and o.language != o.language.lower() for o in graph.objects()):
+        return shapes
+    targets = [(shape, t, str(q)) for shape, t in shapes.subject_objects(SH.target) if (q := shapes.value(t, SH.select)) is not None]
+    if not targets:
+        return shapes
+    declared = sorted(
+        {
+            (str(p), str(n))
+            for d in shapes.objects(None, SH.declare)
+            for p in shapes.objects(d, SH.prefix)
+            for n in shapes.objects(d, SH.namespace)
+        }
+    )
+    header = "".join(f"PREFIX {p}: <{n}>\n" for p, n in declared)
+    found = select_in_memory(graph, [header + q for _s, _t, q in targets])
+    out = Graph()
+    for prefix, namespace in shapes.namespaces():
+        out.bind(prefix, namespace)
+    replaced = {(shape, t) for shape, t, _q in targets}
+    for triple in shapes:
+        if (triple[0], triple[2]) not in replaced or triple[1] != SH.target:
+            out.add(triple)
+    for (shape, _t, _q), nodes in zip(targets, found, strict=True):
+        for node in nodes:
+            out.add((shape, SH.targetNode, node))
+    return out
 
 
 def check_dataset(

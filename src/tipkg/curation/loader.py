@@ -68,13 +68,17 @@ class Loaded:
 class Loader:
     """Turns parsed curated files into a dataset, checking each value against the ontology."""
 
-    def __init__(self, schema: Schema, sources: dict[str, Source], checked_qids: set[str], base: str) -> None:
+    def __init__(
+        self, schema: Schema, sources: dict[str, Source], checked_qids: set[str], base: str, entities: dict[str, Declared] | None = None
+    ) -> None:
         self.schema = schema
         self.sources = sources
         self.checked_qids = checked_qids
         self.graphs = Graphs(base)
         self.base = base
         self.out = Loaded(Dataset())
+        if entities is not None:  # declared beforehand, by the whole corpus
+            self.out.entities = entities
         self._quote_cache: dict[tuple[str, str], EvidenceRef] = {}
         self._single = OnePerSource(schema)
 
@@ -82,9 +86,14 @@ class Loader:
 
     def load(self, files: list[CuratedFile]) -> Loaded:
         for f in files:
-            self._declare(f)
+            self.declare(f)
         for source in self.sources.values():
-            self._source_triples(source)
+            self.source_triples(source)
+        return self.records(files)
+
+    def records(self, files: list[CuratedFile]) -> Loaded:
+        """The triples of the records of ``files``, whose entities are declared (by :meth:`declare`,
+        or given to a loader that builds one part of a corpus: :mod:`tipkg.build.units`)."""
         for f in files:
             for record in f.records:
                 self._record(f, record)
@@ -100,7 +109,7 @@ class Loader:
 
     # -- pass 1: ids and types ----------------------------------------------------------------
 
-    def _declare(self, f: CuratedFile) -> None:
+    def declare(self, f: CuratedFile) -> None:
         for record in f.records:
             if "id" in record.items and "about" in record.items:
                 raise DataError(f.path, record.line, "id", "a record has either 'id' (new entity) or 'about' (existing one), not both")
@@ -138,7 +147,7 @@ class Loader:
     def source_iri(self, source_id: str) -> URIRef:
         return self.iri(f"source/{source_id}")
 
-    def _source_triples(self, source: Source) -> None:
+    def source_triples(self, source: Source) -> None:
         source_triples(self._graph(source.id), self.source_iri(source.id), source, self._reference, self.schema.concept)
 
     # -- evidence -------------------------------------------------------------------------------

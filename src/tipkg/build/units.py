@@ -1,0 +1,332 @@
+"""The parts of a streaming build: each folder of curated records built on its own, kept by content.
+
+A corpus of reports is curated one folder at a time (``graph_data/<folder>/``, usually one report).
+The build reads every file's *declarations* (ids and types: what other folders may reference, kept
+per file by the digest of its bytes), then builds each folder as a **unit**: its quads, their
+triples and the triples the ontology's rules derive from them, as sorted line files
+(:mod:`tipkg.build.lines`), and what the later steps need (its claims, the curated ``file:line`` of
+its nodes). A unit is kept in ``.builds/cache/`` under the digest of its files, the ontology and the
+settings, together with what it *read* while it was built: the declarations of the entities it
+references and the sources it quotes. It is reused while all of those are unchanged, so editing one
+report rebuilds that report's unit only. Nothing here holds more than one unit's graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import OWL
+from rdflib.term import Node
+
+from tipkg.build.lines import write_atomic
+from tipkg.build.swap import BUILDS
+from tipkg.build.swap import CACHE as KEPT
+from tipkg.curation.loader import Declared, Loaded, Loader
+from tipkg.curation.records import CuratedFile, load_curated, shown_path
+from tipkg.curation.schema import Schema
+from tipkg.curation.sources import Source
+from tipkg.curation.statements import Claim
+from tipkg.errors import DataError
+
+FORMAT = "tipkg-unit-1"  # changes whenever a unit's output for the same input changes
+CACHE = Path(BUILDS) / KEPT  # spared by :mod:`tipkg.build.swap`, which removes other folders there
+V = TypeVar("V")
+T = TypeVar("T")
+
+
+def digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+class Reads(dict[str, V]):
+    """A mapping that remembers which keys were looked up: what a unit depends on."""
+
+    def __init__(self, data: dict[str, V]) -> None:
+        super().__init__(data)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> V:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self.read.add(key)
+        return super().__contains__(key)
+
+
+@dataclass
+class Corpus:
+    """What every unit may read: the ontology's schema, the sources, the checked Wikidata ids and
+    the declarations of every curated file."""
+
+    root: Path
+    base: str
+    schema: Schema
+    sources: dict[str, Source]
+    source_digests: dict[str, str]
+    qids: set[str]
+    settings: str  # digest of the ontology, the checked ids and the base: every unit's input
+    entities: dict[str, Declared] = field(default_factory=dict)
+    declared_at: dict[URIRef, str] = field(default_factory=dict)  # declaring record's file:line
+    parsed: dict[Path, CuratedFile] = field(default_factory=dict)  # files read this build
+
+    @property
+    def cache(self) -> Path:
+        return self.root / CACHE
+
+    def declare(self, paths: Iterable[Path], limits: Any) -> None:
+        """Every file's declarations, from the cache when its bytes are unchanged; a duplicate id
+        is the same error, at the same place, as in a build that reads everything."""
+        folder = self.cache / "declarations"
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in paths:
+            shown = shown_path(path, self.root)
+            key = digest(FORMAT, self.settings, shown, path.read_bytes())
+            kept = folder / key
+            if kept.exists():
+                items = json.loads(kept.read_text(encoding="utf-8"))
+                os.utime(kept)  # used now: kept by :func:`prune`
+            else:
+                curated = load_curated(path, self.root, limits)
+                self.parsed[path] = curated
+                loader = Loader(self.schema, self.sources, self.qids, self.base)
+                loader.declare(curated)
+                items = [
+                    [local, sorted(map(str, d.types)), d.where, loader.out.locations[d.iri], d.source]
+                    for local, d in loader.out.entities.items()
+                ]
+                write_atomic(kept, [json.dumps(items).encode()])
+            for local, types, where, record, source in items:
+                if local in self.entities:
+                    line = int(where.rsplit(":", 1)[1])
+                    raise DataError(shown, line, "id", f"duplicate id {local!r}, already declared at {self.entities[local].where}")
+                iri = URIRef(self.base + local)
+                self.entities[local] = Declared(iri, {URIRef(t) for t in types}, where, source)
+                self.declared_at[iri] = record
+
+    def declaration(self, local: str) -> str:
+        d = self.entities.get(local)
+        return "" if d is None else f"{d.iri}|{' '.join(sorted(d.types))}|{d.source}"
+
+
+@dataclass
+class Unit:
+    """One folder's curated files, and where its build is kept."""
+
+    name: str
+    paths: list[Path]
+
+    def key(self, corpus: Corpus) -> str:
+        files = (p.relative_to(corpus.root).as_posix().encode() + b"\0" + p.read_bytes() for p in self.paths)
+        return digest(FORMAT, corpus.settings, self.name, *files)
+
+    def folder(self, corpus: Corpus) -> Path:
+        """Where the unit's builds for its present files are kept, one folder per set of
+        dependencies met (entries are never changed once written: a prepared build reads them)."""
+        return corpus.cache / "units" / self.key(corpus)[:40]
+
+
+@dataclass
+class Built:
+    """A unit's build, on disk: sorted line files and its metadata."""
+
+    folder: Path
+    meta: dict[str, Any]
+
+    @property
+    def quads(self) -> Path:
+        return self.folder / "quads.nq"
+
+    @property
+    def triples(self) -> Path:
+        return self.folder / "triples.nt"
+
+    @property
+    def entailed(self) -> Path:
+        return self.folder / "entailed.nt"
+
+    def extras(self) -> Iterator[tuple[URIRef, URIRef, URIRef | Literal]]:
+        """The unit's triples of declared entities that are not claims (curators' notes, links)."""
+        for s, p, o in self.meta["extras"]:
+            yield URIRef(s), URIRef(p), _term(o)
+
+    def claims(self) -> Iterator[Claim]:
+        for source, s, p, o, st, where in self.meta["claims"]:
+            yield Claim(source, URIRef(s), URIRef(p), _term(o), URIRef(st), where)
+
+
+def unit_of(where: str) -> str:
+    """The unit of a curated ``file:line``: ``graph_data/<unit>/…``."""
+    return Path(where.rsplit(":", 1)[0]).parts[1]
+
+
+def units_of(data_dir: Path, files: list[Path]) -> list[Unit]:
+    """The units of a project: one per top folder of ``graph_data/`` that holds curated files."""
+    by_folder: dict[str, list[Path]] = {}
+    for path in files:
+        by_folder.setdefault(path.relative_to(data_dir).parts[0], []).append(path)
+    return [Unit(name, paths) for name, paths in sorted(by_folder.items())]
+
+
+def build_units(corpus: Corpus, units: list[Unit], rules: Any, limits: Any, workers: int = 1) -> tuple[list[Built], int]:
+    """Every unit's build, kept or made (in ``workers`` processes when several must be made),
+    in the units' order; and how many were made. An error is the first unit's in that order."""
+    found = [kept(corpus, unit) for unit in units]
+    todo = [i for i, b in enumerate(found) if b is None]
+    for i, b in zip(todo, fork_map(lambda k: make(corpus, units[todo[k]], rules, limits), len(todo), workers), strict=True):
+        found[i] = b
+    return [b for b in found if b is not None], len(todo)
+
+
+_TASK: Callable[[int], Any] | None = None
+
+
+def fork_map(task: Callable[[int], T], count: int, workers: int) -> Iterator[T]:
+    """``task(0)`` … ``task(count - 1)``, in order, in ``workers`` forked processes when there are
+    several: the task and all it reads are inherited, never pickled; only results come back. An
+    exception is the first task's in that order."""
+    if workers <= 1 or count <= 1:
+        yield from map(task, range(count))
+        return
+    global _TASK
+    _TASK = task
+    try:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(min(workers, count)) as pool:
+            yield from pool.imap(_call, range(count))
+    finally:
+        _TASK = None
+
+
+def _call(i: int) -> Any:
+    assert _TASK is not None
+    return _TASK(i)
+
+
+def kept(corpus: Corpus, unit: Unit) -> Built | None:
+    """The unit's kept build whose dependencies are all unchanged, if there is one."""
+    folder = unit.folder(corpus)
+    if folder.is_dir():
+        for entry in sorted(folder.iterdir()):
+            meta_path = entry / "meta.json"
+            if not meta_path.is_file():
+                continue  # being written by another build, or left by a killed one
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            if meta["deps"] == _deps(corpus, meta["deps"]["entities"], meta["deps"]["sources"]):
+                os.utime(entry)  # used now: kept by :func:`prune`
+                return Built(entry, meta)
+    return None
+
+
+def make(corpus: Corpus, unit: Unit, rules: Any, limits: Any) -> Built:
+    """Build a unit from its files and keep it."""
+    files = [corpus.parsed.get(p) or load_curated(p, corpus.root, limits) for p in unit.paths]
+    entities, sources = Reads(corpus.entities), Reads(corpus.sources)
+    loader = Loader(corpus.schema, sources, corpus.qids, corpus.base, entities=entities)
+    loaded = loader.records(files)
+    made = _made(loaded, rules)
+    deps = _deps(corpus, sorted(entities.read), sorted(sources.read))
+    meta = {
+        "unit": unit.name,
+        "deps": deps,
+        "claims": [[c.source, str(c.s), str(c.p), _json_term(c.o), str(c.statement), c.where] for c in loaded.claims.values()],
+        "locations": {str(k): v for k, v in loaded.locations.items()},
+        "source_locations": [[src, str(node), where] for (src, node), where in loaded.source_locations.items()],
+        "evidence": sorted({str(loader.evidence_iri(ref)) for ref in loaded.evidence}),
+        "links": sorted([str(s), str(o)] for s, o in loaded.dataset.graph(URIRef(loader.graphs.links)).subject_objects(OWL.sameAs)),
+    }
+    declared = {d.iri for d in corpus.entities.values()}
+    stated = {(c.s, c.p, c.o) for c in loaded.claims.values()}
+    extras = {(s, p, o) for s, p, o, _g in loaded.dataset.quads((None, None, None, None)) if s in declared and (s, p, o) not in stated}
+    meta["extras"] = sorted([str(s), str(p), _json_term(o)] for s, p, o in extras)
+    entry = unit.folder(corpus) / deps["digest"][:32]
+    _store(entry, made, meta)
+    return Built(entry, meta)
+
+
+def prune(cache: Path, age: float = 86_400.0) -> int:
+    """Remove what no build used for ``age`` seconds (every use touches what it reads, and a build
+    prepared meanwhile may still read a recent entry); how many entries."""
+    import time
+
+    removed = 0
+    oldest = time.time() - age
+    for pattern in ("units/*/*", "inferred/*", "shacl/*", "declarations/*"):
+        for entry in cache.glob(pattern):
+            if entry.stat().st_mtime < oldest:
+                if entry.is_dir():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
+                removed += 1
+    for folder in cache.glob("units/*"):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+    return removed
+
+
+def _made(loaded: Loaded, rules: Any) -> dict[str, list[bytes]]:
+    from tipkg.build import rdfio
+    from tipkg.build.inference import entailed_by
+
+    quads = list(loaded.dataset.quads((None, None, None, None)))
+    triples = {(s, p, o) for s, p, o, _g in quads}
+    return {
+        "quads.nq": rdfio.quad_lines(quads),
+        "triples.nt": rdfio.triple_lines(triples),
+        "entailed.nt": rdfio.triple_lines(entailed_by(triples, rules)),
+    }
+
+
+def _store(entry: Path, files: Mapping[str, bytes | list[bytes]], meta: dict[str, Any]) -> None:
+    """Write a unit's files into a new folder and rename it into place: readers see a whole entry
+    or none. Two builds that make the same entry make the same files; the second keeps the first's."""
+    tmp = entry.with_name(f".{entry.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for name, data in files.items():
+        (tmp / name).write_bytes(data if isinstance(data, bytes) else b"".join(data))
+    (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    try:
+        os.rename(tmp, entry)
+    except OSError:  # made meanwhile by another build
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _deps(corpus: Corpus, entities: list[str], sources: list[str]) -> dict[str, Any]:
+    return {
+        "entities": entities,
+        "sources": sources,
+        "digest": digest(*(corpus.declaration(e) for e in entities), *(corpus.source_digests.get(s, "") for s in sources)),
+    }
+
+
+def _json_term(term: Node) -> list[str]:
+    if isinstance(term, Literal):
+        return ["l", str(term), term.language or "", str(term.datatype or "")]
+    return ["u", str(term)]
+
+
+def _term(data: list[str]) -> URIRef | Literal:
+    if data[0] == "u":
+        return URIRef(data[1])
+    return Literal(data[1], lang=data[2] or None, datatype=URIRef(data[3]) if data[3] else None)
