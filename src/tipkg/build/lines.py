@@ -42,8 +42,27 @@ def write_atomic(path: Path, lines: Iterable[bytes]) -> None:
 
 
 def read_lines(path: Path) -> Iterator[bytes]:
-    with path.open("rb", buffering=1 << 20) as f:
+    with path.open("rb", buffering=1 << 16) as f:  # thousands may be open at once: small buffers
         yield from f
+
+
+FAN_IN = 128  # files merged at once: well under any limit of open files, and of buffers' memory
+
+
+def fewer(paths: list[Path], scratch: Path, fan_in: int = FAN_IN) -> list[Path]:
+    """At most ``fan_in`` sorted files holding the lines of ``paths``: groups merged into files of
+    ``scratch`` (made if needed), again while there are too many."""
+    level = 0
+    while len(paths) > fan_in:
+        scratch.mkdir(parents=True, exist_ok=True)
+        groups = [paths[i : i + fan_in] for i in range(0, len(paths), fan_in)]
+        paths = []
+        for n, group in enumerate(groups):
+            out = scratch / f"merge-{level}-{n}"
+            write_lines(out, merged([read_lines(p) for p in group]))
+            paths.append(out)
+        level += 1
+    return paths
 
 
 def merged(sources: Iterable[Iterable[bytes]]) -> Iterator[bytes]:

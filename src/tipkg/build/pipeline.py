@@ -175,9 +175,9 @@ def write_build(project: Project, prepared: Any, progress: Progress | None = Non
     return stream.write_build(project, prepared, progress)
 
 
-def build(project: Project, progress: Progress | None = None, check: bool = True) -> Summary:
+def build(project: Project, progress: Progress | None = None, check: bool = True, workers: int | None = None) -> Summary:
     """Build the graph into ``project.build_dir``, atomically, as a stream of units kept by content
-    (:mod:`tipkg.build.stream`); with ``check``, only if every unit passes SHACL."""
+    (:mod:`tipkg.build.stream`, in ``workers`` processes); with ``check``, only if every unit passes SHACL."""
     from tipkg.build import stream
 
-    return stream.build(project, progress, check)
+    return stream.build(project, progress, check, workers)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -62,17 +63,17 @@ class Prepared:
     rebuilt: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
-    def quad_sources(self) -> list[Iterable[bytes]]:
+    def quad_sources(self, scratch: Path) -> list[Iterable[bytes]]:
         return [
-            *(lines.read_lines(u.quads) for u in self.units),
+            *map(lines.read_lines, lines.fewer([u.quads for u in self.units], scratch / "quads")),
             *(p.quads for p in self.parts),
             self.ontology.quads,
             lines.in_graph(lines.read_lines(self.inferred), self.graphs.inferred),
         ]
 
-    def triple_sources(self) -> list[Iterable[bytes]]:
+    def triple_sources(self, scratch: Path) -> list[Iterable[bytes]]:
         return [
-            *(lines.read_lines(u.triples) for u in self.units),
+            *map(lines.read_lines, lines.fewer([u.triples for u in self.units], scratch / "triples")),
             *(p.triples for p in self.parts),
             self.ontology.triples,
             lines.read_lines(self.inferred),
@@ -105,8 +106,9 @@ def read_corpus(project: Project) -> Corpus:
     return corpus
 
 
-def prepare(project: Project, progress: Progress | None = None, check: bool = True) -> Prepared:
-    """Build or reuse every unit, make what spans them, and (with ``check``) validate each unit."""
+def prepare(project: Project, progress: Progress | None = None, check: bool = True, workers: int | None = None) -> Prepared:
+    """Build or reuse every unit, make what spans them, and (with ``check``) validate each unit;
+    ``workers`` processes build and validate units (default: one per core)."""
     from tipkg.build import rdfio
     from tipkg.build.inference import Rules, entailed_by, schema_closure
     from tipkg.curation.schema import read_ontology
@@ -131,7 +133,7 @@ def prepare(project: Project, progress: Progress | None = None, check: bool = Tr
     lap("read")
     units = units_of(project.data_dir, curated_files(project.data_dir))
     say(f"building {len(units)} units (each folder of graph_data/), reusing those unchanged")
-    built, rebuilt = build_units(corpus, units, rules, project.limits, workers=_workers())
+    built, rebuilt = build_units(corpus, units, rules, project.limits, workers=_workers(workers))
     say(f"{rebuilt} of {len(units)} units built, {len(units) - rebuilt} unchanged")
     lap("units")
 
@@ -157,9 +159,13 @@ def prepare(project: Project, progress: Progress | None = None, check: bool = Tr
         / f"{digest(*(str(b.folder) for b in built), *derived, *schema, *(p for q in parts for p in q.triples))[:40]}.nt"
     )
     if not inferred.exists():  # kept by its inputs, like a unit: a prepared build reads it later
-        asserted = lines.merged([*(lines.read_lines(b.triples) for b in built), *(p.triples for p in parts)])
-        closure = lines.merged([*(lines.read_lines(b.entailed) for b in built), derived])
+        scratch = corpus.cache / f"merging-{os.getpid()}"
+        asserted = lines.merged(
+            [*map(lines.read_lines, lines.fewer([b.triples for b in built], scratch / "asserted")), *(p.triples for p in parts)]
+        )
+        closure = lines.merged([*map(lines.read_lines, lines.fewer([b.entailed for b in built], scratch / "entailed")), derived])
         lines.write_atomic(inferred, lines.merged([lines.minus(closure, asserted), schema]))
+        shutil.rmtree(scratch, ignore_errors=True)
     os.utime(inferred)
     lap("closure")
 
@@ -168,7 +174,7 @@ def prepare(project: Project, progress: Progress | None = None, check: bool = Tr
         from tipkg.check.views import require_units_conform
 
         spanning = [(s, p, o) for s, p, o, _g in (*shared, *comparisons, *labelled)]
-        require_units_conform(project, corpus, built, spanning, ontology, say, workers=_workers())
+        require_units_conform(project, corpus, built, spanning, ontology, say, workers=_workers(workers))
         lap("shacl")
     summary = Summary(
         triples=0,
@@ -176,7 +182,7 @@ def prepare(project: Project, progress: Progress | None = None, check: bool = Tr
         entities=dict(sorted(Counter(str(t)[len(str(TIPKG)) :] for d in corpus.entities.values() for t in d.types).items())),
         facts=len({(c.s, c.p, c.o) for c in claims}),
         statements=len(claims),
-        evidence=len({e for b in built for e in b.meta["evidence"]}),
+        evidence=len({e for b in built for e in b.part("evidence")}),
         sources={str(s): str(o) for s, p, o, _g in shared if p == TIPKG.sha256},
     )
     summary.sources = dict(sorted(summary.sources.items()))
@@ -185,9 +191,9 @@ def prepare(project: Project, progress: Progress | None = None, check: bool = Tr
     return Prepared(built, parts, onto, inferred, summary, titles, links, graphs, rebuilt, timings)
 
 
-def _workers() -> int:
-    """Processes that build units: one per core, or ``TIPKG_BUILD_WORKERS``."""
-    return max(1, min(os.cpu_count() or 1, int(os.environ.get("TIPKG_BUILD_WORKERS", os.cpu_count() or 1))))
+def _workers(asked: int | None) -> int:
+    """Processes that build and validate units: ``asked``, else one per core."""
+    return max(1, asked or os.cpu_count() or 1)
 
 
 def _shared(project: Project, corpus: Corpus, built: list[Built], graphs: Graphs) -> list[Any]:
@@ -234,10 +240,10 @@ def write_build(project: Project, prepared: Prepared, progress: Progress | None 
     return install(project.root, lambda folder: write_outputs(folder, prepared, progress), progress)
 
 
-def build(project: Project, progress: Progress | None = None, check: bool = True) -> Summary:
+def build(project: Project, progress: Progress | None = None, check: bool = True, workers: int | None = None) -> Summary:
     """Build the graph into ``project.build_dir``, atomically; with ``check``, only if every unit passes SHACL."""
     started = time.perf_counter()
-    prepared = prepare(project, progress, check)
+    prepared = prepare(project, progress, check, workers)
     write_build(project, prepared, progress)
     prune(project.root / CACHE)
     summary = prepared.summary
@@ -255,8 +261,10 @@ def write_outputs(folder: Path, prepared: Prepared, progress: Progress | None = 
     say = progress or (lambda _msg: None)
     say("writing graph.nq, graph.nt, graph.ttl, graph.jsonld, void.nq, manifest.json")
     per_graph: Counter[bytes] = Counter()
-    quads = lines.write_lines(folder / "graph.nq", _counted(lines.merged(prepared.quad_sources()), per_graph))
-    lines.write_lines(folder / "graph.nt", lines.merged(prepared.triple_sources()))
+    scratch = folder / "merging"  # intermediate merges of many units, removed when written
+    quads = lines.write_lines(folder / "graph.nq", _counted(lines.merged(prepared.quad_sources(scratch)), per_graph))
+    lines.write_lines(folder / "graph.nt", lines.merged(prepared.triple_sources(scratch)))
+    shutil.rmtree(scratch, ignore_errors=True)
     n, subjects, classes = lines.profile(lines.read_lines(folder / "graph.nt"))
     summary = prepared.summary
     summary.triples = n

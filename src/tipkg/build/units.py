@@ -36,7 +36,7 @@ from tipkg.curation.sources import Source
 from tipkg.curation.statements import Claim
 from tipkg.errors import DataError
 
-FORMAT = "tipkg-unit-1"  # changes whenever a unit's output for the same input changes
+FORMAT = "tipkg-unit-2"  # changes whenever a unit's output for the same input changes
 CACHE = Path(BUILDS) / KEPT  # spared by :mod:`tipkg.build.swap`, which removes other folders there
 V = TypeVar("V")
 T = TypeVar("T")
@@ -163,13 +163,18 @@ class Built:
     def entailed(self) -> Path:
         return self.folder / "entailed.nt"
 
+    def part(self, name: str) -> Any:
+        """One of the unit's JSON files, read when asked for: a corpus's locations and quotes
+        would fill memory if every unit's were held at once."""
+        return json.loads((self.folder / f"{name}.json").read_text(encoding="utf-8"))
+
     def extras(self) -> Iterator[tuple[URIRef, URIRef, URIRef | Literal]]:
         """The unit's triples of declared entities that are not claims (curators' notes, links)."""
-        for s, p, o in self.meta["extras"]:
+        for s, p, o in self.part("extras"):
             yield URIRef(s), URIRef(p), _term(o)
 
     def claims(self) -> Iterator[Claim]:
-        for source, s, p, o, st, where in self.meta["claims"]:
+        for source, s, p, o, st, where in self.part("claims"):
             yield Claim(source, URIRef(s), URIRef(p), _term(o), URIRef(st), where)
 
 
@@ -201,9 +206,9 @@ _TASK: Callable[[int], Any] | None = None
 
 def fork_map(task: Callable[[int], T], count: int, workers: int) -> Iterator[T]:
     """``task(0)`` … ``task(count - 1)``, in order, in ``workers`` forked processes when there are
-    several: the task and all it reads are inherited, never pickled; only results come back. An
-    exception is the first task's in that order."""
-    if workers <= 1 or count <= 1:
+    several (and this process may fork): the task and all it reads are inherited, never pickled;
+    only results come back. An exception is the first task's in that order."""
+    if workers <= 1 or count <= 1 or not _single_threaded():
         yield from map(task, range(count))
         return
     global _TASK
@@ -215,6 +220,17 @@ def fork_map(task: Callable[[int], T], count: int, workers: int) -> Iterator[T]:
             yield from pool.imap(_call, range(count))
     finally:
         _TASK = None
+
+
+def _single_threaded() -> bool:
+    """Whether this process runs one thread, and so may fork: a child forked beside other threads
+    inherits the locks they held, never released (a test runner's or a server's threads)."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        import threading
+
+        return threading.active_count() == 1
 
 
 def _call(i: int) -> Any:
@@ -245,19 +261,23 @@ def make(corpus: Corpus, unit: Unit, rules: Any, limits: Any) -> Built:
     loaded = loader.records(files)
     made = _made(loaded, rules)
     deps = _deps(corpus, sorted(entities.read), sorted(sources.read))
-    meta = {
-        "unit": unit.name,
-        "deps": deps,
-        "claims": [[c.source, str(c.s), str(c.p), _json_term(c.o), str(c.statement), c.where] for c in loaded.claims.values()],
-        "locations": {str(k): v for k, v in loaded.locations.items()},
-        "source_locations": [[src, str(node), where] for (src, node), where in loaded.source_locations.items()],
-        "evidence": sorted({str(loader.evidence_iri(ref)) for ref in loaded.evidence}),
-        "links": sorted([str(s), str(o)] for s, o in loaded.dataset.graph(URIRef(loader.graphs.links)).subject_objects(OWL.sameAs)),
-    }
     declared = {d.iri for d in corpus.entities.values()}
     stated = {(c.s, c.p, c.o) for c in loaded.claims.values()}
     extras = {(s, p, o) for s, p, o, _g in loaded.dataset.quads((None, None, None, None)) if s in declared and (s, p, o) not in stated}
-    meta["extras"] = sorted([str(s), str(p), _json_term(o)] for s, p, o in extras)
+    parts = {
+        "claims": [[c.source, str(c.s), str(c.p), _json_term(c.o), str(c.statement), c.where] for c in loaded.claims.values()],
+        "extras": sorted([str(s), str(p), _json_term(o)] for s, p, o in extras),
+        "locations": {str(k): v for k, v in loaded.locations.items()},
+        "source_locations": [[src, str(node), where] for (src, node), where in loaded.source_locations.items()],
+        "evidence": sorted({str(loader.evidence_iri(ref)) for ref in loaded.evidence}),
+    }
+    meta = {
+        "unit": unit.name,
+        "deps": deps,
+        "links": sorted([str(s), str(o)] for s, o in loaded.dataset.graph(URIRef(loader.graphs.links)).subject_objects(OWL.sameAs)),
+        "sources": sorted({src for src, _node in loaded.source_locations}),  # whose graphs it writes in
+    }
+    made.update({f"{name}.json": [json.dumps(value).encode()] for name, value in parts.items()})
     entry = unit.folder(corpus) / deps["digest"][:32]
     _store(entry, made, meta)
     return Built(entry, meta)

@@ -126,12 +126,12 @@ class Checker:
             for s, p, o, _g in quads:
                 graph.add((s, p, o))
             view = self._view(graph, added)
-            located = {URIRef(k): v for k, v in b.meta["locations"].items()}
+            located = {URIRef(k): v for k, v in b.part("locations").items()}
             located |= {n: self.corpus.declared_at[n] for n in focus if n in self.corpus.declared_at}
             own = self._validate(keys["union"], view, focus, union_shapes, Locator(view, located, self.in_ontology))
         findings += own
         prefix = Graphs(self.corpus.base).source("")
-        for source in sorted({src for src, _n, _w in b.meta["source_locations"]}):
+        for source in b.meta["sources"]:
             key = self._key(entry, "source", source)
             kept = self._kept(key)
             if kept is None:
@@ -147,8 +147,8 @@ class Checker:
                         graph.add((node, RDF.type, cls))
                 for axiom in self.hierarchy:
                     graph.add(axiom)
-                located = {URIRef(k): v for k, v in b.meta["locations"].items()}
-                mine = {URIRef(node): where for src, node, where in b.meta["source_locations"] if src == source}
+                located = {URIRef(k): v for k, v in b.part("locations").items()}
+                mine = {URIRef(node): where for src, node, where in b.part("source_locations") if src == source}
                 kept = self._validate(key, graph, None, source_shapes, Locator(graph, {**located, **mine}, self.in_ontology))
             findings += kept
         return findings

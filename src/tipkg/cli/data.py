@@ -15,9 +15,18 @@ from tipkg.cli.common import BASE, MAX_FILE_MB, MAX_TEXT_MB, ROOT, project_at
 @BASE
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("--no-check", is_flag=True, help="Skip SHACL validation (tipkg check runs it with the OWL reasoner).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    envvar="TIPKG_BUILD_WORKERS",
+    default=None,
+    help="Processes that build and validate the reports' units [env TIPKG_BUILD_WORKERS; default: one per core].",
+)
 @MAX_FILE_MB
 @MAX_TEXT_MB
-def build(root: Path, base: str | None, quiet: bool, no_check: bool, max_file_mb: float | None, max_text_mb: float | None) -> None:
+def build(
+    root: Path, base: str | None, quiet: bool, no_check: bool, workers: int | None, max_file_mb: float | None, max_text_mb: float | None
+) -> None:
     """Build the graph from ontology/ and graph_data/ into build/."""
     from tipkg.build.pipeline import build as run_build
 
@@ -25,7 +34,7 @@ def build(root: Path, base: str | None, quiet: bool, no_check: bool, max_file_mb
         if not quiet:
             click.echo(f"  … {msg}", err=True)
 
-    summary = run_build(project_at(root, base, max_file_mb, max_text_mb), progress, check=not no_check)
+    summary = run_build(project_at(root, base, max_file_mb, max_text_mb), progress, check=not no_check, workers=workers)
     if quiet:
         return
     click.echo(
