@@ -178,6 +178,13 @@ def check_graphs(iris: Iterable[str], graphs: Iterable[str], where: str) -> None
 
 
 def _canonical_tokens(text: str) -> list[tuple[str, str]]:
+    """The canonical tokens of ``text``, a list of its own (:func:`_point_services` rewrites it)."""
+    return list(_canonical_tuple(text))
+
+
+@lru_cache(maxsize=256)
+def _canonical_tuple(text: str) -> tuple[tuple[str, str], ...]:
+    """Read once per text: routing (:func:`may_call`) and :func:`check_query` both read it."""
     expanded = expand_escapes(text)
     out: list[tuple[str, str]] = []
     offset = 0
@@ -196,7 +203,7 @@ def _canonical_tokens(text: str) -> list[tuple[str, str]]:
         elif kind == "bad":
             raise Refused(400, f"SPARQL syntax error {_where(expanded, at)}: unexpected {tok!r}")
         out.append((kind, tok))
-    return out
+    return tuple(out)
 
 
 def _where(text: str, offset: int) -> str:
