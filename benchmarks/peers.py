@@ -19,6 +19,7 @@ turns, :data:`ROUNDS` rounds each, so that the load of the machine (shared) fall
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -104,7 +105,9 @@ def time_peers(root: Path, work: Path, requests: int = REQUESTS, limit: float = 
             each = max(1, requests // CLIENTS // ROUNDS)
             for _ in range(ROUNDS):  # the servers in turn, so that a change in the machine's load falls on both
                 for name, path in paths.items():
-                    rounds[name].append(load("127.0.0.1", ports[name][0], path, CLIENTS, each, limit / ROUNDS, "keep-alive", ACCEPT))
+                    cpu = cpu_seconds(servers[name].pid)
+                    run = load("127.0.0.1", ports[name][0], path, CLIENTS, each, limit / ROUNDS, "keep-alive", ACCEPT)
+                    rounds[name].append({**run, "cpu_s": cpu_seconds(servers[name].pid) - cpu})
             out["runs"] += [{"query": kind, "server": name, "rows": rows[name], **_merged(runs)} for name, runs in rounds.items()]
         return out
     finally:
@@ -132,7 +135,24 @@ def _merged(rounds: list[dict[str, Any]]) -> dict[str, Any]:
         "p50_s": statistics.median(r["p50_s"] for r in done) if done else None,
         "p99_s": max(r["p99_s"] for r in done) if done else None,
         "rounds_per_s": [r["requests_per_s"] for r in rounds],
+        "cpu_ms_per_request": 1000 * sum(r["cpu_s"] for r in rounds) / max(1, sum(r["requests"] for r in rounds)),
     }
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of process ``pid`` and of its descendants now running (tipkg's workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, stack = 0.0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return total
 
 
 def _rows(host: str, port: int, path: str) -> int:
@@ -187,16 +207,18 @@ def section(peers: dict[str, Any] | None) -> list[str]:
         "`Accept: application/sparql-results+json`: a one-pattern lookup (an entity's `skos:prefLabel`) and the",
         f"`{JOIN}` join, in {ROUNDS} rounds, the servers taking turns (p50: the median round's; p99: the worst round's).",
         "rdflib-endpoint's uvicorn runs on uvloop and httptools (its `cli` extra installs them), tipkg's on asyncio and h11",
-        "(no dependency added). Clients and both servers share the cores.",
+        "(no dependency added). Clients and both servers share the cores; *CPU ms / request*: the server's CPU time",
+        "(with its worker processes) over its requests, which the machine's other load does not change much.",
         "",
-        "| triples | query | server | rows | requests | requests/s | p50 ms | p99 ms | tipkg / peer | errors |",
-        "|---:|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "| triples | query | server | rows | requests | requests/s | p50 ms | p99 ms | CPU ms / request | tipkg / peer | errors |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for label, run in peers.items():
         for r in run["runs"]:
             ratio = _ratio(run, r["query"]) if r["server"] == "tipkg" else None
             cells = [f"{run['triples']:,} ({label})", r["query"], r["server"], str(r["rows"]), str(r["requests"])]
             cells += [f"{r['requests_per_s']:.0f}" if r["requests_per_s"] else "—", _ms(r["p50_s"]), _ms(r["p99_s"])]
+            cells.append(f"{r['cpu_ms_per_request']:.2f}" if "cpu_ms_per_request" in r else "—")
             cells += [f"{ratio:.1f}×" if ratio else "", ", ".join(r["errors"][:3]) or "—"]
             lines.append("| " + " | ".join(cells) + " |")
     return [*lines, ""]
