@@ -86,9 +86,10 @@ def answer_checked(store: Any, request: SparqlRequest, checked: CheckedQuery) ->
     """The answer to ``request``, whose query ``checked`` is (what a worker and the server both run)."""
     from tipkg.engines import oxigraph
 
-    graphs = oxigraph.named_graphs(store)
-    check_graphs(request.default_graphs, graphs, "default-graph-uri")
-    check_graphs(request.named_graphs, graphs, "named-graph-uri")
+    if request.default_graphs or request.named_graphs:  # the store's graphs, read only when there is a dataset to check
+        graphs = oxigraph.named_graphs(store)
+        check_graphs(request.default_graphs, graphs, "default-graph-uri")
+        check_graphs(request.named_graphs, graphs, "named-graph-uri")
     graph_answer = checked.kind in ("CONSTRUCT", "DESCRIBE")
     fmt = request.graph_format if graph_answer else request.results_format
     if fmt is None:
