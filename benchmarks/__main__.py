@@ -28,7 +28,7 @@ from benchmarks.generate import TEMPLATE, reports_for, write_project
 from benchmarks.queries import query_names, time_oxigraph_paths, time_rdflib_path
 
 REPO = Path(__file__).resolve().parent.parent
-PARTS = ("rdflib", "startup", "service", "views")
+PARTS = ("rdflib", "startup", "service", "peers", "views")
 _UNITS = {"k": 1_000, "m": 1_000_000}
 
 
@@ -108,6 +108,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             say(f"service on {label}")
             measured = time_service(projects[label]) if has_service() else {"error": "this tipkg has no `serve` command"}
             data["service"] = {"size": label, "triples": data["sizes"][label]["build"]["triples"], **measured}
+        if projects and "peers" not in args.skip:
+            run_peers(data, work)
         if "views" not in args.skip:
             from benchmarks.views import time_views
 
@@ -119,6 +121,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         if not args.keep and args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     return data
+
+
+def run_peers(data: dict[str, Any], work: Path) -> None:
+    """tipkg serve beside rdflib-endpoint on the measured projects closest to 10k and 100k triples (benchmarks/peers.py)."""
+    from benchmarks.peers import time_sizes
+
+    measured = {label: s for label, s in data["sizes"].items() if s["queries"]}
+    say(f"tipkg serve beside rdflib-endpoint on {', '.join(measured)}")
+    data["peers"] = time_sizes(measured, work)
 
 
 def _labels(sizes: str) -> list[str]:

@@ -119,6 +119,9 @@ def targets(data: dict[str, Any]) -> list[dict[str, Any]]:
         else:
             out.append({"target": f"{what} under {limit:g} s", "measured": "not measured", "met": None})
 
+    from benchmarks.peers import targets as peer_targets  # here: benchmarks.peers imports benchmarks.service
+
+    out += peer_targets(data.get("peers"))
     view = next((v for v in data.get("views") or [] if v["nodes"] == VIEW_NODES), None)
     if view is None:
         out.append({"target": f"a {VIEW_NODES:,}-node view interactive in under {VIEW_LIMIT:g} s", "measured": "not measured", "met": None})
@@ -182,6 +185,9 @@ def markdown(data: dict[str, Any]) -> str:
     lines += ["", "## Build", "", *build_section(data["sizes"]), ""]
     lines += _queries_section(data)
     lines += _service_section(data.get("service"))
+    from benchmarks.peers import section as peers_section
+
+    lines += peers_section(data.get("peers"))
     lines += _soak_section(data.get("soak"))
     lines += _views_section(data.get("views"))
     lines += _startup_section(data.get("startup"))

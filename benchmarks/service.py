@@ -43,9 +43,9 @@ def time_service(root: Path, requests: int = 40, limit: float = 60.0, queries: t
             path = f"/queries/{name}.json"
             for connection in CONNECTIONS:
                 for clients in CLIENTS:
-                    _load(host, port, path, 1, 2, limit, connection)  # warm-up
+                    load(host, port, path, 1, 2, limit, connection)  # warm-up
                     each = max(1, requests // clients)
-                    run = _load(host, port, path, clients, each, limit, connection)
+                    run = load(host, port, path, clients, each, limit, connection)
                     out.append({"query": name, "clients": clients, "connection": connection, **run})
         return {"url": found.group(1), "runs": out}
     finally:
@@ -73,7 +73,9 @@ def wait_until_up(host: str, port: int, limit: float, path: str = "/") -> None:
             time.sleep(0.2)
 
 
-def _load(host: str, port: int, path: str, clients: int, each: int, limit: float, connection: str) -> dict[str, Any]:
+def load(
+    host: str, port: int, path: str, clients: int, each: int, limit: float, connection: str, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
     """``clients`` threads, each sending ``each`` requests one after the other (stopping at ``limit`` s),
     on one keep-alive connection or (``connection="new"``) on a new one per request."""
     latencies: list[float] = []
@@ -91,7 +93,7 @@ def _load(host: str, port: int, path: str, clients: int, each: int, limit: float
                 if connection == "new":
                     conn.close()
                     conn = http.client.HTTPConnection(host, port, timeout=limit)
-                conn.request("GET", path)
+                conn.request("GET", path, headers=headers or {})
                 response = conn.getresponse()
                 response.read()
                 took = time.perf_counter() - started
@@ -120,4 +122,5 @@ def _load(host: str, port: int, path: str, clients: int, each: int, limit: float
         "requests_per_s": len(latencies) / wall if latencies else None,
         "p50_s": percentile(latencies, 50) if latencies else None,
         "p95_s": percentile(latencies, 95) if latencies else None,
+        "p99_s": percentile(latencies, 99) if latencies else None,
     }

@@ -11,6 +11,8 @@ to every process it starts, and cannot be lifted.
 - :func:`lock_network` locks the whole process: the service's query workers, at start
 - :func:`call_locked` runs a function in a thread locked alone: ``tipkg sparql`` and ``tipkg query
   run``, which may run inside a test or a notebook that must keep its network
+- :class:`LockedThreads`: a pool of threads each locked alone, for the queries the service runs in
+  its own process (:mod:`tipkg.service.local`), whose event loop keeps serving
 - :func:`needs_network` says whether a query calls an allow-listed SERVICE endpoint, and so must
   run unlocked (the one place that decides it)
 
@@ -33,6 +35,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from tipkg.errors import TipkgError
@@ -133,6 +136,29 @@ def call_locked(function: Callable[[], T]) -> T:
         raise value
     result: T = value
     return result
+
+
+class LockedThreads:
+    """``count`` threads, each locked as by :func:`lock_network` when it starts (only itself): a thread
+    that cannot be locked breaks the pool, and every call then fails rather than run unlocked."""
+
+    def __init__(self, count: int, name: str) -> None:
+        self._executor = ThreadPoolExecutor(count, thread_name_prefix=name, initializer=_install, initargs=(False,))
+
+    def submit(self, function: Callable[..., T], *args: Any) -> Future[T]:
+        """``function(*args)`` on a locked thread; its exception, if any, keeps no frame's variables."""
+        return self._executor.submit(_cleared, function, *args)
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _cleared(function: Callable[..., T], *args: Any) -> T:
+    try:
+        return function(*args)
+    except BaseException as exc:  # raised again in the caller's thread, without what this one held
+        _clear_frames(exc)
+        raise
 
 
 def _clear_frames(exc: BaseException | None) -> None:

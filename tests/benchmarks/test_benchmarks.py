@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from benchmarks.generate import copy_id, is_shared, read_template, write_project
 from tipkg.build.pipeline import load_project
@@ -44,7 +45,7 @@ def test_a_tiny_run_reports_every_saved_query(tmp_path: Path) -> None:
         "--repeat",
         "1",
         "--skip",
-        "startup,service,views",
+        "startup,service,peers,views",
         "--out",
         str(tmp_path),
         "--work",
@@ -117,3 +118,37 @@ def test_the_draft_benchmark_scores_tipkg_draft_and_keeps_the_other_figures(tmp_
     assert draft["value_recall"] >= 0.9 and draft["precision"] >= 0.6
     text = (tmp_path / "benchmarks.md").read_text(encoding="utf-8")
     assert text.count("## Draft") == 1 and "| value recall (" in text
+
+
+def test_the_side_by_side_figures_say_each_ratio_and_whether_the_targets_are_met() -> None:
+    from benchmarks.peers import section, targets
+
+    def run(query: str, server: str, rate: float) -> dict[str, Any]:
+        return {
+            "query": query,
+            "server": server,
+            "rows": 1,
+            "requests": 100,
+            "requests_per_s": rate,
+            "p50_s": 0.004,
+            "p99_s": 0.01,
+            "errors": [],
+        }
+
+    peers = {
+        "10k": {"triples": 12_000, "runs": [run("lookup", "tipkg", 900), run("lookup", "rdflib-endpoint", 1000)]},
+        "100k": {
+            "triples": 100_264,
+            "runs": [
+                run("lookup", "tipkg", 2000),
+                run("lookup", "rdflib-endpoint", 1000),
+                run("join", "tipkg", 90),
+                run("join", "rdflib-endpoint", 10),
+            ],
+        },
+    }
+    assert [(t["measured"], t["met"]) for t in targets(peers)] == [("2.0× at 100,264 triples", True), ("9.0× at 100,264 triples", False)]
+    assert [t["met"] for t in targets(None)] == [None, None]
+    table = "\n".join(section(peers))
+    assert "| 100,264 (100k) | join | tipkg | 1 | 100 | 90 | 4.0 | 10.0 | — | 9.0× | — |" in table
+    assert "| 12,000 (10k) | lookup | tipkg | 1 | 100 | 900 | 4.0 | 10.0 | — | 0.9× | — |" in table

@@ -23,6 +23,7 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -243,6 +244,14 @@ def named_graphs(store: Any) -> set[str]:
     import pyoxigraph as ox
 
     return {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+
+
+def count_quads(store: Any, s: str | None, p: str | None, o: str | None, limit: int) -> int:
+    """How many quads of ``store`` (every graph) match the IRIs given (None: any term), read up to ``limit`` + 1."""
+    import pyoxigraph as ox
+
+    terms = (None if t is None else ox.NamedNode(t) for t in (s, p, o))
+    return sum(1 for _ in islice(store.quads_for_pattern(*terms, None), limit + 1))
 
 
 def query_store(

@@ -87,6 +87,7 @@ def create_app(root: str | Path = ".", settings: Mapping[str, Any] | None = None
             await run_in_threadpool(editor.vocabulary, ctx)  # what the /sparql editor completes
             yield
         finally:
+            ctx.local.stop()
             await ctx.pool.stop()
 
     routes = [

@@ -3,7 +3,8 @@ pages compute once from the (read-only) store: the network, the sources and thei
 
 Internal queries (labels, an entity's facts, a source's evidence) are the project's own, bounded
 ones: they run in the server process on its own read-only store. Everything a client writes, and
-the saved queries, run in the worker pool, under the time limit.
+the saved queries, run in the worker pool, under the time limit, except the ``/sparql`` queries
+that the planner bounds (:mod:`tipkg.service.local`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from tipkg.errors import NotBuiltError
 from tipkg.kg import KnowledgeGraph
 from tipkg.namespaces import DEFAULT_BASE, Graphs
 from tipkg.project import MANIFEST, Project, read_manifest
+from tipkg.service.local import LocalLane
 from tipkg.service.workers import WorkerPool
 from tipkg.sparql.results import Result
 
@@ -75,6 +77,7 @@ class Context:
         self.graphs = Graphs(self.base)
         self.kg = KnowledgeGraph(root, OxigraphEngine(self.store), self.base)
         self.pool = WorkerPool(self.build_dir / "store", settings)
+        self.local = LocalLane(self.store, self.pool, settings)  # bounded /sparql queries run here, the rest in the pool
         self.view_pages: dict[tuple[str, str], str] = {}  # (file, lang) -> a network page
         self._memo: OrderedDict[Any, Any] = OrderedDict()
         self._lock = threading.Lock()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,11 @@ def quality(media_type: str, ranges: list[tuple[str, float]]) -> float:
 
 def negotiate(accept: str | None, offers: Sequence[Format]) -> Format | None:
     """The offer the client prefers (ties: the earlier offer); ``None`` if it accepts none of them."""
+    return _negotiate(accept, tuple(offers))
+
+
+@lru_cache(maxsize=256)  # a client sends the same Accept with every request
+def _negotiate(accept: str | None, offers: tuple[Format, ...]) -> Format | None:
     if not accept or not accept.strip():
         return offers[0] if offers else None
     ranges = parse_accept(accept)

@@ -4,6 +4,9 @@ first argument is the worker's read-only store (read through :mod:`tipkg.engines
 - :func:`answer_sparql`: a SPARQL Protocol request (or the editor's query): checked by
   :mod:`tipkg.sparql.guard`, its canonical text run on the requested dataset, cut at the row cap,
   serialized by the store's own serializers; for a page, only the page's rows
+- :func:`answer_planned`: the same, with the query's :class:`Plan` (made on its first run, then
+  given back by the server); :func:`answer_checked`, what both run once the query is checked, is
+  also what the server runs itself for a bounded query (:mod:`tipkg.service.local`)
 - :func:`run_saved`: a saved query, checked the same way, with its parameters bound by the
   engine, as a :class:`tipkg.sparql.results.Result` cut at the row cap (and to a page's rows)
 
@@ -20,7 +23,7 @@ from itertools import islice
 from typing import Any
 
 from tipkg.engines import one_line
-from tipkg.sparql.guard import Refused, check_graphs, check_query
+from tipkg.sparql.guard import CheckedQuery, Refused, check_graphs, check_query
 from tipkg.sparql.paging import Window
 
 TABLE = "table"  # a graph answer as a SELECT-like table of ?subject ?predicate ?object, for pages
@@ -50,13 +53,43 @@ class Answer:
     truncated: int | None = None  # the row cap, when the answer was cut there
 
 
+@dataclass(frozen=True)
+class Plan:
+    """A query text as checked and planned in a worker, which the server keeps and reuses: the
+    text is never parsed again (:mod:`tipkg.service.local`)."""
+
+    checked: CheckedQuery
+    bound: int | None  # tipkg.service.bounded.work_bound: None when not bounded
+
+
 def answer_sparql(store: Any, request: SparqlRequest) -> Answer:
+    return answer_checked(store, request, check_request(store, request))
+
+
+def answer_planned(store: Any, request: SparqlRequest, plan: Plan | None) -> tuple[Answer, Plan]:
+    """The answer to ``request``, and its plan: the one given, or one made here (checked and bounded)."""
+    if plan is None:
+        from tipkg.service.bounded import store_counter, work_bound
+
+        checked = check_request(store, request)
+        plan = Plan(checked, work_bound(checked, store_counter(store)))
+    return answer_checked(store, request, plan.checked), plan
+
+
+def check_request(store: Any, request: SparqlRequest) -> CheckedQuery:
     from tipkg.engines import oxigraph
 
-    graphs = oxigraph.named_graphs(store)
-    checked = check_query(request.query, graphs=graphs, services=request.services, max_bytes=request.max_bytes)
-    check_graphs(request.default_graphs, graphs, "default-graph-uri")
-    check_graphs(request.named_graphs, graphs, "named-graph-uri")
+    return check_query(request.query, graphs=oxigraph.named_graphs(store), services=request.services, max_bytes=request.max_bytes)
+
+
+def answer_checked(store: Any, request: SparqlRequest, checked: CheckedQuery) -> Answer:
+    """The answer to ``request``, whose query ``checked`` is (what a worker and the server both run)."""
+    from tipkg.engines import oxigraph
+
+    if request.default_graphs or request.named_graphs:  # the store's graphs, read only when there is a dataset to check
+        graphs = oxigraph.named_graphs(store)
+        check_graphs(request.default_graphs, graphs, "default-graph-uri")
+        check_graphs(request.named_graphs, graphs, "named-graph-uri")
     graph_answer = checked.kind in ("CONSTRUCT", "DESCRIBE")
     fmt = request.graph_format if graph_answer else request.results_format
     if fmt is None:

@@ -27,9 +27,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from tipkg.service.formats import GRAPHS, HTML, RESULTS, Format, choose
-from tipkg.service.jobs import TABLE, Answer, SparqlRequest, answer_sparql
+from tipkg.service.jobs import TABLE, Answer, SparqlRequest
 from tipkg.service.settings import allowed_services
-from tipkg.service.workers import Lane, QueryTimeout, WorkerError, route
+from tipkg.service.workers import QueryTimeout, WorkerError
 from tipkg.sparql.guard import Refused
 
 FORM = "application/x-www-form-urlencoded"
@@ -169,8 +169,9 @@ async def endpoint(request: Request) -> Response:
         window=window,
     )
     try:
-        lane = await route(proto.query, settings, Lane.SPARQL)
-        answer: Answer = await ctx.pool.run(answer_sparql, job, lane=lane, client=request.client.host if request.client else "")
+        answer: Answer = await ctx.local.answer(job, request.client.host if request.client else "")
+    except Refused as exc:  # a bounded query refused in this process (a worker's refusal is a WorkerError)
+        return _refusal(request, exc, proto.query if html else None)
     except QueryTimeout as exc:
         return _refusal(request, Refused(503, str(exc)), proto.query if html else None)
     except WorkerError as exc:

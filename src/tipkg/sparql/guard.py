@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -79,7 +79,8 @@ class CheckedQuery:
     ``text`` is the canonical text, the one to run (parameters are bound by the engine); ``services``
     the URLs its ``SERVICE`` patterns call (after the allow-list's mapping); ``dataset`` its
     ``FROM`` and ``FROM NAMED`` clauses as (keyword, graph IRI); ``ordered`` whether its answer has
-    an ``ORDER BY`` (one of a subquery does not order the answer).
+    an ``ORDER BY`` (one of a subquery does not order the answer); ``algebra`` rdflib's reading of
+    ``text``, for a planner in the same process (not pickled: the text is what runs).
     """
 
     text: str
@@ -87,6 +88,10 @@ class CheckedQuery:
     dataset: tuple[tuple[str, str], ...] = ()
     services: frozenset[str] = frozenset()
     ordered: bool = False
+    algebra: Any = field(default=None, compare=False, repr=False)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (CheckedQuery, (self.text, self.kind, self.dataset, self.services, self.ordered))
 
     @property
     def has_dataset(self) -> bool:
@@ -173,6 +178,13 @@ def check_graphs(iris: Iterable[str], graphs: Iterable[str], where: str) -> None
 
 
 def _canonical_tokens(text: str) -> list[tuple[str, str]]:
+    """The canonical tokens of ``text``, a list of its own (:func:`_point_services` rewrites it)."""
+    return list(_canonical_tuple(text))
+
+
+@lru_cache(maxsize=256)
+def _canonical_tuple(text: str) -> tuple[tuple[str, str], ...]:
+    """Read once per text: routing (:func:`may_call`) and :func:`check_query` both read it."""
     expanded = expand_escapes(text)
     out: list[tuple[str, str]] = []
     offset = 0
@@ -191,7 +203,7 @@ def _canonical_tokens(text: str) -> list[tuple[str, str]]:
         elif kind == "bad":
             raise Refused(400, f"SPARQL syntax error {_where(expanded, at)}: unexpected {tok!r}")
         out.append((kind, tok))
-    return out
+    return tuple(out)
 
 
 def _where(text: str, offset: int) -> str:
@@ -242,6 +254,7 @@ class _Reading:
     services: tuple[tuple[Any, str | None], ...]  # (endpoint term, the URL rdflib's engine would call)
     algebra_services: tuple[Any, ...]
     ordered: bool
+    algebra: Any
 
 
 @lru_cache(maxsize=512)
@@ -266,7 +279,7 @@ def _check(text: str, graphs: frozenset[str] | None, allowed: tuple[tuple[str, s
         for keyword, iri in reading.dataset:
             check_graphs([iri], graphs, keyword)
     services = frozenset(str(term) for term, _called in reading.services)
-    return CheckedQuery(final, reading.kind, reading.dataset, services, reading.ordered)
+    return CheckedQuery(final, reading.kind, reading.dataset, services, reading.ordered, reading.algebra)
 
 
 def _check_endpoint(term: Any, targets: set[str], allow_list: str) -> None:
@@ -291,9 +304,9 @@ def _read_unlocked(text: str) -> _Reading:
 
     try:
         parsed = parseQuery(text)
-        services = tuple(_rdflib_call(node) for node in _walk(parsed) if _named(node, "ServiceGraphPattern"))
+        services = tuple(_rdflib_call(node) for node in walk(parsed) if _named(node, "ServiceGraphPattern"))
         algebra = translateQuery(parsed, initNs=PREFIXES).algebra
-        algebra_services = tuple(dict.get(node, "term") for node in _walk(algebra) if _named(node, "ServiceGraphPattern"))
+        algebra_services = tuple(dict.get(node, "term") for node in walk(algebra) if _named(node, "ServiceGraphPattern"))
     except ParseException as exc:
         _refuse_not_a_query(text, exc)
         raise  # not reached: _refuse_not_a_query always raises
@@ -304,7 +317,7 @@ def _read_unlocked(text: str) -> _Reading:
     kind = KINDS.get(algebra.name)
     if kind is None:
         raise Refused(400, f"not a query: {algebra.name}")
-    return _Reading(kind, _dataset(dict.get(algebra, "datasetClause")), services, algebra_services, _ordered(algebra))
+    return _Reading(kind, _dataset(dict.get(algebra, "datasetClause")), services, algebra_services, _ordered(algebra), algebra)
 
 
 def _ordered(algebra: Any) -> bool:
@@ -350,7 +363,7 @@ def _named(node: Any, name: str) -> bool:
     return isinstance(node, dict) and getattr(node, "name", None) == name
 
 
-def _walk(node: Any) -> Iterator[Any]:
+def walk(node: Any) -> Iterator[Any]:
     """Every node of an rdflib parse or algebra tree (CompValues, lists, expressions), depth first."""
     stack, seen = [node], set()
     while stack:

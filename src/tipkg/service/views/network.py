@@ -90,11 +90,10 @@ async def sparql_graph(request: Request) -> Response:
     parameters), run as ``/sparql`` runs it: the graph view of the editor's page."""
     import json
 
-    from tipkg.service.jobs import TABLE, SparqlRequest, answer_sparql
+    from tipkg.service.jobs import TABLE, SparqlRequest
     from tipkg.service.protocol import read_request
     from tipkg.service.settings import allowed_services
     from tipkg.service.views.cells import labelled
-    from tipkg.service.workers import Lane, route
     from tipkg.sparql.codec import json_result
     from tipkg.sparql.guard import Refused
 
@@ -114,8 +113,7 @@ async def sparql_graph(request: Request) -> Response:
             services=allowed_services(settings),
             max_bytes=settings["max_query_bytes"],
         )
-        lane = await route(proto.query, settings, Lane.SPARQL)
-        answer = await ctx.pool.run(answer_sparql, job, lane=lane, client=request.client.host if request.client else "")
+        answer = await ctx.local.answer(job, request.client.host if request.client else "")
     except Refused as exc:
         return error_page(request, exc.status, exc.message)
     except QueryTimeout as exc:
