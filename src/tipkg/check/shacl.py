@@ -118,7 +118,7 @@ def resolved_targets(graph: Graph, shapes: Graph) -> Graph:
     reports) keeps the targets for pySHACL to run on rdflib. Its other normalizations (``"01"``
     as ``"1"``) change no target of the shapes, which compare numbers by value and dates as the
     text of valid dates."""
-    from tipkg.engines.oxigraph import select_in_memory
+    from tipkg.build.rdfio import select_in_memory
 
     if any(isinstance(o, Literal) and o.language and o.language != o.language.lower() for o in graph.objects()):
         return shapes

@@ -22,7 +22,7 @@ from __future__ import annotations
 import io
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -384,25 +384,3 @@ def rdflib_term(value: Any) -> Any:
     import pyoxigraph as ox
 
     return from_ox(value) if isinstance(value, ox.NamedNode | ox.BlankNode | ox.Literal) else value
-
-
-# --- for check: SHACL's SPARQL targets
-
-
-def select_in_memory(triples: Iterable[tuple[Node, Node, Node]], queries: list[str]) -> list[list[Node]]:
-    """Each SELECT query's first column, as rdflib terms, over an in-memory store of ``triples``:
-    validation finds the focus nodes of its SPARQL targets with Oxigraph, where rdflib's engine
-    takes seconds to scan every literal of a graph."""
-    import pyoxigraph as ox
-
-    from tipkg.build.rdfio import to_ox
-
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph()) for s, p, o in triples)
-    out = []
-    for query in queries:
-        answer = store.query(query)
-        assert isinstance(answer, ox.QuerySolutions)
-        first = answer.variables[0]
-        out.append([node for node in (from_ox(row[first]) for row in answer) if node is not None])
-    return out
