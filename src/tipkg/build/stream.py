@@ -148,6 +148,8 @@ def prepare(project: Project, progress: Progress | None = None, check: bool = Tr
     data.add((s, p, o) for s, p, o, _g in (*shared, *comparisons))
     labelled = [(s, p, o, URIRef(graphs.labels)) for s, p, o in computed_labels(data, corpus.schema.graph)]
     parts = [_part(shared), _part(comparisons), _part(labelled)]
+    facts, statements = len({(c.s, c.p, c.o) for c in claims}), len(claims)
+    del claims, data  # the corpus's claims: no longer needed, and the largest thing held
     lap("spanning")
 
     say("computing the inferred closure")
@@ -180,8 +182,8 @@ def prepare(project: Project, progress: Progress | None = None, check: bool = Tr
         triples=0,
         graphs={},
         entities=dict(sorted(Counter(str(t)[len(str(TIPKG)) :] for d in corpus.entities.values() for t in d.types).items())),
-        facts=len({(c.s, c.p, c.o) for c in claims}),
-        statements=len(claims),
+        facts=facts,
+        statements=statements,
         evidence=len({e for b in built for e in b.part("evidence")}),
         sources={str(s): str(o) for s, p, o, _g in shared if p == TIPKG.sha256},
     )

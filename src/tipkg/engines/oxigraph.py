@@ -19,7 +19,6 @@ RDF merge, holds it once, as rdflib's does.
 
 from __future__ import annotations
 
-import io
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -63,16 +62,23 @@ def open_read_only(path: str) -> Any:
 
 def write_store(path: Path, nquads: Path, ntriples: Path, *more: Path) -> None:
     """Create the store at ``path`` from the build's N-Quads (the named graphs) and N-Triples (their
-    union, into the default graph), and ``more`` N-Quads (named graphs left out of that union), in
-    one bulk load: one pass is about 1.5× faster than two."""
+    union, into the default graph), and ``more`` N-Quads (named graphs left out of that union), by
+    bulk loads of :data:`LOAD_CHUNK` lines: Oxigraph's bulk loader holds what one call gives it, so
+    the memory stays some 250 MB whatever the size of the graph (one call for 2M statements took
+    1.8 GB, for some 15% less time)."""
     import pyoxigraph as ox
 
     store = ox.Store(str(path))
-    with _Concatenated([nquads, ntriples, *more]) as files:
-        # lenient: the build wrote both files from pyoxigraph terms, whose IRIs and language tags
-        # were checked when they were made
-        store.bulk_load(input=io.BufferedReader(files, 1 << 20), format=ox.RdfFormat.N_QUADS, lenient=True)
+    for file in (nquads, ntriples, *more):
+        with file.open("rb", buffering=1 << 20) as f:
+            while chunk := b"".join(islice(f, LOAD_CHUNK)):
+                # lenient: the build wrote the files from pyoxigraph terms, whose IRIs and language
+                # tags were checked when they were made
+                store.bulk_load(chunk, ox.RdfFormat.N_QUADS, lenient=True)
     store.flush()
+
+
+LOAD_CHUNK = 200_000
 
 
 def add_union(store: Any) -> None:
@@ -86,30 +92,6 @@ def has_union(store: Any) -> bool:
 
     default = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None)
     return default is not None or next(iter(store.named_graphs()), None) is None
-
-
-class _Concatenated(io.RawIOBase):
-    """Files read one after another, as one binary stream."""
-
-    def __init__(self, paths: list[Path]) -> None:
-        self._files: list[io.BufferedReader] = [p.open("rb") for p in paths]
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        while self._files:
-            n = self._files[0].readinto(buffer)
-            if n:
-                return n
-            self._files.pop(0).close()
-        return 0
-
-    def close(self) -> None:
-        for f in self._files:
-            f.close()
-        self._files = []
-        super().close()
 
 
 def is_iri(text: str) -> bool:
