@@ -80,7 +80,7 @@ class Prepared:
         ]
 
 
-def read_corpus(project: Project) -> Corpus:
+def read_corpus(project: Project, workers: int = 1) -> Corpus:
     """The ontology's schema, the sources, the checked ids and every file's declarations."""
     from tipkg.curation.records import read_input, shown_path
     from tipkg.curation.schema import load_schema
@@ -102,7 +102,7 @@ def read_corpus(project: Project) -> Corpus:
         qids=parse_checked_qids(qids_text) if qids_text else set(),
         settings=digest(FORMAT, project.base, qids_text, *ontology),
     )
-    corpus.declare(curated_files(project.data_dir), limits)
+    corpus.declare(curated_files(project.data_dir), limits, workers)
     return corpus
 
 
@@ -124,7 +124,7 @@ def prepare(project: Project, progress: Progress | None = None, check: bool = Tr
         clock = now
 
     say("reading the ontology, the sources and what each curated file declares")
-    corpus = read_corpus(project)
+    corpus = read_corpus(project, _workers(workers))
     graphs = Graphs(project.base)
     ontology = rdfio.canonical(read_ontology(project.ontology_dir, project.limits))
     rules = Rules(ontology)

@@ -30,11 +30,11 @@ from tipkg.build.lines import write_atomic
 from tipkg.build.swap import BUILDS
 from tipkg.build.swap import CACHE as KEPT
 from tipkg.curation.loader import Declared, Loaded, Loader
-from tipkg.curation.records import CuratedFile, load_curated, shown_path
+from tipkg.curation.records import load_curated, shown_path
 from tipkg.curation.schema import Schema
 from tipkg.curation.sources import Source
 from tipkg.curation.statements import Claim
-from tipkg.errors import DataError
+from tipkg.errors import DataError, TipkgError
 
 FORMAT = "tipkg-unit-2"  # changes whenever a unit's output for the same input changes
 CACHE = Path(BUILDS) / KEPT  # spared by :mod:`tipkg.build.swap`, which removes other folders there
@@ -86,41 +86,50 @@ class Corpus:
     settings: str  # digest of the ontology, the checked ids and the base: every unit's input
     entities: dict[str, Declared] = field(default_factory=dict)
     declared_at: dict[URIRef, str] = field(default_factory=dict)  # declaring record's file:line
-    parsed: dict[Path, CuratedFile] = field(default_factory=dict)  # files read this build
 
     @property
     def cache(self) -> Path:
         return self.root / CACHE
 
-    def declare(self, paths: Iterable[Path], limits: Any) -> None:
-        """Every file's declarations, from the cache when its bytes are unchanged; a duplicate id
-        is the same error, at the same place, as in a build that reads everything."""
+    def declare(self, paths: Iterable[Path], limits: Any, workers: int = 1) -> None:
+        """Every file's declarations, from the cache when its bytes are unchanged (the others
+        read in ``workers`` processes); an error is the one, at the place, a build that reads the
+        files one after another meets first."""
         folder = self.cache / "declarations"
         folder.mkdir(parents=True, exist_ok=True)
-        for path in paths:
-            shown = shown_path(path, self.root)
-            key = digest(FORMAT, self.settings, shown, path.read_bytes())
-            kept = folder / key
-            if kept.exists():
+        paths = list(paths)
+        keys = [digest(FORMAT, self.settings, shown_path(p, self.root), p.read_bytes()) for p in paths]
+        todo = [i for i, key in enumerate(keys) if not (folder / key).exists()]
+        made = dict(zip(todo, fork_map(lambda k: self._declared(paths[todo[k]], limits), len(todo), workers), strict=True))
+        for i, path in enumerate(paths):
+            kept = folder / keys[i]
+            if i in made:
+                items = made[i]
+                if isinstance(items, TipkgError):
+                    raise items
+                write_atomic(kept, [json.dumps(items).encode()])
+            else:
                 items = json.loads(kept.read_text(encoding="utf-8"))
                 os.utime(kept)  # used now: kept by :func:`prune`
-            else:
-                curated = load_curated(path, self.root, limits)
-                self.parsed[path] = curated
-                loader = Loader(self.schema, self.sources, self.qids, self.base)
-                loader.declare(curated)
-                items = [
-                    [local, sorted(map(str, d.types)), d.where, loader.out.locations[d.iri], d.source]
-                    for local, d in loader.out.entities.items()
-                ]
-                write_atomic(kept, [json.dumps(items).encode()])
             for local, types, where, record, source in items:
                 if local in self.entities:
                     line = int(where.rsplit(":", 1)[1])
+                    shown = shown_path(path, self.root)
                     raise DataError(shown, line, "id", f"duplicate id {local!r}, already declared at {self.entities[local].where}")
                 iri = URIRef(self.base + local)
                 self.entities[local] = Declared(iri, {URIRef(t) for t in types}, where, source)
                 self.declared_at[iri] = record
+
+    def _declared(self, path: Path, limits: Any) -> list[Any] | TipkgError:
+        """One file's declarations, or the error that refuses it (returned: it is raised in order)."""
+        try:
+            loader = Loader(self.schema, self.sources, self.qids, self.base)
+            loader.declare(load_curated(path, self.root, limits))
+        except TipkgError as error:
+            return error
+        return [
+            [local, sorted(map(str, d.types)), d.where, loader.out.locations[d.iri], d.source] for local, d in loader.out.entities.items()
+        ]
 
     def declaration(self, local: str) -> str:
         d = self.entities.get(local)
@@ -258,7 +267,7 @@ def kept(corpus: Corpus, unit: Unit) -> Built | None:
 
 def make(corpus: Corpus, unit: Unit, rules: Any, limits: Any) -> Built:
     """Build a unit from its files and keep it."""
-    files = [corpus.parsed.get(p) or load_curated(p, corpus.root, limits) for p in unit.paths]
+    files = [load_curated(p, corpus.root, limits) for p in unit.paths]
     entities, sources = Reads(corpus.entities), Reads(corpus.sources)
     loader = Loader(corpus.schema, sources, corpus.qids, corpus.base, entities=entities)
     loaded = loader.records(files)
