@@ -70,7 +70,8 @@ class KnowledgeGraph:
         """Run a saved query by id, or SPARQL text; ``params`` are bound as typed RDF terms.
 
         With a ``window``, only its rows are kept (and labelled), in a stable order
-        (:mod:`tipkg.sparql.paging`); ``total`` then counts the whole answer.
+        (:mod:`tipkg.sparql.paging`); ``total`` then counts the whole answer. A query is prepared
+        (checked, its parameters bound) once per parameters and kept.
 
         The query is checked and canonicalized by :func:`tipkg.sparql.guard.check_query` (SERVICE only to
         the endpoints of ``TIPKG_SERVICES``, FROM only graphs of the build), and its canonical text
