@@ -92,7 +92,6 @@ class KnowledgeGraph:
         services): the store is read-only, so what passed once (the guard, an entity parameter's
         check) passes again, and a cheap query is not made dearer by its preparation."""
         from tipkg.sparql.federation import SERVICES_ENV, allowed_services
-        from tipkg.sparql.guard import check_query
 
         try:
             key: Any = (query, tuple(sorted(params.items())), os.environ.get(SERVICES_ENV))
@@ -101,6 +100,8 @@ class KnowledgeGraph:
             key = None
         if key is not None and key in self._prepared_queries:
             return self._prepared_queries[key]
+        from tipkg.sparql.guard import check_query
+
         saved = find(self.queries, query) if _SAVED_NAME.match(query) else None
         text = saved.text if saved else query
         if saved is None:

@@ -210,7 +210,7 @@ class OxigraphEngine:
 
         from tipkg.build.rdfio import to_ox
 
-        subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+        subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()} if bindings else None
         added: list[str] = []
         while True:
             try:
