@@ -87,17 +87,18 @@ def targets(data: dict[str, Any]) -> list[dict[str, Any]]:
     big = _size_at_least(sizes, TARGET_SIZE)
     if big is None:
         out.append(
-            {"target": "every saved query under 1 s p50 at 1M triples", "measured": "no size of 1M triples or more was run", "met": None}
+            {
+                "target": "every saved query under 1 s p50 at 1M triples (its first page)",
+                "measured": "no size of 1M triples or more was run",
+                "met": None,
+            }
         )
     else:
         label, size = big
-        slow = [
-            (n, p["tipkg"]["p50_s"])
-            for n, p in size["queries"].items()
-            if p["tipkg"]["p50_s"] is None or p["tipkg"]["p50_s"] >= QUERY_LIMIT_1M
-        ]
-        shown = f"{len(size['queries']) - len(slow)} of {len(size['queries'])} under 1 s at {label} ({size['build']['triples']:,} triples)"
-        out.append(_target("every saved query under 1 s p50 at 1M triples", shown, slow, lambda s: not s))
+        first = {n: p.get("page", p["tipkg"]) for n, p in size["queries"].items()}  # the first page, where it was timed
+        slow = [(n, t["p50_s"]) for n, t in first.items() if t["p50_s"] is None or t["p50_s"] >= QUERY_LIMIT_1M]
+        shown = f"{len(first) - len(slow)} of {len(first)} under 1 s at {label} ({size['build']['triples']:,} triples)"
+        out.append(_target("every saved query under 1 s p50 at 1M triples (its first page)", shown, slow, lambda s: not s))
 
     largest = max(sizes.values(), key=lambda s: s["build"]["triples"]) if sizes else None
     if largest is None:
@@ -225,6 +226,7 @@ def _queries_section(data: dict[str, Any]) -> list[str]:
         "",
         "Milliseconds, p50 / p95. *tipkg*: `tipkg.open(root).query(name)` (Oxigraph, rows of rdflib terms; labels are",
         "looked up when first read); *+labels*: the same with `result.labels` read (what the CLI and the service do);",
+        "*page*: the first page only, `query(name, window=Window(0, 1000))` (the engine still computes the whole answer);",
         "*floor*: raw pyoxigraph running the same text on the same store as tipkg calls it (its default graph, the",
         "union of the named graphs; same substitutions; every value read); *rdflib*:",
         '`tipkg.open(root, engine="rdflib").query(name)`. *rows*: rows of the tipkg path / of rdflib, where they differ.',
@@ -239,7 +241,7 @@ def _queries_section(data: dict[str, Any]) -> list[str]:
             lines += [f"rdflib loaded graph.nq in {rd['load_s']:.1f} s (peak memory {rd['peak_rss_mb']:,.0f} MB).", ""]
         elif rd.get("error"):
             lines += [f"rdflib: {rd['error']}", ""]
-        head = ["query", "rows", "tipkg", "+labels", "floor", "tipkg/floor", "rdflib", "rdflib/tipkg"]
+        head = ["query", "rows", "tipkg", "+labels", "page", "floor", "tipkg/floor", "rdflib", "rdflib/tipkg"]
         lines += ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
         for name, p in size["queries"].items():
             r = p.get("rdflib") or {"p50_s": None, "p95_s": None, "error": "not run", "rows": None}
@@ -251,6 +253,7 @@ def _queries_section(data: dict[str, Any]) -> list[str]:
                 rows,
                 f"{_ms(p['tipkg'])} / {_ms(p['tipkg'], 'p95_s')}",
                 _ms(p["labels"]),
+                _ms(p["page"]) if "page" in p else "—",
                 f"{_ms(p['floor'])} / {_ms(p['floor'], 'p95_s')}",
                 _x(p["tipkg"], p["floor"]),
                 f"{_ms(r)} / {_ms(r, 'p95_s')}" if r.get("error") != "not run" else "not run",

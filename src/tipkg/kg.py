@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -21,6 +22,10 @@ from tipkg.sparql.paging import Window
 from tipkg.sparql.results import Result
 from tipkg.sparql.saved import SavedQuery, bind, find, load_saved_queries, parameter_names
 
+if TYPE_CHECKING:
+    from tipkg.sparql.guard import CheckedQuery
+
+PREPARED_KEPT = 1024  # prepared queries a graph keeps (each a few hundred bytes)
 _SAVED_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 LABELS_QUERY = """
 SELECT ?s ?label WHERE {
@@ -40,6 +45,7 @@ class KnowledgeGraph:
         self.base = base
         self.graphs = None if graphs is None else frozenset(graphs)  # what FROM may name (None: not known)
         self._queries: dict[str, SavedQuery] | None = None
+        self._prepared_queries: dict[Any, tuple[CheckedQuery, dict[str, URIRef | Literal]]] = {}
 
     def _repr_html_(self) -> str:
         """In Jupyter: what the graph holds, by class."""
@@ -64,13 +70,36 @@ class KnowledgeGraph:
         """Run a saved query by id, or SPARQL text; ``params`` are bound as typed RDF terms.
 
         With a ``window``, only its rows are kept (and labelled), in a stable order
-        (:mod:`tipkg.sparql.paging`); ``total`` then counts the whole answer.
+        (:mod:`tipkg.sparql.paging`); ``total`` then counts the whole answer. A query is prepared
+        (checked, its parameters bound) once per parameters and kept.
 
         The query is checked and canonicalized by :func:`tipkg.sparql.guard.check_query` (SERVICE only to
         the endpoints of ``TIPKG_SERVICES``, FROM only graphs of the build), and its canonical text
         is what the engine runs. A refusal raises :class:`tipkg.sparql.guard.Refused`.
         """
+        checked, bindings = self._prepared(query, params)
+        if window is not None and getattr(self.engine, "cuts_windows", False):
+            result = self.engine.run(checked.text, bindings, window=window, ordered=checked.ordered)  # type: ignore[call-arg]
+        else:
+            result = self.engine.run(checked.text, bindings)  # the text the guard read, parameters bound by the engine
+            if window is not None:
+                window.apply(result, ordered=checked.ordered)
+        result.defer_labels(partial(self.labels_of, result.rows, lang))
+        return result
+
+    def _prepared(self, query: str, params: dict[str, Any]) -> tuple[CheckedQuery, dict[str, URIRef | Literal]]:
+        """The checked text and bound parameters of a query, kept by (query, parameters, allowed
+        services): the store is read-only, so what passed once (the guard, an entity parameter's
+        check) passes again, and a cheap query is not made dearer by its preparation."""
         from tipkg.sparql.federation import SERVICES_ENV, allowed_services
+
+        try:
+            key: Any = (query, tuple(sorted(params.items())), os.environ.get(SERVICES_ENV))
+            hash(key)
+        except TypeError:  # a parameter value that cannot be a key: prepared each time
+            key = None
+        if key is not None and key in self._prepared_queries:
+            return self._prepared_queries[key]
         from tipkg.sparql.guard import check_query
 
         saved = find(self.queries, query) if _SAVED_NAME.match(query) else None
@@ -82,11 +111,11 @@ class KnowledgeGraph:
             bindings = bind(saved, params, self.base)
             check_entities(self.engine, saved, bindings, self.base)  # an entity parameter must name one
         checked = check_query(text, graphs=self.graphs, services=allowed_services(), allow_list=SERVICES_ENV)
-        result = self.engine.run(checked.text, bindings)  # the text the guard read, parameters bound by the engine
-        if window is not None:
-            window.apply(result, ordered=checked.ordered)
-        result.defer_labels(partial(self.labels_of, result.rows, lang))
-        return result
+        if key is not None:
+            if len(self._prepared_queries) >= PREPARED_KEPT:
+                self._prepared_queries.clear()
+            self._prepared_queries[key] = checked, bindings
+        return checked, bindings
 
     def add_labels(self, result: Result, lang: str) -> None:
         """Fill ``result.labels`` with each IRI's name in ``lang`` (then English, then any)."""

@@ -61,7 +61,8 @@ def test_a_tiny_run_reports_every_saved_query(tmp_path: Path) -> None:
     assert load["union_triples"] == size["build"]["triples"] and load["named_quads"] == size["build"]["quads"]
     assert sorted(size["queries"]) == QUERIES
     for name, paths in size["queries"].items():
-        assert set(paths) == {"tipkg", "labels", "floor", "rdflib"}, name
+        assert set(paths) == {"tipkg", "labels", "page", "floor", "rdflib"}, name
+        assert paths["page"]["rows"] == min(paths["tipkg"]["rows"], 1000), name  # the first page of the same answer
         for path, timing in paths.items():
             assert timing["error"] is None and timing["over_limit_s"] is None, (name, path, timing)
             assert timing["p50_s"] > 0 and timing["p95_s"] >= timing["p50_s"], (name, path)

@@ -12,6 +12,7 @@ from tipkg.engines import SparqlError
 from tipkg.engines.oxigraph import OxigraphEngine, has_union, open_store, term_json, write_store
 from tipkg.engines.rdflib import RdflibEngine
 from tipkg.errors import NotBuiltError
+from tipkg.sparql.paging import Window
 
 EX = "https://example.org/"
 # the same fact stated in two named graphs (two reports), and one fact in each alone
@@ -103,3 +104,32 @@ def test_oxigraph_terms_are_written_as_sparql_json(engines: dict[str, OxigraphEn
         {"type": "literal", "value": "Agencia", "xml:lang": "es"},
         {"type": "literal", "value": "7.5", "datatype": "http://www.w3.org/2001/XMLSchema#decimal"},
     ]
+
+
+def test_a_window_of_ordered_rows_makes_terms_of_its_rows_only(
+    engines: dict[str, OxigraphEngine | RdflibEngine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tipkg.engines.oxigraph as oxigraph
+
+    engine = engines["oxigraph"]
+    text = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    whole = engine.run(text, {})
+    table = oxigraph._Terms({None: None})
+    monkeypatch.setattr(oxigraph, "_terms", table)
+    part = engine.run(text, {}, window=Window(1, 1), ordered=True)
+    assert part.rows == whole.rows[1:2] and part.total == 3 and part.offset == 1
+    assert len(table) == 1 + 3  # unbound, and the three terms of the one row shown
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_table_of_converted_terms_empties_when_full(
+    engines: dict[str, OxigraphEngine | RdflibEngine], monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    import tipkg.engines.oxigraph as oxigraph
+
+    monkeypatch.setattr(oxigraph, "TERMS_KEPT", 2)
+    monkeypatch.setattr(oxigraph, "_terms", oxigraph._Terms({None: None}))
+    query, bindings, expected = CASES[case]
+    for _ in range(2):
+        assert sorted(engines["oxigraph"].run(query, bindings).rows) == sorted(expected)
+        assert len(oxigraph._terms) <= 2

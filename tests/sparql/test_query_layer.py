@@ -430,3 +430,34 @@ def test_cli_says_why_an_answer_is_empty_on_stderr(built_real: Path) -> None:
     assert empty.stderr.startswith("No rows: none of the graph's sources (mx-2011) states any trafficking flow;")
     full = cli("query", "run", "law_enforcement_figures", "--root", str(built_real), "--format", "csv")
     assert full.exit_code == 0 and full.stderr == "" and len(full.stdout.splitlines()) == 3
+
+
+def test_a_query_prepared_once_is_kept_by_its_parameters(built_real: Path) -> None:
+    kg = tipkg.open(built_real)
+    fevimtra = kg.query("entity_facts", entity="agency/fevimtra").rows
+    pgr = kg.query("entity_facts", entity="agency/pgr").rows
+    assert fevimtra and pgr and fevimtra != pgr
+    assert kg.query("entity_facts", entity="agency/fevimtra").rows == fevimtra
+    assert kg.query("entity_facts").rows == fevimtra  # the default, prepared under its own key
+    for _ in range(2):  # a refusal is not kept: it is raised each time
+        with pytest.raises(QueryError, match="names no entity"):
+            kg.query("entity_facts", entity="agency/fevimtr")
+
+
+def test_a_query_is_checked_again_when_the_allowed_services_change(built_real: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from tipkg.sparql.guard import Refused
+
+    with socket.socket() as free:  # a loopback port nothing listens on
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    kg = tipkg.open(built_real)
+    text = "SELECT ?s WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } } LIMIT 1"
+    monkeypatch.setenv("TIPKG_SERVICES", f"https://query.wikidata.org/sparql=http://127.0.0.1:{port}/sparql")
+    with pytest.raises(Exception) as called:  # allowed, and kept: the engine calls the port, which does not answer
+        kg.query(text)
+    assert not isinstance(called.value, Refused)
+    monkeypatch.delenv("TIPKG_SERVICES")
+    with pytest.raises(Refused):
+        kg.query(text)

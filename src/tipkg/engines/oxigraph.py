@@ -5,6 +5,7 @@ canonical files) that imports pyoxigraph. The rest of tipkg sees rdflib terms.
   :func:`add_union` / :func:`has_union`
 - terms: :func:`from_ox`, :func:`is_iri`, :func:`named_graph_triples` (a build's N-Quads)
 - queries: :class:`OxigraphEngine`, parameters bound by substitution, terms converted once
+  (:func:`convert_rows`)
 - answers in the store's own formats, for the service: :func:`query_store`, :func:`serialize_results`,
   :func:`serialize_triples`, :func:`term_json` (through :mod:`tipkg.sparql.codec`)
 - stores made in memory and rows as plain values, for the network's reader: :func:`store_of`,
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from rdflib.term import Node
 from tipkg.engines import SparqlError, one_line
 from tipkg.errors import NotBuiltError
 from tipkg.namespaces import PREFIXES
+from tipkg.sparql.paging import Window
 from tipkg.sparql.results import Result, normalize
 
 # The prologue and SELECT keyword of a query: where Oxigraph wants the parameters it binds named.
@@ -133,21 +134,32 @@ def from_ox(term: Any) -> Node | None:
     raise TypeError(f"unexpected term {term!r}")
 
 
-def term_converter() -> Callable[[Any], Node | None]:
-    """:func:`from_ox` then :func:`~tipkg.sparql.results.normalize`, remembering each term: a result
-    repeats its IRIs and values from row to row, and making an rdflib term is the costly part."""
-    seen: dict[Any, Node | None] = {}
+class _Terms(dict[Any, Node | None]):
+    """rdflib terms of pyoxigraph terms (:func:`from_ox` then :func:`~tipkg.sparql.results.normalize`),
+    each made once: answers repeat their IRIs and values from row to row and from query to query,
+    and making an rdflib term (a literal above all) costs more than the engine's reading of it. The
+    conversion depends on the term alone, so one table serves every store of the process; it is
+    emptied when it holds :data:`TERMS_KEPT` terms."""
 
-    def convert(term: Any) -> Node | None:
-        if term is None:
-            return None
-        try:
-            return seen[term]
-        except KeyError:
-            node = seen[term] = normalize(from_ox(term))
-            return node
+    def __missing__(self, term: Any) -> Node | None:
+        if len(self) >= TERMS_KEPT:
+            self.clear()
+            self[None] = None
+        node = self[term] = normalize(from_ox(term))
+        return node
 
-    return convert
+
+TERMS_KEPT = 1 << 16
+_terms = _Terms({None: None})  # an unbound value is None
+
+
+def convert_rows(solutions: Any, keep: list[int] | None = None) -> list[tuple[Node | None, ...]]:
+    """The rows of ``solutions`` (pyoxigraph's, or lists of its terms) as rdflib terms; only the
+    columns ``keep`` when given."""
+    term = _terms.__getitem__
+    if keep is None:
+        return [tuple(map(term, solution)) for solution in solutions]
+    return [tuple([term(solution[i]) for i in keep]) for solution in solutions]
 
 
 def term_json(term: Any) -> dict[str, Any]:
@@ -168,16 +180,20 @@ def term_json(term: Any) -> dict[str, Any]:
 
 class OxigraphEngine:
     name = "oxigraph"
+    cuts_windows = True  # run() takes a window: the rows outside it are counted, never converted
 
     def __init__(self, store: Any) -> None:
         self.store = store
 
-    def run(self, text: str, bindings: dict[str, URIRef | Literal]) -> Result:
+    def run(self, text: str, bindings: dict[str, URIRef | Literal], window: Window | None = None, ordered: bool = False) -> Result:
+        """The answer to ``text``; with a ``window``, only its rows, as :meth:`Window.apply` keeps
+        them. The engine still computes the whole answer (its count is the result's ``total``), but
+        an ordered answer's rows outside the window are never made rdflib terms."""
         import pyoxigraph as ox
 
         from tipkg.build.rdfio import to_ox
 
-        subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+        subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()} if bindings else None
         added: list[str] = []
         while True:
             try:
@@ -201,16 +217,22 @@ class OxigraphEngine:
                     raise SparqlError(f"query failed: {one_line(exc)}") from None
                 added.append(missing.group(1))
                 text = f"{text[: select.end()]} ?{missing.group(1)}{text[select.end() :]}"
-        if isinstance(answer, ox.QueryBoolean):
-            return Result([], [], boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
             keep = [i for i, v in enumerate(variables) if v not in added]
-            convert = term_converter()
-            rows = [tuple([convert(sol[i]) for i in keep]) for sol in answer]
-            return Result([variables[i] for i in keep], rows)
-        triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in answer]
-        return Result([], [], triples=triples)  # type: ignore[arg-type]
+            names, columns = [variables[i] for i in keep], keep if added else None
+            if window is not None and ordered:
+                solutions = list(answer)
+                result = Result(names, convert_rows(window.cut(solutions, ordered=True), columns))
+                result.total, result.offset = len(solutions), window.offset
+                return result
+            result = Result(names, convert_rows(answer, columns))
+        elif isinstance(answer, ox.QueryBoolean):
+            result = Result([], [], boolean=bool(answer))
+        else:
+            triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in answer]
+            result = Result([], [], triples=triples)  # type: ignore[arg-type]
+        return result if window is None else window.apply(result, ordered=ordered)
 
 
 # --- answers in the store's own formats

@@ -6,6 +6,9 @@ only if the rows come in the same order every time. A query with ``ORDER BY`` st
 same way on the same files). A query without one gets its rows sorted by their terms' text, so
 the order holds whatever the engine does, and it reads better than the order of the engine's
 indexes. Whole answers (the downloads) keep the engine's order: they are one request.
+
+A page costs the whole answer's evaluation (its count is the page's total); the Oxigraph engine
+then makes rdflib terms of an ordered answer's page rows only (``OxigraphEngine.run(window=...)``).
 """
 
 from __future__ import annotations
