@@ -93,12 +93,15 @@ def read_corpus(project: Project, workers: int = 1) -> Corpus:
     qids_path = project.reference_dir / "wikidata_qids.csv"
     qids_text = read_input(qids_path, shown_path(qids_path, project.root), limits.file_mb) if qids_path.exists() else ""
     ontology = [p.read_bytes() for p in sorted(project.ontology_dir.glob("*.ttl"))]
+    root = project.root
     corpus = Corpus(
-        root=project.root,
+        root=root,
         base=project.base,
         schema=schema,
         sources=sources,
-        source_digests={s.id: digest((project.root / s.meta_path).read_bytes(), s.sha256) for s in sources.values()},
+        source_digests={
+            s.id: digest(read_input(project.root / s.meta_path, s.meta_path, limits.file_mb), s.sha256) for s in sources.values()
+        },
         qids=parse_checked_qids(qids_text) if qids_text else set(),
         settings=digest(FORMAT, project.base, qids_text, *ontology),
     )

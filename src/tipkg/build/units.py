@@ -30,7 +30,7 @@ from tipkg.build.lines import write_atomic
 from tipkg.build.swap import BUILDS
 from tipkg.build.swap import CACHE as KEPT
 from tipkg.curation.loader import Declared, Loaded, Loader
-from tipkg.curation.records import load_curated, shown_path
+from tipkg.curation.records import load_curated, read_input, shown_path
 from tipkg.curation.schema import Schema
 from tipkg.curation.sources import Source
 from tipkg.curation.statements import Claim
@@ -86,6 +86,7 @@ class Corpus:
     settings: str  # digest of the ontology, the checked ids and the base: every unit's input
     entities: dict[str, Declared] = field(default_factory=dict)
     declared_at: dict[URIRef, str] = field(default_factory=dict)  # declaring record's file:line
+    files: dict[Path, str] = field(default_factory=dict)  # each curated file's digest (its path and text)
 
     @property
     def cache(self) -> Path:
@@ -98,11 +99,21 @@ class Corpus:
         folder = self.cache / "declarations"
         folder.mkdir(parents=True, exist_ok=True)
         paths = list(paths)
-        keys = [digest(FORMAT, self.settings, shown_path(p, self.root), p.read_bytes()) for p in paths]
-        todo = [i for i, key in enumerate(keys) if not (folder / key).exists()]
+        keys: list[str | TipkgError] = []
+        for path in paths:  # read as the loader reads: a FIFO, a device or a file too large is refused
+            shown = shown_path(path, self.root)
+            try:
+                self.files[path] = digest(shown, read_input(path, shown, limits.file_mb))
+                keys.append(digest(FORMAT, self.settings, self.files[path]))
+            except TipkgError as error:
+                keys.append(error)  # raised in its turn, after the errors of the files before it
+        todo = [i for i, key in enumerate(keys) if isinstance(key, str) and not (folder / key).exists()]
         made = dict(zip(todo, fork_map(lambda k: self._declared(paths[todo[k]], limits), len(todo), workers), strict=True))
         for i, path in enumerate(paths):
-            kept = folder / keys[i]
+            key = keys[i]
+            if isinstance(key, TipkgError):
+                raise key
+            kept = folder / key
             if i in made:
                 items = made[i]
                 if isinstance(items, TipkgError):
@@ -144,8 +155,7 @@ class Unit:
     paths: list[Path]
 
     def key(self, corpus: Corpus) -> str:
-        files = (p.relative_to(corpus.root).as_posix().encode() + b"\0" + p.read_bytes() for p in self.paths)
-        return digest(FORMAT, corpus.settings, self.name, *files)
+        return digest(FORMAT, corpus.settings, self.name, *(corpus.files[p] for p in self.paths))
 
     def folder(self, corpus: Corpus) -> Path:
         """Where the unit's builds for its present files are kept, one folder per set of
