@@ -7,7 +7,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID
 
 from tipkg.build.description import Counts, describe
-from tipkg.build.rdfio import profile
+from tipkg.build.lines import profile
 from tipkg.namespaces import Graphs
 
 BASE = "https://example.org/kg/"
@@ -27,7 +27,8 @@ def test_profile_counts_distinct_subjects_and_instances_of_iri_classes() -> None
         ox.Triple(ox.BlankNode("x"), TYPE, node("C")),
         ox.Triple(node("c"), TYPE, ox.BlankNode("k")),  # not an IRI class
     ]
-    assert profile(triples) == (4, {BASE + "C": 3, BASE + "D": 1})
+    lines = sorted({line + b"\n" for line in (ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES) or b"").splitlines()})
+    assert profile(lines) == (6, 4, {(BASE + "C").encode(): 3, (BASE + "D").encode(): 1})
 
 
 def described(classes: dict[URIRef, int]) -> Graph:
