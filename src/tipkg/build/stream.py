@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -261,7 +262,6 @@ def build(project: Project, progress: Progress | None = None, check: bool = True
 def write_outputs(folder: Path, prepared: Prepared, progress: Progress | None = None) -> None:
     """Write a build's files and store into an empty ``folder``, each as a stream."""
     from tipkg.build import rdfio
-    from tipkg.engines.oxigraph import write_store
 
     say = progress or (lambda _msg: None)
     say("writing graph.nq, graph.nt, graph.ttl, graph.jsonld, void.nq, manifest.json")
@@ -276,13 +276,31 @@ def write_outputs(folder: Path, prepared: Prepared, progress: Progress | None = 
     summary.graphs = {g.decode(): c for g, c in sorted(per_graph.items())}
     void = _description(prepared, subjects, classes)
     (folder / "void.nq").write_bytes(b"".join(void))
-    rdfio.write_turtle(folder / "graph.nt", folder / "graph.ttl")
-    with (folder / "graph.jsonld").open("wb", buffering=1 << 20) as out:
-        rdfio.write_jsonld(lines.read_lines(folder / "graph.nq"), out)
-    manifest = {"base": prepared.graphs.base, **summary.as_dict(), "description": len(void)}
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     say(f"loading {quads} quads and their union, {n} triples, and the description into the store")
-    write_store(folder / "store", folder / "graph.nq", folder / "graph.nt", folder / "void.nq")
+    # the store loads in a thread (pyoxigraph's bulk load lets go of the GIL) while Turtle and
+    # JSON-LD are written: the two take about as long
+    failed: list[BaseException] = []
+    store = threading.Thread(target=_loaded, args=(folder, failed), daemon=True)
+    store.start()
+    try:
+        rdfio.write_turtle(folder / "graph.nt", folder / "graph.ttl")
+        with (folder / "graph.jsonld").open("wb", buffering=1 << 20) as out:
+            rdfio.write_jsonld(lines.read_lines(folder / "graph.nq"), out)
+        manifest = {"base": prepared.graphs.base, **summary.as_dict(), "description": len(void)}
+        (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    finally:
+        store.join()  # also when writing failed: the folder is removed only once the store is closed
+    if failed:
+        raise failed[0]
+
+
+def _loaded(folder: Path, failed: list[BaseException]) -> None:
+    from tipkg.engines.oxigraph import write_store
+
+    try:
+        write_store(folder / "store", folder / "graph.nq", folder / "graph.nt", folder / "void.nq")
+    except BaseException as error:  # raised again by the thread that writes the files
+        failed.append(error)
 
 
 def _counted(quad_lines: Iterator[bytes], per_graph: Counter[bytes]) -> Iterator[bytes]:
