@@ -153,7 +153,13 @@ def prepare(project: Project, progress: Progress | None = None, check: bool = Tr
     labelled = [(s, p, o, URIRef(graphs.labels)) for s, p, o in computed_labels(data, corpus.schema.graph)]
     parts = [_part(shared), _part(comparisons), _part(labelled)]
     facts, statements = len({(c.s, c.p, c.o) for c in claims}), len(claims)
-    del claims, data  # the corpus's claims: no longer needed, and the largest thing held
+    spanning = [(s, p, o) for s, p, o, _g in (*shared, *comparisons, *labelled)]
+    index = None
+    if check:  # what validation borrows from the claims, before they go
+        from tipkg.check.views import Index
+
+        index = Index(corpus, built, claims, spanning)
+    del claims, data  # the corpus's claims, the largest thing held
     lap("spanning")
 
     say("computing the inferred closure")
@@ -175,12 +181,12 @@ def prepare(project: Project, progress: Progress | None = None, check: bool = Tr
     os.utime(inferred)
     lap("closure")
 
-    if check:
+    if index is not None:
         say("validating each unit against ontology/shapes.ttl")
         from tipkg.check.views import require_units_conform
 
-        spanning = [(s, p, o) for s, p, o, _g in (*shared, *comparisons, *labelled)]
-        require_units_conform(project, corpus, built, spanning, ontology, say, workers=_workers(workers))
+        spanned = lines.merged(p.triples for p in parts)
+        require_units_conform(project, corpus, built, index, spanning, list(spanned), ontology, say, workers=_workers(workers))
         lap("shacl")
     summary = Summary(
         triples=0,

@@ -35,6 +35,7 @@ from tipkg.namespaces import SHAPES, TIPKG, Graphs
 
 if TYPE_CHECKING:
     from tipkg.build.units import Built, Corpus
+    from tipkg.curation.statements import Claim
     from tipkg.project import Project
 
 Triple = tuple[Node, Node, Node]
@@ -44,16 +45,16 @@ class Index:
     """What views borrow from other units: every triple of each declared entity, the types of
     every node, and the triples of what spans units by subject."""
 
-    def __init__(self, corpus: Corpus, built: list[Built], spanning: Iterable[Triple]) -> None:
+    def __init__(self, corpus: Corpus, built: list[Built], claims: Iterable[Claim], spanning: Iterable[Triple]) -> None:
         from tipkg.build.units import unit_of
 
         self.declared = {d.iri: unit_of(d.where) for d in corpus.entities.values()}
         self.about: dict[Node, set[Triple]] = {}
         self.types: dict[Node, set[Node]] = {}
+        for c in claims:
+            self._add((c.s, c.p, c.o))
+            self.types.setdefault(c.statement, set()).add(RDF.Statement)  # what comparisons compare
         for b in built:
-            for c in b.claims():
-                self._add((c.s, c.p, c.o))
-                self.types.setdefault(c.statement, set()).add(RDF.Statement)  # what comparisons compare
             for extra in b.extras():
                 self._add(extra)
         self.spanning: dict[Node, set[Triple]] = {}
@@ -73,7 +74,9 @@ def require_units_conform(
     project: Project,
     corpus: Corpus,
     built: list[Built],
+    index: Index,
     spanning: list[Triple],
+    spanning_lines: list[bytes],
     ontology: Graph,
     say: Callable[[str], None],
     workers: int = 1,
@@ -87,12 +90,12 @@ def require_units_conform(
     union_shapes, source_shapes = split_shapes(shapes)
     settings = digest("shacl", corpus.settings)  # the ontology's files, shapes.ttl among them
     in_ontology = ontology_locations(project.ontology_dir, project.root)
-    checker = Checker(corpus, Index(corpus, built, spanning), ontology, settings, in_ontology)
+    checker = Checker(corpus, index, ontology, settings, in_ontology)
     findings: list[Finding] = []
     for found in fork_map(lambda i: checker.unit(built[i], union_shapes, source_shapes), len(built), workers):
         findings += found
     say("validating what spans units: the sources, the links, the comparisons, the labels")
-    findings += checker.spanning(spanning, union_shapes)
+    findings += checker.spanning(spanning, spanning_lines, union_shapes)
     require_conformance(sorted(set(findings), key=Finding.sort_key))
 
 
@@ -153,12 +156,13 @@ class Checker:
             findings += kept
         return findings
 
-    def spanning(self, spanning: list[Triple], shapes: Graph) -> list[Finding]:
-        """The findings on what spans units: its nodes, with the types of what they speak of."""
+    def spanning(self, spanning: list[Triple], lines: list[bytes], shapes: Graph) -> list[Finding]:
+        """The findings on what spans units (its triples, and as sorted N-Triples ``lines``): its
+        nodes, with the types of what they speak of."""
         subjects = {s for s, _p, _o in spanning if isinstance(s, URIRef)}
         focus = sorted(s for s in subjects if s not in self.index.declared)
         added = self._added(focus, {o for _s, _p, o in spanning if isinstance(o, URIRef)})
-        key = self._key("spanning", *_n3(spanning), *_n3(added))
+        key = self._key("spanning", *(line.decode() for line in lines), *_n3(added))
         kept = self._kept(key)
         if kept is not None:
             return kept
