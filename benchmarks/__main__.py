@@ -54,6 +54,8 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=REPO / "docs", help="Folder for benchmarks.md and benchmarks.json (default: docs/).")
     parser.add_argument("--work", type=Path, default=None, help="Folder for the generated projects (default: a new temporary folder).")
     parser.add_argument("--keep", action="store_true", help="Keep the generated projects.")
+    parser.add_argument("--add", action="store_true", help="Add this run's sizes and parts to the figures already in --out.")
+    parser.add_argument("--edit-up-to", default="1M", help="Time a rebuild after one report's edit up to this size (default: %(default)s).")
     args = parser.parse_args(argv)
     args.skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     unknown = args.skip - set(PARTS)
@@ -85,6 +87,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         kept = json.loads(previous.read_text(encoding="utf-8"))
         data["soak"] = kept.get("soak")
         data["draft"] = kept.get("draft")  # likewise python -m benchmarks draft's
+        if args.add:  # this run's sizes and parts are added to the previous run's
+            data = {**kept, **{k: v for k, v in data.items() if k != "sizes"}, "sizes": kept.get("sizes", {})}
+            data["command"] = f"{kept['command']}, then {data['command']}"
     check_up_to = parse_size(args.check_up_to)
     try:
         for label in _labels(args.sizes):
@@ -145,9 +150,11 @@ def measure_size(label: str, work: Path, args: argparse.Namespace, check_up_to: 
     build = timed_build(root, check)
     say(f"{label}: {build.triples:,} triples in {build.seconds:.1f} s, peak {build.peak_rss_mb:,.0f} MB; loading the store again")
     load = load_rates(root / "build", root / "load-store")
-    say(f"{label}: one report edited, building again")
-    edit = timed_edit(root, check)
-    say(f"{label}: {edit['units']} in {edit['seconds']:.1f} s")
+    edit = None
+    if target <= parse_size(args.edit_up_to):
+        say(f"{label}: one report edited, building again")
+        edit = timed_edit(root, check)
+        say(f"{label}: {edit['units']} in {edit['seconds']:.1f} s")
     out: dict[str, Any] = {
         "target_triples": target,
         "reports": reports,
