@@ -144,3 +144,43 @@ def test_kept_units_no_build_used_for_a_day_are_removed(mini_project: Path) -> N
     assert prune(cache) == len(entries)
     assert not any(cache.glob("units/*"))
     assert units_built(built(mini_project)) == "1 of 1 units built, 0 unchanged"
+
+
+ANNEX = """# FICTIONAL: a second folder of records in the voice of the same report, for tipkg's tests
+source: mx-2011
+records:
+  - about: agency/fevimtra
+    label: {en: Special Prosecutor's Office}
+    evidence: "(FEVIMTRA) within the Office of the Prosecutor General"
+"""
+
+
+def test_one_source_in_two_folders_still_gives_one_preferred_name(tmp_path: Path) -> None:
+    """Folders are built apart, but a report's word is checked whole: a second preferred name in
+    another folder is refused as the build that reads everything at once refuses it."""
+    from tipkg.build.pipeline import load_project
+    from tipkg.errors import DataError
+
+    root = copy_project(tmp_path / "annex")
+    (root / "graph_data" / "mx-2011-annex").mkdir()
+    (root / "graph_data" / "mx-2011-annex" / "records.yaml").write_text(ANNEX, encoding="utf-8")
+    with pytest.raises(DataError) as whole:
+        load_project(Project(root))
+    with pytest.raises(DataError) as streamed:
+        build(Project(root), check=False)
+    assert str(streamed.value) == str(whole.value)
+    assert "two preferred labels in language 'en' in source mx-2011" in str(streamed.value)
+
+
+def test_a_unit_left_half_written_is_never_read(mini_project: Path) -> None:
+    """A build killed while it kept a unit leaves a temporary folder: the next build passes it by."""
+    from tipkg.build.units import CACHE
+
+    built(mini_project)
+    entry = next((mini_project / CACHE).glob("units/*/*"))
+    half = entry.with_name(f".{entry.name}.tmp-999999")
+    half.mkdir()
+    (half / "meta.json").write_text('{"unit": "mini", "deps"', encoding="utf-8")  # cut short
+    shutil.rmtree(entry)
+    assert units_built(built(mini_project)) == "1 of 1 units built, 0 unchanged"
+    assert units_built(built(mini_project)) == "0 of 1 units built, 1 unchanged"

@@ -29,13 +29,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL
 
 from tipkg.build import lines
 from tipkg.build.pipeline import OUTPUTS, Progress, Summary, comparison_graph, curated_files
 from tipkg.build.units import CACHE, FORMAT, Built, Corpus, build_units, digest, prune, units_of
 from tipkg.curation.loader import Loader
+from tipkg.curation.schema import Schema
 from tipkg.curation.statements import Claim
 from tipkg.namespaces import TIPKG, Graphs
 from tipkg.project import MANIFEST, Project
@@ -81,33 +82,35 @@ class Prepared:
         ]
 
 
-def read_corpus(project: Project, workers: int = 1) -> Corpus:
-    """The ontology's schema, the sources, the checked ids and every file's declarations."""
+def read_corpus(project: Project, workers: int = 1) -> tuple[Corpus, Graph]:
+    """The sources, the checked ids and every file's declarations; the ontology's schema, from the
+    graph of the ontology as it is now (not one a process read before), and that graph."""
+    from importlib import metadata
+
     from tipkg.curation.records import read_input, shown_path
-    from tipkg.curation.schema import load_schema
+    from tipkg.curation.schema import read_ontology, schema_from_graph
     from tipkg.curation.sources import load_sources
     from tipkg.curation.values import parse_checked_qids
 
-    limits = project.limits
-    schema = load_schema(str(project.ontology_dir.resolve()), limits)
-    sources = load_sources(project.sources_dir, project.root, limits)
+    limits, root = project.limits, project.root
+    ontology_files = [read_input(p, shown_path(p, root), limits.file_mb) for p in sorted(project.ontology_dir.glob("*.ttl"))]
+    graph = read_ontology(project.ontology_dir, limits)
+    sources = load_sources(project.sources_dir, root, limits)
     qids_path = project.reference_dir / "wikidata_qids.csv"
-    qids_text = read_input(qids_path, shown_path(qids_path, project.root), limits.file_mb) if qids_path.exists() else ""
-    ontology = [p.read_bytes() for p in sorted(project.ontology_dir.glob("*.ttl"))]
-    root = project.root
+    qids_text = read_input(qids_path, shown_path(qids_path, root), limits.file_mb) if qids_path.exists() else ""
+    # what every kept unit and finding depends on, the code that made them included
+    versions = [f"{name} {metadata.version(name)}" for name in ("tipkg", "rdflib", "pyoxigraph", "pyshacl", "PyYAML")]
     corpus = Corpus(
         root=root,
         base=project.base,
-        schema=schema,
+        schema=schema_from_graph(graph),
         sources=sources,
-        source_digests={
-            s.id: digest(read_input(project.root / s.meta_path, s.meta_path, limits.file_mb), s.sha256) for s in sources.values()
-        },
+        source_digests={s.id: digest(read_input(root / s.meta_path, s.meta_path, limits.file_mb), s.sha256) for s in sources.values()},
         qids=parse_checked_qids(qids_text) if qids_text else set(),
-        settings=digest(FORMAT, project.base, qids_text, *ontology),
+        settings=digest(FORMAT, *versions, project.base, qids_text, *ontology_files),
     )
     corpus.declare(curated_files(project.data_dir), limits, workers)
-    return corpus
+    return corpus, graph
 
 
 def prepare(project: Project, progress: Progress | None = None, check: bool = True, workers: int | None = None) -> Prepared:
@@ -115,7 +118,6 @@ def prepare(project: Project, progress: Progress | None = None, check: bool = Tr
     ``workers`` processes build and validate units (default: one per core)."""
     from tipkg.build import rdfio
     from tipkg.build.inference import Rules, entailed_by, schema_closure
-    from tipkg.curation.schema import read_ontology
 
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
@@ -128,9 +130,9 @@ def prepare(project: Project, progress: Progress | None = None, check: bool = Tr
         clock = now
 
     say("reading the ontology, the sources and what each curated file declares")
-    corpus = read_corpus(project, _workers(workers))
+    corpus, read = read_corpus(project, _workers(workers))
     graphs = Graphs(project.base)
-    ontology = rdfio.canonical(read_ontology(project.ontology_dir, project.limits))
+    ontology = rdfio.canonical(read)
     rules = Rules(ontology)
     og = graphs.ontology
     onto = Part(rdfio.quad_lines((s, p, o, URIRef(og)) for s, p, o in ontology), rdfio.triple_lines(ontology))
@@ -143,7 +145,7 @@ def prepare(project: Project, progress: Progress | None = None, check: bool = Tr
 
     say("describing the sources and the links, comparing the sources, naming the nodes")
     shared = _shared(project, corpus, built, graphs)
-    claims = _claims(built)
+    claims = _claims(built, corpus.schema)
     declared_by = {d.iri: d.source for d in corpus.entities.values()}
     comparisons = [(s, p, o, URIRef(graphs.comparisons)) for s, p, o in comparison_graph(claims, declared_by, corpus.schema, project.base)]
     from tipkg.build.labels import TripleIndex, computed_labels
@@ -171,13 +173,15 @@ def prepare(project: Project, progress: Progress | None = None, check: bool = Tr
         / f"{digest(*(str(b.folder) for b in built), *derived, *schema, *(p for q in parts for p in q.triples))[:40]}.nt"
     )
     if not inferred.exists():  # kept by its inputs, like a unit: a prepared build reads it later
-        scratch = corpus.cache / f"merging-{os.getpid()}"
-        asserted = lines.merged(
-            [*map(lines.read_lines, lines.fewer([b.triples for b in built], scratch / "asserted")), *(p.triples for p in parts)]
-        )
-        closure = lines.merged([*map(lines.read_lines, lines.fewer([b.entailed for b in built], scratch / "entailed")), derived])
-        lines.write_atomic(inferred, lines.merged([lines.minus(closure, asserted), schema]))
-        shutil.rmtree(scratch, ignore_errors=True)
+        scratch = corpus.cache / f"merging-{os.getpid()}"  # (left by a killed build: pruned)
+        try:
+            asserted = lines.merged(
+                [*map(lines.read_lines, lines.fewer([b.triples for b in built], scratch / "asserted")), *(p.triples for p in parts)]
+            )
+            closure = lines.merged([*map(lines.read_lines, lines.fewer([b.entailed for b in built], scratch / "entailed")), derived])
+            lines.write_atomic(inferred, lines.merged([lines.minus(closure, asserted), schema]))
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
     os.utime(inferred)
     lap("closure")
 
@@ -230,11 +234,25 @@ def _shared(project: Project, corpus: Corpus, built: list[Built], graphs: Graphs
     return list(loader.out.dataset.quads((None, None, None, None)))
 
 
-def _claims(built: list[Built]) -> list[Claim]:
-    """Every unit's claims, in the order of their files, each (source, triple) once."""
+def _claims(built: list[Built], schema: Schema) -> list[Claim]:
+    """Every unit's claims, in the order of their files, each (source, triple) once; a second value
+    of a single-valued property (or name) in one source's word refused as the whole build refuses
+    it, when the two come from different folders (within one, the unit's loader refused it)."""
+    from rdflib.namespace import SKOS
+
+    from tipkg.curation.statements import OnePerSource
+
+    single = OnePerSource(schema)
+    fields: dict[URIRef, str] = {}
+    for name, prop in sorted(schema.properties.items()):
+        if prop.functional:
+            fields.setdefault(prop.iri, name)
     seen: dict[tuple[str, URIRef, URIRef, Any], Claim] = {}
     for b in built:
         for claim in b.claims():
+            key = "label" if claim.p == SKOS.prefLabel else fields.get(claim.p)
+            if key is not None:
+                single.check(claim.source, claim.s, claim.p, claim.o, claim.where, key)
             seen.setdefault((claim.source, claim.s, claim.p, claim.o), claim)
     return list(seen.values())
 

@@ -13,6 +13,7 @@ report rebuilds that report's unit only. Nothing here holds more than one unit's
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -30,7 +31,7 @@ from tipkg.build.lines import write_atomic
 from tipkg.build.swap import BUILDS
 from tipkg.build.swap import CACHE as KEPT
 from tipkg.curation.loader import Declared, Loaded, Loader
-from tipkg.curation.records import load_curated, read_input, shown_path
+from tipkg.curation.records import CuratedFile, parse_curated, read_input, shown_path
 from tipkg.curation.schema import Schema
 from tipkg.curation.sources import Source
 from tipkg.curation.statements import Claim
@@ -131,11 +132,20 @@ class Corpus:
                 self.entities[local] = Declared(iri, {URIRef(t) for t in types}, where, source)
                 self.declared_at[iri] = record
 
+    def read(self, path: Path, limits: Any) -> CuratedFile:
+        """A curated file parsed, as it was when its digest was taken: one edited since is refused
+        rather than kept under the digest of its other version."""
+        shown = shown_path(path, self.root)
+        text = read_input(path, shown, limits.file_mb)
+        if digest(shown, text) != self.files[path]:
+            raise DataError(shown, 1, "file", "changed while the build read it: build again")
+        return parse_curated(text, shown, limits.depth)
+
     def _declared(self, path: Path, limits: Any) -> list[Any] | TipkgError:
         """One file's declarations, or the error that refuses it (returned: it is raised in order)."""
         try:
             loader = Loader(self.schema, self.sources, self.qids, self.base)
-            loader.declare(load_curated(path, self.root, limits))
+            loader.declare(self.read(path, limits))
         except TipkgError as error:
             return error
         return [
@@ -232,13 +242,17 @@ def fork_map(task: Callable[[int], T], count: int, workers: int) -> Iterator[T]:
         return
     import gc
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     global _TASK
     _TASK = task
     gc.freeze()  # the children's collector leaves the inherited objects alone: fewer pages copied
     try:
-        with multiprocessing.get_context("fork").Pool(min(workers, count)) as pool:
-            yield from pool.imap(_call, range(count))
+        with ProcessPoolExecutor(min(workers, count), mp_context=multiprocessing.get_context("fork")) as pool:
+            yield from pool.map(_call, range(count))
+    except BrokenProcessPool:  # a worker killed (by the kernel, out of memory): an error, not a hang
+        raise TipkgError("a build worker process died (out of memory?): build again with fewer --workers") from None
     finally:
         _TASK = None
         gc.unfreeze()
@@ -265,10 +279,9 @@ def kept(corpus: Corpus, unit: Unit) -> Built | None:
     folder = unit.folder(corpus)
     if folder.is_dir():
         for entry in sorted(folder.iterdir()):
-            meta_path = entry / "meta.json"
-            if not meta_path.is_file():
+            if entry.name.startswith("."):
                 continue  # being written by another build, or left by a killed one
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
             if meta["deps"] == _deps(corpus, meta["deps"]["entities"], meta["deps"]["sources"]):
                 os.utime(entry)  # used now: kept by :func:`prune`
                 return Built(entry, meta)
@@ -277,7 +290,7 @@ def kept(corpus: Corpus, unit: Unit) -> Built | None:
 
 def make(corpus: Corpus, unit: Unit, rules: Any, limits: Any) -> Built:
     """Build a unit from its files and keep it."""
-    files = [load_curated(p, corpus.root, limits) for p in unit.paths]
+    files = [corpus.read(p, limits) for p in unit.paths]
     entities, sources = Reads(corpus.entities), Reads(corpus.sources)
     loader = Loader(corpus.schema, sources, corpus.qids, corpus.base, entities=entities)
     loaded = loader.records(files)
@@ -312,7 +325,7 @@ def prune(cache: Path, age: float = 86_400.0) -> int:
 
     removed = 0
     oldest = time.time() - age
-    for pattern in ("units/*/*", "inferred/*", "shacl/*", "declarations/*"):
+    for pattern in ("units/*/*", "units/*/.*", "inferred/*", "shacl/*", "declarations/*", "merging-*"):
         for entry in cache.glob(pattern):
             if entry.stat().st_mtime < oldest:
                 if entry.is_dir():
@@ -350,8 +363,11 @@ def _store(entry: Path, files: Mapping[str, bytes | list[bytes]], meta: dict[str
     (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     try:
         os.rename(tmp, entry)
-    except OSError:  # made meanwhile by another build
+    except OSError as error:
         shutil.rmtree(tmp, ignore_errors=True)
+        if error.errno not in (errno.EEXIST, errno.ENOTEMPTY):
+            raise
+        # made meanwhile by another build, from the same inputs: the same files
 
 
 def _deps(corpus: Corpus, entities: list[str], sources: list[str]) -> dict[str, Any]:

@@ -1,20 +1,22 @@
 """SHACL at corpus scale: each unit validated on its own view of the graph, and kept by content.
 
 Every shape of ``ontology/shapes.ttl`` reads a focus node's own triples and, one or two steps
-away, the types of its values, a statement's quotes, a quote's selectors and its source's text.
-So the union need not be validated as one graph: each unit of the streaming build
-(:mod:`tipkg.build.units`) is validated on a **view** that holds
+away, the types of its values, a statement's quotes, a quote's selectors, its source's text, and
+the statements whose subject it is. So the union need not be validated as one graph: each unit of
+the streaming build (:mod:`tipkg.build.units`) is validated on a **view** that holds
 
 - the unit's own triples, and its nodes' computed labels and measures;
-- every triple of the entities it declares, whichever unit states them (a report that adds a fact
-  to another's entity is checked where the entity is declared, with all that is said of it);
+- every triple of the entities it declares, whichever unit states them, with the other units'
+  statements of them (a report that adds a fact to another's entity is checked where the entity
+  is declared, with all that is said of it);
 - the types of every value, the ontology, and the sources it quotes with their text;
 
 with the focus restricted to the unit's nodes, less the entities another unit declares. What
-spans units (the sources' descriptions, the links, the comparisons) is one more view, and each
-source's own graph is checked against the per-source shapes as before. A view's findings are kept
-under the digest of the view and the shapes: editing one report validates that report again, and
-the units that declare the entities it speaks of.
+spans units (the sources' descriptions, the links, the comparisons, the labels) is one more view,
+and each source's graph, as every unit that speaks in its voice wrote it, is checked against the
+per-source shapes. A view's findings are kept under the digest of the view and the shapes:
+editing one report validates that report again, and the units that declare the entities it
+speaks of.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import DCTERMS, RDF, RDFS
 from rdflib.term import Node
 
 from tipkg.check.findings import Finding, Locator, ontology_locations
@@ -51,17 +53,23 @@ class Index:
         self.declared = {d.iri: unit_of(d.where) for d in corpus.entities.values()}
         self.about: dict[Node, set[Triple]] = {}
         self.types: dict[Node, set[Node]] = {}
+        documents = {sid: URIRef(f"{corpus.base}source/{sid}") for sid in corpus.sources}
         for c in claims:
             self._add((c.s, c.p, c.o))
             self.types.setdefault(c.statement, set()).add(RDF.Statement)  # what comparisons compare
+            home = self.declared.get(c.s)
+            if home is not None and home != unit_of(c.where):  # another folder's statement of the entity
+                st = c.statement
+                stated: list[Triple] = [(st, RDF.subject, c.s), (st, RDF.predicate, c.p), (st, RDF.object, c.o)]
+                self.about[c.s].update([*stated, (st, DCTERMS.source, documents[c.source])])
         for b in built:
             for extra in b.extras():
                 self._add(extra)
         self.spanning: dict[Node, set[Triple]] = {}
-        for t in spanning:
-            self.spanning.setdefault(t[0], set()).add(t)
-            if t[1] == RDF.type:
-                self.types.setdefault(t[0], set()).add(t[2])
+        for triple in spanning:
+            self.spanning.setdefault(triple[0], set()).add(triple)
+            if triple[1] == RDF.type:
+                self.types.setdefault(triple[0], set()).add(triple[2])
 
     def _add(self, t: Triple) -> None:
         if t[0] in self.declared:
@@ -92,7 +100,14 @@ def require_units_conform(
     in_ontology = ontology_locations(project.ontology_dir, project.root)
     checker = Checker(corpus, index, ontology, settings, in_ontology)
     findings: list[Finding] = []
-    for found in fork_map(lambda i: checker.unit(built[i], union_shapes, source_shapes), len(built), workers):
+    for found in fork_map(lambda i: checker.unit(built[i], union_shapes), len(built), workers):
+        findings += found
+    writers: dict[str, list[Built]] = {}
+    for b in built:
+        for source in b.meta["sources"]:
+            writers.setdefault(source, []).append(b)
+    voices = sorted(writers)
+    for found in fork_map(lambda i: checker.source(voices[i], writers[voices[i]], source_shapes), len(voices), workers):
         findings += found
     say("validating what spans units: the sources, the links, the comparisons, the labels")
     findings += checker.spanning(spanning, spanning_lines, union_shapes)
@@ -111,50 +126,54 @@ class Checker:
         self.hierarchy = list(ontology.triples((None, RDFS.subClassOf, None)))
         self.documents = {URIRef(f"{corpus.base}source/{sid}"): sid for sid in corpus.sources}
 
-    def unit(self, b: Built, union_shapes: Graph, source_shapes: Graph) -> list[Finding]:
-        """The unit's findings: on its view, at its nodes; and on its part of each source's graph."""
+    def unit(self, b: Built, shapes: Graph) -> list[Finding]:
+        """The unit's findings on its view, at its nodes."""
         from tipkg.build.rdfio import read_quads
 
-        name, entry = b.meta["unit"], f"{b.folder.parent.name}/{b.folder.name}"  # entries never change
+        name, entry = b.meta["unit"], _entry(b)
         subjects, objects = _terms(b.triples)
         focus = sorted(s for s in subjects if self.index.declared.get(s, name) == name)
         added = self._added(focus, objects)
-        keys = {"union": self._key(entry, "union", *(str(f) for f in focus), *_n3(added))}
-        quads = None
-        findings: list[Finding] = []
-        own = self._kept(keys["union"])
-        if own is None:
-            quads = list(read_quads(b.quads))
-            graph = Graph()
-            for s, p, o, _g in quads:
-                graph.add((s, p, o))
-            view = self._view(graph, added)
-            located = {URIRef(k): v for k, v in b.part("locations").items()}
-            located |= {n: self.corpus.declared_at[n] for n in focus if n in self.corpus.declared_at}
-            own = self._validate(keys["union"], view, focus, union_shapes, Locator(view, located, self.in_ontology))
-        findings += own
-        prefix = Graphs(self.corpus.base).source("")
-        for source in b.meta["sources"]:
-            key = self._key(entry, "source", source)
-            kept = self._kept(key)
-            if kept is None:
-                if quads is None:
-                    quads = list(read_quads(b.quads))
-                g = URIRef(prefix + source)
-                graph = Graph()
-                for s, p, o, qg in quads:
-                    if qg == g:
-                        graph.add((s, p, o))
-                for node in set(graph.subjects()):
-                    for cls in self.index.types.get(node, ()):
-                        graph.add((node, RDF.type, cls))
-                for axiom in self.hierarchy:
-                    graph.add(axiom)
-                located = {URIRef(k): v for k, v in b.part("locations").items()}
-                mine = {URIRef(node): where for src, node, where in b.part("source_locations") if src == source}
-                kept = self._validate(key, graph, None, source_shapes, Locator(graph, {**located, **mine}, self.in_ontology))
-            findings += kept
-        return findings
+        key = self._key(entry, "union", *(str(f) for f in focus), *_n3(added))
+        kept = self._kept(key)
+        if kept is not None:
+            return kept
+        graph = Graph()
+        for s, p, o, _g in read_quads(b.quads):
+            graph.add((s, p, o))
+        view = self._view(graph, added)
+        located = {URIRef(k): v for k, v in b.part("locations").items()}
+        located |= {n: self.corpus.declared_at[n] for n in focus if n in self.corpus.declared_at}
+        return self._validate(key, view, focus, shapes, Locator(view, located, self.in_ontology))
+
+    def source(self, source: str, writers: list[Built], shapes: Graph) -> list[Finding]:
+        """The findings of the per-source shapes on one source's graph: what every unit that
+        speaks in that source's voice wrote there (most often one), with the types of its nodes."""
+        from tipkg.build.rdfio import read_quads
+
+        key = self._key(*map(_entry, writers), "source", source)
+        kept = self._kept(key)
+        if kept is not None:
+            return kept
+        g = URIRef(Graphs(self.corpus.base).source(source))
+        graph = Graph()
+        located: dict[URIRef, str] = {}
+        mine: dict[URIRef, str] = {}
+        for b in writers:
+            for s, p, o, qg in read_quads(b.quads):
+                if qg == g:
+                    graph.add((s, p, o))
+            for node, where in b.part("locations").items():
+                located.setdefault(URIRef(node), where)
+            for src, node, where in b.part("source_locations"):
+                if src == source:
+                    mine.setdefault(URIRef(node), where)
+        for node in set(graph.subjects()):
+            for cls in self.index.types.get(node, ()):
+                graph.add((node, RDF.type, cls))
+        for axiom in self.hierarchy:
+            graph.add(axiom)
+        return self._validate(key, graph, None, shapes, Locator(graph, {**located, **mine}, self.in_ontology))
 
     def spanning(self, spanning: list[Triple], lines: list[bytes], shapes: Graph) -> list[Finding]:
         """The findings on what spans units (its triples, and as sorted N-Triples ``lines``): its
@@ -218,6 +237,11 @@ class Checker:
         found = validate(view, shapes, locate, focus) if focus is None or focus else []
         write_atomic(self.corpus.cache / "shacl" / key[:40], [json.dumps([asdict(f) for f in found]).encode()])
         return found
+
+
+def _entry(b: Built) -> str:
+    """A kept unit's name: its entries never change, so the name stands for its content."""
+    return f"{b.folder.parent.name}/{b.folder.name}"
 
 
 def _n3(triples: Iterable[Triple]) -> list[str]:
