@@ -64,19 +64,31 @@ def open_read_only(path: str) -> Any:
 def write_store(path: Path, nquads: Path, ntriples: Path, *more: Path) -> None:
     """Create the store at ``path`` from the build's N-Quads (the named graphs) and N-Triples (their
     union, into the default graph), and ``more`` N-Quads (named graphs left out of that union), by
-    bulk loads of :data:`LOAD_CHUNK` statements: Oxigraph's bulk loader holds what one call gives
-    it, so the memory stays some 250 MB whatever the size of the graph (one call for 2M statements
-    took 1.8 GB). The files are parsed here, not by the store, which would give each call's blank
-    nodes new names: ``_:x`` of graph.nt must stay the ``_:x`` of graph.nq."""
+    bulk loads of :data:`LOAD_CHUNK` lines: Oxigraph's bulk loader holds what one call gives it, so
+    the memory stays some 250 MB whatever the size of the graph (one call for 2M statements took
+    1.8 GB). A bulk load names the blank nodes of each call anew, so every line with one (the
+    ontology's, a few thousand) goes into one last call: ``_:x`` of graph.nt stays graph.nq's."""
     import pyoxigraph as ox
 
     store = ox.Store(str(path))
-    for file in (nquads, ntriples, *more):
+    blank: list[bytes] = []
+    chunk: list[bytes] = []
+
+    def load(lines: list[bytes]) -> None:
         # lenient: the build wrote the files from pyoxigraph terms, whose IRIs and language tags
         # were checked when they were made
-        statements = ox.parse(path=str(file), format=ox.RdfFormat.N_QUADS, lenient=True)
-        while chunk := list(islice(statements, LOAD_CHUNK)):
-            store.bulk_extend(chunk)
+        store.bulk_load(b"".join(lines), ox.RdfFormat.N_QUADS, lenient=True)
+        lines.clear()
+
+    for file in (nquads, ntriples, *more):
+        with file.open("rb", buffering=1 << 20) as f:
+            for line in f:
+                (blank if b"_:" in line else chunk).append(line)
+                if len(chunk) >= LOAD_CHUNK:
+                    load(chunk)
+    for lines in (chunk, blank):
+        if lines:
+            load(lines)
     store.flush()
 
 
