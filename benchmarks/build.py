@@ -140,7 +140,8 @@ def _pss_kb(pid: int) -> int:
 
 def load_rates(build_dir: Path, scratch: Path) -> dict[str, Any]:
     """Load the build into a new store at ``scratch`` as the build does (``tipkg.engines.oxigraph.write_store``:
-    graph.nq's named graphs, graph.nt's union into the default graph and void.nq's description, in bulk loads of 200,000 lines). In a child."""
+    graph.nq's named graphs, graph.nt's union into the default graph and void.nq's description, in bulk loads
+    of 200,000 lines). In a child."""
 
     def load() -> dict[str, Any]:
         import shutil
