@@ -73,22 +73,14 @@ def write_store(path: Path, nquads: Path, ntriples: Path, *more: Path) -> None:
     store = ox.Store(str(path))
     blank: list[bytes] = []
     chunk: list[bytes] = []
-
-    def load(lines: list[bytes]) -> None:
-        # lenient: the build wrote the files from pyoxigraph terms, whose IRIs and language tags
-        # were checked when they were made
-        store.bulk_load(b"".join(lines), ox.RdfFormat.N_QUADS, lenient=True)
-        lines.clear()
-
     for file in (nquads, ntriples, *more):
         with file.open("rb", buffering=1 << 20) as f:
             for line in f:
                 (blank if b"_:" in line else chunk).append(line)
                 if len(chunk) >= LOAD_CHUNK:
-                    load(chunk)
-    for lines in (chunk, blank):
-        if lines:
-            load(lines)
+                    store.bulk_load(b"".join(chunk), ox.RdfFormat.N_QUADS, lenient=True)  # lenient: the build's own terms
+                    chunk.clear()
+    store.bulk_load(b"".join(chunk + blank), ox.RdfFormat.N_QUADS, lenient=True)
     store.flush()
 
 
