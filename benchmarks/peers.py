@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from benchmarks.service import load, wait_until_up
+from benchmarks.service import load, stop, wait_until_up
 from benchmarks.startup import tipkg_command
 
 PEER = "rdflib-endpoint[cli]==0.6.3"
@@ -112,12 +112,7 @@ def time_peers(root: Path, work: Path, requests: int = REQUESTS, limit: float = 
         return out
     finally:
         for process in servers.values():
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 def _merged(rounds: list[dict[str, Any]]) -> dict[str, Any]:

@@ -49,12 +49,17 @@ def time_service(root: Path, requests: int = 40, limit: float = 60.0, queries: t
                     out.append({"query": name, "clients": clients, "connection": connection, **run})
         return {"url": found.group(1), "runs": out}
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
+
+
+def stop(process: subprocess.Popen[Any]) -> None:
+    """End a server: asked first, killed after 10 s."""
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def wait_until_up(host: str, port: int, limit: float, path: str = "/") -> None:
