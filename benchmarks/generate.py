@@ -4,16 +4,22 @@ Report 1 is the curated data as it is (``graph_data/mx-2011``). Every further re
 it under a source id of its own (``mx-2011-r0002``), with its own source text: the original text
 under a header line naming the copy, so that every quote occurs exactly once in it and its SHA-256
 differs. Each copy declares its own entities (``agency/pgr`` becomes ``agency/pgr-r0002``), except
-those that reports share in real data: places, intergovernmental organizations, international
-instruments, NGOs, foreign government bodies and consulates. Those are declared once, in report 1;
-later reports add their names and facts to them with ``about:`` records, citing their own text.
+those that reports share in real data: foreign places, intergovernmental organizations,
+international instruments, NGOs, foreign government bodies and consulates. Those are declared once,
+in report 1; later reports add their names and facts to them with ``about:`` records, citing their
+own text. Each copy reports on a country of its own, as the reports of a real corpus cover many
+countries and years: the template's country (``HOME``) and the places within it get ids of their
+own in each copy (and no Wikidata id), so a copy's figures measure its own country's things.
 
 So every report holds the same kinds of entities, relations, amounts, statistics and evidence
 records as the real one, and the generated files go through the real loaders (``tipkg build``).
 
 Reports disagree, as real ones do: every ``DISAGREE_EVERY``-th copy also restates each figure of
 report 1 (``about: stat/...``, citing its own text) with a count one larger, so that the build has
-differences to find and ``disagreements`` has rows to list (``disagree_every=0``: none).
+differences to find and ``disagreements`` has rows to list (``disagree_every=0``: none). A figure of
+report 1 is so stated by 1 + N/10 reports in two values, and compared N/10 times; had every copy
+measured report 1's country, each figure would be stated by all N reports, and compared about N²/10
+times (the build compares every pair of sources that differ on one thing).
 
     python -m benchmarks.generate /tmp/project 13      # 13 reports, about 100,000 triples
 """
@@ -34,6 +40,7 @@ TEMPLATE = "mx-2011"
 # Ids of entities that several reports share: declared once, extended with ``about:`` records.
 SHARED_PREFIXES = ("place/", "igo/", "instrument/", "provision/", "ngo/", "agency/us-")
 SHARED_KINDS = {"consulate"}  # ActorGroups of this actorKind (the consular network) are shared too
+HOME = "place/mexico"  # the template's country: each copy has its own (and its own places within it)
 # Keys whose values are text, never ids.
 TEXT_KEYS = {"evidence", "quote", "label", "altLabel", "note", "description", "reportedClaim", "purpose", "unitDescription"}
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)+$")
@@ -41,7 +48,7 @@ ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)+$")
 # each further report adds: measured on builds of 1 and 2 reports; used only to pick a number of
 # reports for a wanted size (the benchmark reports the built size from the manifest).
 BASE_TRIPLES = 2_400
-REPORT_TRIPLES = 9_500
+REPORT_TRIPLES = 10_000
 # A project smaller than one report: the places and actors of report 1 only (they cite no others).
 TINY_FILES = ("places.yaml", "actors.yaml")
 TINY_TRIPLES = 2_800
@@ -59,11 +66,14 @@ class Template:
     files: dict[str, str]  # <name>.yaml -> its text
     parsed: dict[str, dict[str, Any]] = field(default_factory=dict)  # <name>.yaml -> its data
     declared: dict[str, dict[str, Any]] = field(default_factory=dict)  # every declared record, by id
+    own: set[str] = field(default_factory=set)  # ids each copy declares anew
 
     def __post_init__(self) -> None:
         for name, text in self.files.items():
             self.parsed[name] = _parse(text)
             self.declared.update({r["id"]: r for r in self.parsed[name]["records"] if "id" in r})
+        home = {i for i, r in self.declared.items() if i == HOME or r.get("containedInPlace") == HOME}
+        self.own.update(i for i, r in self.declared.items() if i in home or not is_shared(r))
 
 
 def read_template(data_dir: Path, source_id: str = TEMPLATE) -> Template:
@@ -96,7 +106,7 @@ def copy_report(template: Template, number: int, source_id: str = TEMPLATE, disa
     ``disagree``, it also gives other figures for report 1's statistics."""
     new_id = copy_id(number, source_id)
     declared = template.declared
-    renamed = {i: f"{i}-r{number:04d}" for i, record in declared.items() if not is_shared(record)}
+    renamed = {i: f"{i}-r{number:04d}" for i in sorted(template.own)}
     header = f"Synthetic report {number}, a copy of {source_id} generated for the tipkg benchmarks.\n\n"
     text = header + template.text
     text_file = f"{new_id}.txt"
@@ -105,7 +115,7 @@ def copy_report(template: Template, number: int, source_id: str = TEMPLATE, disa
     out = {f"sources/{text_file}": text, f"sources/{new_id}.yaml": _dump(meta)}
     for name, parsed in template.parsed.items():
         data = _rename(parsed, renamed, {source_id: new_id})
-        data["records"] = [_as_about(r) if r.get("id") in declared and r["id"] not in renamed else r for r in data["records"]]
+        data["records"] = [_as_about(r) if r.get("id") in declared and r["id"] not in renamed else _own(r) for r in data["records"]]
         if disagree:
             data["records"] += [_other_figure(r) for r in parsed["records"] if any(k in r for k in FIGURES) and "id" in r]
         out[f"{new_id}/{name}"] = _dump(data)
@@ -166,6 +176,11 @@ def _as_about(record: dict[str, Any]) -> dict[str, Any]:
     out = {"about": record["id"]}
     out.update({k: v for k, v in record.items() if k not in ("id", "type", "wikidata", "note")})
     return out
+
+
+def _own(record: dict[str, Any]) -> dict[str, Any]:
+    """A record as a copy declares it: a copy's entity is not the Wikidata item of report 1's."""
+    return {k: v for k, v in record.items() if k != "wikidata"}
 
 
 def _other_figure(record: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks.generate import copy_id, is_shared, read_template, write_project
+from benchmarks.generate import copy_id, copy_report, is_shared, read_template, write_project
 from tipkg.build.pipeline import load_project
 from tipkg.namespaces import DEFAULT_BASE
 from tipkg.project import Project
@@ -22,17 +22,25 @@ QUERIES = sorted(load_saved_queries(ROOT / "queries"))
 
 
 def test_copies_declare_their_own_entities_and_restate_the_shared_ones(tmp_path: Path) -> None:
-    declared = read_template(ROOT / "graph_data").declared
-    shared = {i for i, record in declared.items() if is_shared(record)}
+    template = read_template(ROOT / "graph_data")
+    declared, own = template.declared, template.own
     one = load_project(Project(write_project(tmp_path / "one", 1, ROOT)))
     three = load_project(Project(write_project(tmp_path / "three", 3, ROOT)))
-    assert "place/mexico" in shared and "igo/unodc" in shared and "agency/fevimtra" not in shared
+    # a copy reports on a country of its own (the template's and the places within it), and
+    # shares the foreign places, organizations and instruments with report 1
+    assert {"agency/fevimtra", "place/mexico", "place/chiapas"} <= own
+    assert not {"place/guatemala", "place/los-angeles", "igo/unodc"} & own
+    assert all(is_shared(declared[i]) for i in set(declared) - own) and "place/mexico" in {i for i in declared if is_shared(declared[i])}
     assert set(one.entities) == set(declared)
-    assert len(three.entities) == len(shared) + 3 * (len(declared) - len(shared))
-    assert "agency/fevimtra-r0003" in three.entities and "place/mexico-r0003" not in three.entities
+    assert len(three.entities) == len(declared) - len(own) + 3 * len(own)
+    assert {"agency/fevimtra-r0003", "place/mexico-r0003"} <= set(three.entities) and "place/guatemala-r0003" not in three.entities
     assert {e.source for e in three.evidence} == {"mx-2011", copy_id(2), copy_id(3)}
+    # a copy's own country is not report 1's Wikidata item
+    places = copy_report(template, 2)[f"{copy_id(2)}/places.yaml"]
+    assert "id: place/mexico-r0002" in places and "about: place/guatemala" in places and "wikidata" not in places
     # each copy states all that report 1 states, in its own voice, but the types of the shared
     # entities: only the declaring record states a type, and copies restate those with about:
+    shared = set(declared) - own
     shared_types = sum(1 for c in one.claims.values() if str(c.p).endswith("#type") and str(c.s)[len(DEFAULT_BASE) :] in shared)
     assert shared_types > 0
     assert three.statements == 3 * one.statements - 2 * shared_types
