@@ -34,7 +34,7 @@ def test_profile_counts_distinct_subjects_and_instances_of_iri_classes() -> None
 def described(classes: dict[URIRef, int]) -> Graph:
     counts = Counts(10, 4, classes, {BASE + "graph/s": 7, BASE + "graph/links": 3}, 2)
     g = Graph()
-    for t in describe(counts, Graphs(BASE), {URIRef(BASE + "source/s"): Literal("A report"), URIRef(BASE + "source/t"): None}):
+    for t in describe(counts, Graphs(BASE), {URIRef(BASE + "source/s"): [Literal("A report")], URIRef(BASE + "source/t"): []}):
         g.add(t)
     return g
 

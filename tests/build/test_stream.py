@@ -184,3 +184,27 @@ def test_a_unit_left_half_written_is_never_read(mini_project: Path) -> None:
     shutil.rmtree(entry)
     assert units_built(built(mini_project)) == "1 of 1 units built, 0 unchanged"
     assert units_built(built(mini_project)) == "0 of 1 units built, 1 unchanged"
+
+
+def test_a_report_with_titles_in_two_languages_is_described_with_both_the_same_way_each_run(mini_project: Path) -> None:
+    meta = mini_project / "graph_data" / "sources" / "demo.yaml"
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace(
+            'title: {en: "A demo report"}', 'title: {en: "A demo report", es: "Un informe de prueba"}'
+        ),
+        encoding="utf-8",
+    )
+    descriptions = []
+    for seed in ("1", "2"):  # the order of Python's sets changes with the seed: the description must not
+        shutil.rmtree(mini_project / ".builds", ignore_errors=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "tipkg", "build", "--root", str(mini_project), "--no-check"],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        descriptions.append((mini_project / "build" / "void.nq").read_bytes())
+    assert descriptions[0] == descriptions[1]
+    titles = [line for line in descriptions[0].splitlines() if b"/title>" in line and b"/source/demo>" in line.split(b" ")[0]]
+    assert [line.split(b" ", 2)[2].rsplit(b" ", 2)[0] for line in titles] == [b'"A demo report"@en', b'"Un informe de prueba"@es']

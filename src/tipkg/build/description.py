@@ -39,8 +39,8 @@ class Counts:
     links: int  # owl:sameAs triples of the links graph
 
 
-def describe(counts: Counts, graphs: Graphs, sources: dict[URIRef, Node | None]) -> list[Triple]:
-    """The VoID triples of a build (its ``sources``: each report with its title, if it has one)."""
+def describe(counts: Counts, graphs: Graphs, sources: dict[URIRef, list[Node]]) -> list[Triple]:
+    """The VoID triples of a build (its ``sources``: each report with its titles, one per language)."""
     ds = URIRef(graphs.dataset)
     t: list[Triple] = [
         (ds, RDF.type, VOID.Dataset),
@@ -55,10 +55,9 @@ def describe(counts: Counts, graphs: Graphs, sources: dict[URIRef, Node | None])
         (ds, VOID.vocabulary, URIRef(str(TIPKG))),
         (ds, VOID.rootResource, ds),
     ]
-    for doc, title in sorted(sources.items()):
+    for doc, titles in sorted(sources.items()):
         t.append((ds, DCTERMS.source, doc))
-        if title is not None:
-            t.append((doc, DCTERMS.title, title))
+        t += [(doc, DCTERMS.title, title) for title in titles]
     for graph, n in counts.graphs.items():
         g = URIRef(graph)
         t += [(ds, VOID.subset, g), (g, RDF.type, VOID.Dataset), (g, VOID.triples, Literal(n)), (g, SD.name, g)]

@@ -59,7 +59,7 @@ class Prepared:
     ontology: Part
     inferred: Path  # sorted N-Triples of the inferred closure
     summary: Summary
-    titles: dict[URIRef, Any]
+    titles: dict[URIRef, list[Any]]  # each report's titles
     links: int
     graphs: Graphs
     rebuilt: int = 0
@@ -202,7 +202,13 @@ def prepare(project: Project, progress: Progress | None = None, check: bool = Tr
         sources={str(s): str(o) for s, p, o, _g in shared if p == TIPKG.sha256},
     )
     summary.sources = dict(sorted(summary.sources.items()))
-    titles = {URIRef(doc): next((o for s, p, o, _g in shared if s == URIRef(doc) and p == DCTERMS.title), None) for doc in summary.sources}
+    # every title a report gives (one per language), in a fixed order whatever the order of ``shared``
+    titles: dict[URIRef, list[Any]] = {URIRef(doc): [] for doc in summary.sources}
+    for s, p, o, _g in shared:
+        if p == DCTERMS.title and s in titles:
+            titles[s].append(o)
+    for given in titles.values():
+        given.sort(key=lambda o: o.n3())
     links = len({(s, o) for s, p, o, g in shared if p == OWL.sameAs and g == URIRef(graphs.links)})
     return Prepared(built, parts, onto, inferred, summary, titles, links, graphs, rebuilt, timings)
 
