@@ -240,3 +240,118 @@ def test_a_slow_query_still_stops_at_the_time_limit_before_its_head(streaming: S
     assert time.monotonic() - started < TIME_LIMIT + 5
     r = streaming.get("/sparql", params={"query": ASK + " # after the slow one"})
     assert r.status_code == 200 and r.json()["boolean"] is True
+
+
+# -- the pool's side, with test jobs (tests/worker_jobs.py) -----------------------------------------
+
+
+def with_stream_pool(root: Path, scenario: Any, **settings: Any) -> Any:
+    """``scenario(pool)`` on a pool of one worker that can import the test jobs."""
+    import asyncio
+
+    from tipkg.service.settings import resolve
+    from tipkg.service.workers import WorkerPool
+
+    async def main() -> Any:
+        pool = WorkerPool(root / "build" / "store", resolve({"workers": 1, "saved_query_workers": 0, **settings}))
+        await pool.start()
+        try:
+            return await scenario(pool)
+        finally:
+            await pool.stop()
+
+    return asyncio.run(main())
+
+
+@pytest.fixture
+def jobs_importable(monkeypatch: pytest.MonkeyPatch) -> None:
+    tests = Path(__file__).resolve().parents[1]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in (str(tests), os.environ.get("PYTHONPATH", "")) if p))
+
+
+async def settled(pool: Any) -> list[int]:
+    """The pool's workers once a replacement (if any) has started."""
+    import asyncio
+
+    for _ in range(600):
+        if pool.pids and not pool._pending:
+            break
+        await asyncio.sleep(0.05)
+    return list(pool.pids)
+
+
+@pytest.mark.usefixtures("jobs_importable")
+def test_a_whole_stream_gives_its_worker_back(built_real: Path) -> None:
+    import worker_jobs
+
+    async def scenario(pool: Any) -> Any:
+        before = list(pool.pids)
+        head, chunks = await pool.stream(worker_jobs.counted, 50)
+        body = [chunk async for chunk in chunks]
+        return before, head, body, await settled(pool), pool.replaced
+
+    before, head, body, after, replaced = with_stream_pool(built_real, scenario)
+    assert head == "head" and body == [b"%d," % i for i in range(50)]
+    assert after == before and replaced == 0
+
+
+@pytest.mark.usefixtures("jobs_importable")
+def test_an_error_before_the_head_is_a_refusal_and_the_worker_stays(built_real: Path) -> None:
+    import worker_jobs
+
+    from tipkg.service.workers import WorkerError
+
+    async def scenario(pool: Any) -> Any:
+        before = list(pool.pids)
+        with pytest.raises(WorkerError) as refused:
+            await pool.stream(worker_jobs.counted, 5, "before")
+        return before, refused.value, await settled(pool), pool.replaced
+
+    before, refused, after, replaced = with_stream_pool(built_real, scenario)
+    assert (refused.status, refused.message) == (500, "refused before the head")  # as a failed job answers today
+    assert after == before and replaced == 0
+
+
+@pytest.mark.usefixtures("jobs_importable")
+def test_an_error_after_the_head_ends_the_stream_and_replaces_the_worker(built_real: Path) -> None:
+    import worker_jobs
+
+    from tipkg.service.workers import WorkerError
+
+    async def scenario(pool: Any) -> Any:
+        before = list(pool.pids)
+        _head, chunks = await pool.stream(worker_jobs.counted, 5, "after")
+        got = []
+        with pytest.raises(WorkerError) as broken:
+            async for chunk in chunks:
+                got.append(chunk)
+        after = await settled(pool)
+        again = [c async for c in (await pool.stream(worker_jobs.counted, 2))[1]]
+        return before, got, broken.value, after, pool.replaced, again
+
+    before, got, broken, after, replaced, again = with_stream_pool(built_real, scenario)
+    assert got == [b"%d," % i for i in range(5)] and broken.message == "broken after the head"
+    assert replaced == 1 and after != before and again == [b"0,", b"1,"]
+
+
+@pytest.mark.usefixtures("jobs_importable")
+def test_a_stream_closed_early_or_past_the_time_limit_replaces_the_worker(built_real: Path) -> None:
+    import worker_jobs
+
+    from tipkg.service.workers import QueryTimeout
+
+    async def scenario(pool: Any) -> Any:
+        _head, chunks = await pool.stream(worker_jobs.counted, 100, "", 0.01)
+        first = await chunks.__anext__()
+        await chunks.aclose()  # a client gone: 99 chunks unread
+        closed = (first, pool.replaced, await settled(pool))
+        _head, slow = await pool.stream(worker_jobs.counted, 100, "", 0.1)  # 10 s, past the 1 s limit
+        started = time.monotonic()
+        with pytest.raises(QueryTimeout):
+            async for _chunk in slow:
+                pass
+        return closed, time.monotonic() - started, pool.replaced, await settled(pool)
+
+    (first, replaced_on_close, pids), stopped_after, replaced, after = with_stream_pool(built_real, scenario, query_time_limit=1.0)
+    assert first == b"0," and replaced_on_close == 1
+    assert stopped_after < 2.0 and replaced == 2 and after != pids
