@@ -13,8 +13,7 @@ first argument is the worker's read-only store (read through :mod:`tipkg.engines
   :func:`answer_checked` streamed: its head (an :class:`Answer` without body: kind, format, count,
   truncated, known once the rows are fetched), then its body as a sequence of byte chunks of
   :func:`chunk_rows` rows (fewer when fat), whose concatenation is, byte for byte, the body
-  :func:`answer_checked` makes (:mod:`tipkg.service.workers` sends them one message each);
-  Turtle, JSON-LD and RDF/XML in one chunk
+  :func:`answer_checked` makes (:mod:`tipkg.service.workers` sends them one message each)
 
 A page (:class:`tipkg.sparql.paging.Window`) is cut here, in the worker, after the row cap: only its
 rows cross to the server and get labels, and ``count`` / ``Result.total`` still count the answer.
@@ -195,14 +194,18 @@ def chunk_rows() -> int:
     return max(1, int(os.environ.get("TIPKG_CHUNK_ROWS") or CHUNK_ROWS))
 
 
-def _written(rows: list[Any], write: Any) -> Iterator[bytes]:
+def _written(rows: list[Any], write: Any, together: Any = None) -> Iterator[bytes]:
     """``write`` of consecutive parts of ``rows``, in order: :func:`chunk_rows` rows each, fewer
-    while the rows are fat (a part written past :data:`CHUNK_BYTES` makes the next ones smaller)."""
+    while the rows are fat (a part written past :data:`CHUNK_BYTES` makes the next ones smaller),
+    more to keep two rows ``together(a, b)`` says are in the same part."""
     most = size = chunk_rows()
     start = 0
     while start < len(rows):
-        part: bytes = write(rows[start : start + size])
-        start += size
+        end = min(start + size, len(rows))
+        while together is not None and end < len(rows) and together(rows[end - 1], rows[end]):
+            end += 1
+        part: bytes = write(rows[start:end])
+        start = end
         yield part
         size = max(1, min(most, size * CHUNK_BYTES // max(1, len(part)), 2 * size))
 
@@ -248,15 +251,26 @@ def _framed(parts: Iterator[bytes], empty: bytes, cut: int, separator: bytes) ->
 
 
 def _triple_chunks(kind: str, answer: Any, fmt: str, cap: int, page: Any) -> tuple[Answer, Iterator[bytes]]:
-    """A graph answer streamed: N-Triples by chunks of triples (one line each). Turtle, JSON-LD and
-    RDF/XML come in one chunk: pyoxigraph writes them whole (Turtle groups a subject's triples,
-    JSON-LD and RDF/XML open and close a document), so their bodies are not cut."""
-    if fmt != "ntriples":
-        return _whole(_triples(kind, answer, fmt, cap, page), stream=True)  # type: ignore[no-any-return]
-    from tipkg.engines.oxigraph import serialize_triples
+    """A graph answer streamed, in every graph format: chunks of triples cut where the subject
+    changes (Turtle groups a subject's triples, RDF/XML and JSON-LD write one node of them), each
+    written whole and cut out of its frame: Turtle's ``@prefix`` lines (written before the first
+    triple only), JSON-LD's ``[`` and ``]`` (nodes apart by ``,``), RDF/XML's document up to
+    ``</rdf:RDF>`` and from it; N-Triples has none. A table for a page is written whole."""
+    from tipkg.engines.oxigraph import GRAPH_FORMATS, serialize_triples
 
+    if fmt not in GRAPH_FORMATS:
+        return _whole(_triples(kind, answer, fmt, cap, page), stream=True)  # type: ignore[no-any-return]
     triples, truncated = _capped(list(dict.fromkeys(islice(answer, cap + 1))), cap)
-    return Answer(kind, fmt, b"", len(triples), truncated), _written(triples, lambda part: serialize_triples(part, fmt))
+
+    def write(part: list[Any]) -> bytes:
+        return serialize_triples(part, fmt)
+
+    empty = write([])
+    if fmt == "turtle" and triples:
+        empty = b"".join(line for line in write(triples[:1]).splitlines(keepends=True) if line.startswith(b"@prefix"))
+    cut = {"jsonld": 1, "rdfxml": empty.rfind(b"</rdf:RDF>")}.get(fmt, len(empty))
+    parts = _written(triples, write, None if fmt == "ntriples" else lambda a, b: a.subject == b.subject)
+    return Answer(kind, fmt, b"", len(triples), truncated), _framed(parts, empty, cut, b"," if fmt == "jsonld" else b"")
 
 
 def run_saved(
