@@ -6,18 +6,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tipkg.service.workers import Lane, WorkerPool, _Worker
+    from tipkg.service.workers import Lane, WorkerError, WorkerPool, _Worker
 
 
 def value_of(reply: tuple[Any, ...]) -> Any:
     """A worker's reply to a job: its value, or its error raised."""
-    from tipkg.service.workers import WorkerError
-
     if reply[0] == "ok":
         return reply[1]
+    raise error_of(reply)
+
+
+def error_of(reply: tuple[Any, ...]) -> WorkerError:
+    """The error a worker's reply (other than a value) stands for."""
+    from tipkg.service.workers import WorkerError
+
     if reply[0] == "error":
-        raise WorkerError(reply[1], reply[2])
-    raise WorkerError(500, f"the query's worker answered {reply[0]!r} out of turn")
+        return WorkerError(reply[1], reply[2])
+    return WorkerError(500, f"the query's worker answered {reply[0]!r} out of turn")
 
 
 class Chunks:
@@ -50,7 +55,7 @@ class Chunks:
         self._close(healthy=reply[0] == "end")
         if reply[0] == "end":
             raise StopAsyncIteration
-        return value_of(reply)  # type: ignore[no-any-return]  # raises: an error after the head
+        raise error_of(reply)  # an error after the head
 
     async def aclose(self) -> None:
         """Stop reading: a worker with chunks unread is replaced."""
