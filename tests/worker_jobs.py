@@ -48,3 +48,20 @@ def resident(store: Any) -> tuple[int, int]:
     """(pid, resident MB) of the worker."""
     with open(f"/proc/{os.getpid()}/statm", "rb") as statm:
         return os.getpid(), int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") >> 20
+
+
+def counted(store: Any, count: int, fail: str = "", pause: float = 0.0) -> tuple[str, Any]:
+    """A streamed job: the head ``"head"``, then ``count`` chunks (``b"0,"``, ``b"1,"`` ...),
+    ``pause`` seconds apart; then a ``ValueError`` if ``fail`` says so (``"before"``: before the
+    head, as a refused query is; ``"after"``: after the chunks)."""
+    if fail == "before":
+        raise ValueError("refused before the head")
+
+    def chunks() -> Any:
+        for i in range(count):
+            time.sleep(pause)
+            yield b"%d," % i
+        if fail == "after":
+            raise ValueError("broken after the head")
+
+    return "head", chunks()

@@ -9,6 +9,11 @@ first argument is the worker's read-only store (read through :mod:`tipkg.engines
   also what the server runs itself for a bounded query (:mod:`tipkg.service.local`)
 - :func:`run_saved`: a saved query, checked the same way, with its parameters bound by the
   engine, as a :class:`tipkg.sparql.results.Result` cut at the row cap (and to a page's rows)
+- :func:`stream_planned` / :func:`answer_chunks`: the answer of :func:`answer_planned` /
+  :func:`answer_checked` streamed: its head (an :class:`Answer` without body: kind, format, count,
+  truncated, known once the rows are fetched), then its body as a sequence of byte chunks of
+  :func:`chunk_rows` rows (fewer when fat), whose concatenation is, byte for byte, the body
+  :func:`answer_checked` makes (:mod:`tipkg.service.workers` sends them one message each)
 
 A page (:class:`tipkg.sparql.paging.Window`) is cut here, in the worker, after the row cap: only its
 rows cross to the server and get labels, and ``count`` / ``Result.total`` still count the answer.
@@ -17,8 +22,9 @@ rows cross to the server and get labels, and ``count`` / ``Result.total`` still 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any
 
@@ -27,6 +33,8 @@ from tipkg.sparql.guard import CheckedQuery, Refused, check_graphs, check_query
 from tipkg.sparql.paging import Window
 
 TABLE = "table"  # a graph answer as a SELECT-like table of ?subject ?predicate ?object, for pages
+CHUNK_ROWS = 1000  # rows (or triples) in a chunk of a streamed answer; TIPKG_CHUNK_ROWS overrides it
+CHUNK_BYTES = 256 << 10  # about the most bytes in a chunk: fat rows make chunks of fewer rows
 
 
 @dataclass(frozen=True)
@@ -68,12 +76,22 @@ def answer_sparql(store: Any, request: SparqlRequest) -> Answer:
 
 def answer_planned(store: Any, request: SparqlRequest, plan: Plan | None) -> tuple[Answer, Plan]:
     """The answer to ``request``, and its plan: the one given, or one made here (checked and bounded)."""
-    if plan is None:
-        from tipkg.service.bounded import store_counter, work_bound
-
-        checked = check_request(store, request)
-        plan = Plan(checked, work_bound(checked, store_counter(store)))
+    plan = plan or make_plan(store, request)
     return answer_checked(store, request, plan.checked), plan
+
+
+def stream_planned(store: Any, request: SparqlRequest, plan: Plan | None) -> tuple[tuple[Answer, Plan], Iterator[bytes]]:
+    """:func:`answer_planned` streamed: (the answer's head and the plan), then the chunks of its body."""
+    plan = plan or make_plan(store, request)
+    head, chunks = answer_chunks(store, request, plan.checked)
+    return (head, plan), chunks
+
+
+def make_plan(store: Any, request: SparqlRequest) -> Plan:
+    from tipkg.service.bounded import store_counter, work_bound
+
+    checked = check_request(store, request)
+    return Plan(checked, work_bound(checked, store_counter(store)))
 
 
 def check_request(store: Any, request: SparqlRequest) -> CheckedQuery:
@@ -84,6 +102,19 @@ def check_request(store: Any, request: SparqlRequest) -> CheckedQuery:
 
 def answer_checked(store: Any, request: SparqlRequest, checked: CheckedQuery) -> Answer:
     """The answer to ``request``, whose query ``checked`` is (what a worker and the server both run)."""
+    answer: Answer = _answer(store, request, checked, stream=False)
+    return answer
+
+
+def answer_chunks(store: Any, request: SparqlRequest, checked: CheckedQuery) -> tuple[Answer, Iterator[bytes]]:
+    """:func:`answer_checked` streamed: the answer's head (its body empty), then the chunks of its
+    body. The rows are fetched (up to the row cap) before the head; the chunks are written as they
+    are read. Refusals come before the head; an error while writing the chunks ends them."""
+    streamed: tuple[Answer, Iterator[bytes]] = _answer(store, request, checked, stream=True)
+    return streamed
+
+
+def _answer(store: Any, request: SparqlRequest, checked: CheckedQuery, stream: bool) -> Any:
     from tipkg.engines import oxigraph
 
     if request.default_graphs or request.named_graphs:  # the store's graphs, read only when there is a dataset to check
@@ -106,10 +137,9 @@ def answer_checked(store: Any, request: SparqlRequest, checked: CheckedQuery) ->
                 if fmt in ("json", "html")
                 else oxigraph.serialize_results(answer, fmt)
             )
-            return Answer(checked.kind, fmt, body, 1)
-        if kind == "solutions":
-            return _solutions(checked.kind, answer, fmt, request.row_cap, _page(request, fmt, checked.ordered))
-        return _triples(checked.kind, answer, fmt, request.row_cap, _page(request, fmt, checked.ordered))
+            return _whole(Answer(checked.kind, fmt, body, 1), stream)
+        write = {"solutions": (_solutions, _solution_chunks), "triples": (_triples, _triple_chunks)}[kind][stream]
+        return write(checked.kind, answer, fmt, request.row_cap, _page(request, fmt, checked.ordered))
     except SyntaxError as exc:
         raise Refused(400, f"SPARQL syntax error: {one_line(exc)}") from None
     except (OSError, RuntimeError, ValueError) as exc:
@@ -124,33 +154,123 @@ def _page(request: SparqlRequest, fmt: str, ordered: bool) -> Any:
     return lambda rows: window.cut(rows, ordered=ordered)
 
 
+def _capped(rows: list[Any], cap: int) -> tuple[list[Any], int | None]:
+    """The first ``cap`` of ``rows`` (read up to ``cap`` + 1), and ``cap`` when there were more."""
+    return rows[:cap], cap if len(rows) > cap else None
+
+
+def _results_json(names: list[str], rows: list[Any]) -> bytes:
+    """Rows of pyoxigraph terms (``None`` where unbound) in SPARQL JSON."""
+    from tipkg.engines.oxigraph import term_json
+
+    bindings = [{v: term_json(row[i]) for i, v in enumerate(names) if row[i] is not None} for row in rows]
+    return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False).encode("utf-8")
+
+
 def _solutions(kind: str, answer: Any, fmt: str, cap: int, page: Any) -> Answer:
-    from tipkg.engines.oxigraph import RESULTS_FORMATS, reserialize_results, term_json, variables
+    from tipkg.engines.oxigraph import RESULTS_FORMATS, reserialize_results, variables
 
     names = variables(answer)
-    rows = list(islice(answer, cap + 1))
-    truncated = cap if len(rows) > cap else None
-    rows = rows[:cap]
-    bindings = [{v: term_json(row[i]) for i, v in enumerate(names) if row[i] is not None} for row in page(rows)]
-    body = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False).encode("utf-8")
+    rows, truncated = _capped(list(islice(answer, cap + 1)), cap)
+    body = _results_json(names, page(rows))
     return Answer(kind, fmt, reserialize_results(body, fmt) if fmt in RESULTS_FORMATS else body, len(rows), truncated)
 
 
 def _triples(kind: str, answer: Any, fmt: str, cap: int, page: Any) -> Answer:
-    from tipkg.engines.oxigraph import GRAPH_FORMATS, serialize_triples, term_json
+    from tipkg.engines.oxigraph import GRAPH_FORMATS, serialize_triples
 
-    triples = list(dict.fromkeys(islice(answer, cap + 1)))
-    truncated = cap if len(triples) > cap else None
-    triples = triples[:cap]
+    triples, truncated = _capped(list(dict.fromkeys(islice(answer, cap + 1))), cap)
     if fmt in (TABLE, "html"):
         rows = page([(t.subject, t.predicate, t.object) for t in triples])
-        names = ["subject", "predicate", "object"]
-        bindings = [dict(zip(names, (term_json(term) for term in row), strict=True)) for row in rows]
-        body = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False).encode("utf-8")
+        body = _results_json(["subject", "predicate", "object"], rows)
         return Answer(kind, fmt, body, len(triples), truncated)
     if fmt not in GRAPH_FORMATS:
         raise Refused(406, f"a graph cannot be written as {fmt}")
     return Answer(kind, fmt, serialize_triples(triples, fmt), len(triples), truncated)
+
+
+def chunk_rows() -> int:
+    """Rows in a chunk of a streamed answer: :data:`CHUNK_ROWS`, or the environment's ``TIPKG_CHUNK_ROWS``."""
+    return max(1, int(os.environ.get("TIPKG_CHUNK_ROWS") or CHUNK_ROWS))
+
+
+def _written(rows: list[Any], write: Any, together: Any = None) -> Iterator[bytes]:
+    """``write`` of consecutive parts of ``rows``, in order: :func:`chunk_rows` rows each, fewer
+    while the rows are fat (a part written past :data:`CHUNK_BYTES` makes the next ones smaller),
+    more to keep two rows ``together(a, b)`` says are in the same part."""
+    most = size = chunk_rows()
+    start = 0
+    while start < len(rows):
+        end = min(start + size, len(rows))
+        while together is not None and end < len(rows) and together(rows[end - 1], rows[end]):
+            end += 1
+        part: bytes = write(rows[start:end])
+        start = end
+        yield part
+        size = max(1, min(most, size * CHUNK_BYTES // max(1, len(part)), 2 * size))
+
+
+def _whole(answer: Answer, stream: bool) -> Any:
+    """``answer``, or when streamed its head and its body as one chunk."""
+    return (replace(answer, body=b""), iter([answer.body])) if stream else answer
+
+
+def _solution_chunks(kind: str, answer: Any, fmt: str, cap: int, page: Any) -> tuple[Answer, Iterator[bytes]]:
+    """A SELECT's answer streamed, in every results format: each chunk's rows are written as a whole
+    answer (SPARQL JSON, then through pyoxigraph for XML, CSV and TSV) and cut out of the frame
+    the empty answer shows: the JSON's opening up to ``"bindings": [`` and its closing ``]}}``
+    (rows apart by ``", "``), the XML's up to ``<results>`` and from ``</results>``, the header
+    line of CSV and TSV."""
+    from tipkg.engines.oxigraph import RESULTS_FORMATS, reserialize_results, variables
+
+    names = variables(answer)
+    rows, truncated = _capped(list(islice(answer, cap + 1)), cap)
+
+    def write(part: list[Any]) -> bytes:
+        body = _results_json(names, part)
+        return reserialize_results(body, fmt) if fmt in RESULTS_FORMATS else body
+
+    empty = write([])
+    json_rows = fmt not in RESULTS_FORMATS
+    cut = len(empty) - 3 if json_rows else {"xml": empty.find(b"<results>") + len(b"<results>")}.get(fmt, len(empty))
+    separator = b", " if json_rows else b""
+    return Answer(kind, fmt, b"", len(rows), truncated), _framed(_written(page(rows), write), empty, cut, separator)
+
+
+def _framed(parts: Iterator[bytes], empty: bytes, cut: int, separator: bytes) -> Iterator[bytes]:
+    """Chunks whose concatenation is the whole answer, from ``parts``, each the whole answer of some
+    of its rows: ``empty[:cut]`` + rows + ``empty[cut:]`` (the frame, that the empty answer is)."""
+    opening, closing = empty[:cut], empty[cut:]
+    first = True
+    for part in parts:
+        if not (part.startswith(opening) and part.endswith(closing)):
+            raise RuntimeError("a chunk of the answer is not in the frame of the whole answer")
+        yield (opening if first else separator) + part[len(opening) : len(part) - len(closing)]
+        first = False
+    yield (opening if first else b"") + closing
+
+
+def _triple_chunks(kind: str, answer: Any, fmt: str, cap: int, page: Any) -> tuple[Answer, Iterator[bytes]]:
+    """A graph answer streamed, in every graph format: chunks of triples cut where the subject
+    changes (Turtle groups a subject's triples, RDF/XML and JSON-LD write one node of them), each
+    written whole and cut out of its frame: Turtle's ``@prefix`` lines (written before the first
+    triple only), JSON-LD's ``[`` and ``]`` (nodes apart by ``,``), RDF/XML's document up to
+    ``</rdf:RDF>`` and from it; N-Triples has none. A table for a page is written whole."""
+    from tipkg.engines.oxigraph import GRAPH_FORMATS, serialize_triples
+
+    if fmt not in GRAPH_FORMATS:
+        return _whole(_triples(kind, answer, fmt, cap, page), stream=True)  # type: ignore[no-any-return]
+    triples, truncated = _capped(list(dict.fromkeys(islice(answer, cap + 1))), cap)
+
+    def write(part: list[Any]) -> bytes:
+        return serialize_triples(part, fmt)
+
+    empty = write([])
+    if fmt == "turtle" and triples:
+        empty = b"".join(line for line in write(triples[:1]).splitlines(keepends=True) if line.startswith(b"@prefix"))
+    cut = {"jsonld": 1, "rdfxml": empty.rfind(b"</rdf:RDF>")}.get(fmt, len(empty))
+    parts = _written(triples, write, None if fmt == "ntriples" else lambda a, b: a.subject == b.subject)
+    return Answer(kind, fmt, b"", len(triples), truncated), _framed(parts, empty, cut, b"," if fmt == "jsonld" else b"")
 
 
 def run_saved(

@@ -14,21 +14,25 @@
   two queries, a bad media type or encoding, a query that does not parse: 400 / 415; a query
   larger than ``max_query_bytes``: 413; a query that outruns ``query_time_limit``: 503; an answer
   cut at ``row_cap`` says so in ``X-Tipkg-Truncated``
+- an answer (but an HTML page) is streamed as its worker writes it (:class:`Streamed`): an error
+  after its first bytes ends it early
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from tipkg.service.formats import GRAPHS, HTML, RESULTS, Format, choose
 from tipkg.service.jobs import TABLE, Answer, SparqlRequest
 from tipkg.service.settings import allowed_services
+from tipkg.service.streaming import Chunks
 from tipkg.service.workers import QueryTimeout, WorkerError
 from tipkg.sparql.guard import Refused
 
@@ -168,8 +172,13 @@ async def endpoint(request: Request) -> Response:
         max_bytes=settings["max_query_bytes"],
         window=window,
     )
+    chunks = None
     try:
-        answer: Answer = await ctx.local.answer(job, request.client.host if request.client else "")
+        address = request.client.host if request.client else ""
+        if html:  # a page, or a whole answer for the browser
+            answer: Answer = await ctx.local.answer(job, address)
+        else:
+            answer, chunks = await ctx.local.stream(job, address)
     except Refused as exc:  # a bounded query refused in this process (a worker's refusal is a WorkerError)
         return _refusal(request, exc, proto.query if html else None)
     except QueryTimeout as exc:
@@ -184,7 +193,40 @@ async def endpoint(request: Request) -> Response:
         dataset = [("default-graph-uri", g) for g in proto.default_graphs] + [("named-graph-uri", g) for g in proto.named_graphs]
         return sparql_page(request, proto.query, result=result, number=number, kind=answer.kind, dataset=dataset)
     fmt = next(f for f in (*RESULTS, *GRAPHS) if f.name == answer.format)
+    if chunks is not None:
+        return Streamed(chunks, media_type=fmt.content_type, headers=headers)
     return Response(answer.body, media_type=fmt.content_type, headers=headers)
+
+
+class Streamed(StreamingResponse):
+    """An answer streamed from its worker as its chunks come (chunked transfer), its status and
+    headers sent first. A failure after them (the time limit, counted to the last byte sent, a
+    client that stops reading included; the memory limit; an error in the worker) is logged and
+    ends the response early, without its last chunk, as a streamed SPARQL endpoint does; a client
+    that goes away closes the stream. Either way the worker, with chunks unread, is replaced
+    (:class:`tipkg.service.streaming.Chunks`)."""
+
+    def __init__(self, chunks: Chunks, **kwargs: Any) -> None:
+        super().__init__(chunks, **kwargs)
+        self.chunks = chunks
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        import asyncio
+        import time
+
+        from starlette.requests import ClientDisconnect
+
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout_at(loop.time() + self.chunks.deadline - time.monotonic()):
+                await super().__call__(scope, receive, send)
+        except ClientDisconnect:
+            pass  # the client went away: nothing more to send
+        except (TimeoutError, QueryTimeout, WorkerError) as exc:
+            why = "the time limit" if isinstance(exc, TimeoutError | QueryTimeout) else str(exc)
+            print(f"tipkg serve: a streamed answer ended early, after {self.chunks.chunks} chunks: {why}", file=sys.stderr)
+        finally:
+            await self.chunks.aclose()
 
 
 DEFAULT_QUERY = """SELECT ?body ?name WHERE {

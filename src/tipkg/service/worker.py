@@ -4,7 +4,10 @@ away from the server, so that the server can kill it at the time or memory limit
 
 It locks the network first (unless it is the federation worker), caps its writable memory, opens
 the store read-only and says ``ready``; then it runs jobs, ``function(store, *args)`` (see
-:mod:`tipkg.service.jobs`), and sends back each one's value or error, until the socket closes.
+:mod:`tipkg.service.jobs`), and sends back each one's value or error, until the socket closes. A
+streamed job's function returns (head, chunks): the worker sends ``("head", head)``, then
+``("chunk", bytes)`` for each chunk as it is written, then ``("end",)``; an error before the head
+is the usual error reply, one after it (an error reply instead of the end) ends the stream.
 """
 
 from __future__ import annotations
@@ -42,11 +45,17 @@ def main(conn: Connection, store_path: str, network: bool, data_mb: int) -> None
     conn.send(("ready", None))
     while True:
         try:
-            function, args = conn.recv()
+            function, args, streamed = conn.recv()
         except (EOFError, OSError):
             return
         try:
             reply: tuple[Any, ...] = ("ok", function(store, *args))
+            if streamed:  # the function gave (head, chunks): each one a message, then the end
+                head, chunks = reply[1]
+                conn.send(("head", head))
+                for chunk in chunks:
+                    conn.send(("chunk", chunk))
+                reply = ("end",)
         except MemoryError:
             conn.send(("memory",))  # what the job held is garbage now, but the heap may be in pieces: start afresh
             return

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from tipkg.errors import TipkgError
+from tipkg.service.streaming import Chunks, value_of
 
 START_TIMEOUT = 60.0  # seconds a new worker may take to import its modules and open the store
 RESTART_ATTEMPTS = 3
@@ -127,15 +128,23 @@ class _Worker:
         except (OSError, IndexError, ValueError):
             return 0
 
-    def call(self, function: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> tuple[Any, ...]:
-        """Send a job and wait for its reply, watching the worker's memory meanwhile.
-
-        :class:`_Gone` with ``timeout`` when no reply comes in ``timeout`` seconds, ``memory`` when
-        the worker grows past its limit (or ran out under its backstop), ``died`` otherwise.
-        """
-        deadline = time.monotonic() + timeout
+    def call(self, function: Callable[..., Any], args: tuple[Any, ...], timeout: float, stream: bool = False) -> tuple[Any, ...]:
+        """Send a job and wait for its reply (a streamed job's first: its head), watching the
+        worker's memory meanwhile (:meth:`receive`)."""
         try:
-            self.conn.send((function, args))
+            self.conn.send((function, args, stream))
+        except OSError as exc:
+            raise _Gone("died") from exc
+        return self.receive(time.monotonic() + timeout)
+
+    def receive(self, deadline: float) -> tuple[Any, ...]:
+        """The worker's next message, watching its memory meanwhile.
+
+        :class:`_Gone` with ``timeout`` when none comes by ``deadline`` (``time.monotonic``),
+        ``memory`` when the worker grows past its limit (or ran out under its backstop), ``died``
+        otherwise.
+        """
+        try:
             while not self.conn.poll(max(0.0, min(WATCH_INTERVAL, deadline - time.monotonic()))):
                 if self.rss() > self.memory:
                     self.process.kill()  # here, at once: the pool replaces it
@@ -225,35 +234,57 @@ class WorkerPool:
         Raises :class:`QueryTimeout` at the time limit, :class:`WorkerError` (503) when no worker
         was free in time or the query outgrew the memory limit, or with the job's own error.
         """
-        if lane is Lane.NETWORK and FEDERATION not in self.roles:
-            raise WorkerError(400, "no SERVICE endpoint is allowed on this service")
         worker = await self._acquire(lane, client)
-        loop = asyncio.get_running_loop()
         healthy = False
         try:
-            reply = await loop.run_in_executor(self._threads, worker.call, function, args, self.time_limit)
+            reply = await self.ask(worker.call, function, args, self.time_limit)
             healthy = True
+        finally:
+            self.release(worker, lane, client, healthy)
+        return value_of(reply)
+
+    async def stream(self, function: Callable[..., Any], *args: Any, lane: Lane = Lane.SAVED, client: str = "") -> tuple[Any, Chunks]:
+        """``function(store, *args)``, a streamed job (:mod:`tipkg.service.worker`), in a worker of
+        ``lane``: its head, and its :class:`Chunks` to read; errors as :meth:`run`'s, before the head.
+        The time limit counts to the last chunk."""
+        worker = await self._acquire(lane, client)
+        deadline = time.monotonic() + self.time_limit
+        try:
+            reply = await self.ask(worker.call, function, args, self.time_limit, True)
+        except BaseException:
+            self.release(worker, lane, client, False)
+            raise
+        if reply[0] != "head":  # refused before the head: the worker is fine
+            self.release(worker, lane, client, True)
+            return value_of(reply)
+        return reply[1], Chunks(self, worker, (lane, client), deadline)
+
+    async def ask(self, call: Callable[..., tuple[Any, ...]], *args: Any) -> tuple[Any, ...]:
+        """``call(*args)``, a worker's, on the pool's threads; :class:`_Gone` as the error that says why."""
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._threads, call, *args)
         except _Gone as exc:
             if str(exc) == "timeout":
                 raise QueryTimeout(f"the query ran longer than the time limit of {self.time_limit:g} s and was stopped") from None
             if str(exc) == "memory":
                 raise WorkerError(503, f"the query used more than {self.memory_mb} MB of memory and was stopped") from None
             raise WorkerError(500, "the query's worker process ended unexpectedly; it has been replaced") from None
-        finally:
-            self._done(lane, client)
-            if healthy and worker.rss() <= worker.memory * 3 // 4:
-                self._idle.append(worker)
-                self._dispatch()
-            else:  # stopped, dead, or grown near its limit (memory a heap keeps after a big answer): started afresh
-                self._replace(worker)
-        if reply[0] == "ok":
-            return reply[1]
-        raise WorkerError(reply[1], reply[2])
+
+    def release(self, worker: _Worker, lane: Lane, client: str, healthy: bool) -> None:
+        """A job of ``client`` left ``worker``: back to the idle ones if ``healthy``, else replaced."""
+        self._done(lane, client)
+        if healthy and worker.rss() <= worker.memory * 3 // 4:
+            self._idle.append(worker)
+            self._dispatch()
+        else:  # stopped, dead, or grown near its limit (memory a heap keeps after a big answer): started afresh
+            self._replace(worker)
 
     # -- scheduling ------------------------------------------------------------------------------
 
     async def _acquire(self, lane: Lane, client: str) -> _Worker:
         """A worker for a job of ``lane``, when its turn comes; 503 past ``queue_time_limit``."""
+        if lane is Lane.NETWORK and FEDERATION not in self.roles:
+            raise WorkerError(400, "no SERVICE endpoint is allowed on this service")
         waiter = _Waiter(lane, client, asyncio.get_running_loop().create_future())
         self._waiting[lane].setdefault(client, deque()).append(waiter)
         self._dispatch()
