@@ -363,3 +363,18 @@ def test_a_stream_closed_early_or_past_the_time_limit_replaces_the_worker(built_
     (first, replaced_on_close, pids), stopped_after, replaced, after = with_stream_pool(built_real, scenario, query_time_limit=1.0)
     assert first == b"0," and replaced_on_close == 1
     assert stopped_after < 2.0 and replaced == 2 and after != pids
+
+
+@pytest.mark.parametrize(
+    ("reply", "status", "says"),
+    [
+        (("error", 400, "query failed: no"), 400, "query failed: no"),
+        (("memory",), 503, "ran out of memory"),
+        (("ok", 1), 500, "out of turn"),
+    ],
+)
+def test_a_reply_after_the_head_other_than_a_chunk_is_an_error_that_says_why(reply: tuple[Any, ...], status: int, says: str) -> None:
+    from tipkg.service.streaming import error_of
+
+    error = error_of(reply)
+    assert error.status == status and says in error.message
