@@ -136,6 +136,18 @@ def test_the_chunks_join_into_the_whole_answer(
             assert len(parts) >= min(ROW_CAP // rows, 400) // 10, len(parts)
 
 
+@pytest.mark.parametrize("fmt", ["json", "ntriples"])
+def test_a_bad_chunk_size_refuses_the_answer_before_its_head(store: Any, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    """Read after the head, it would cut every answer short under a 200; read before, it is an error reply."""
+    from tipkg.service.jobs import BadSetting
+
+    monkeypatch.setenv("TIPKG_CHUNK_ROWS", "ten")
+    job = request_for(ALL if fmt == "json" else GRAPH, fmt)
+    with pytest.raises(BadSetting, match="TIPKG_CHUNK_ROWS: expected a whole number of rows, got 'ten'") as caught:
+        answer_chunks(store, job, check_request(store, job))
+    assert caught.value.status == 500
+
+
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
 def test_fat_rows_make_chunks_of_fewer_rows(store: Any, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
     from tipkg.service import jobs
@@ -365,11 +377,41 @@ def test_a_stream_closed_early_or_past_the_time_limit_replaces_the_worker(built_
     assert stopped_after < 2.0 and replaced == 2 and after != pids
 
 
+@pytest.mark.usefixtures("jobs_importable")
+def test_a_head_that_comes_at_the_time_limit_is_a_timeout_not_an_empty_answer(built_real: Path) -> None:
+    """The worker's own clock starts on a pool thread, later than the pool's: a head that reaches
+    the pool past its limit (here the reply is held 1.2 s, past the 1 s limit) must not open a
+    200 with no time left for its body."""
+    import asyncio
+
+    import worker_jobs
+
+    from tipkg.service.workers import QueryTimeout
+
+    async def scenario(pool: Any) -> Any:
+        asked = pool.ask
+
+        async def late(*args: Any) -> Any:
+            reply = await asked(*args)
+            await asyncio.sleep(1.2)
+            return reply
+
+        pool.ask = late
+        with pytest.raises(QueryTimeout):
+            await pool.stream(worker_jobs.counted, 3)
+        pool.ask = asked
+        after = await settled(pool)
+        again = [c async for c in (await pool.stream(worker_jobs.counted, 2))[1]]
+        return pool.replaced, after, again
+
+    replaced, after, again = with_stream_pool(built_real, scenario, query_time_limit=1.0)
+    assert replaced == 1 and len(after) == 1 and again == [b"0,", b"1,"]
+
+
 @pytest.mark.parametrize(
     ("reply", "status", "says"),
     [
         (("error", 400, "query failed: no"), 400, "query failed: no"),
-        (("memory",), 503, "ran out of memory"),
         (("ok", 1), 500, "out of turn"),
     ],
 )

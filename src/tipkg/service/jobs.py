@@ -189,16 +189,30 @@ def _triples(kind: str, answer: Any, fmt: str, cap: int, page: Any) -> Answer:
     return Answer(kind, fmt, serialize_triples(triples, fmt), len(triples), truncated)
 
 
+class BadSetting(Exception):
+    """A setting in the service's environment that it cannot use: the server's fault (500)."""
+
+    status = 500
+
+
 def chunk_rows() -> int:
     """Rows in a chunk of a streamed answer: :data:`CHUNK_ROWS`, or the environment's ``TIPKG_CHUNK_ROWS``."""
-    return max(1, int(os.environ.get("TIPKG_CHUNK_ROWS") or CHUNK_ROWS))
+    given = os.environ.get("TIPKG_CHUNK_ROWS") or str(CHUNK_ROWS)
+    if not given.isdigit():
+        raise BadSetting(f"TIPKG_CHUNK_ROWS: expected a whole number of rows, got {given!r}")
+    return max(1, int(given))
 
 
 def _written(rows: list[Any], write: Any, together: Any = None) -> Iterator[bytes]:
     """``write`` of consecutive parts of ``rows``, in order: :func:`chunk_rows` rows each, fewer
     while the rows are fat (a part written past :data:`CHUNK_BYTES` makes the next ones smaller),
-    more to keep two rows ``together(a, b)`` says are in the same part."""
-    most = size = chunk_rows()
+    more to keep two rows ``together(a, b)`` says are in the same part. The size is read now, before
+    the head is sent: a bad ``TIPKG_CHUNK_ROWS`` refuses the answer rather than cutting it."""
+    return _parts(rows, write, together, chunk_rows())
+
+
+def _parts(rows: list[Any], write: Any, together: Any, most: int) -> Iterator[bytes]:
+    size = most
     start = 0
     while start < len(rows):
         end = min(start + size, len(rows))

@@ -22,8 +22,6 @@ def error_of(reply: tuple[Any, ...]) -> WorkerError:
 
     if reply[0] == "error":
         return WorkerError(reply[1], reply[2])
-    if reply[0] == "memory":  # ran out under its backstop while writing the answer
-        return WorkerError(503, "the query ran out of memory while its answer was written, and was stopped")
     return WorkerError(500, f"the query's worker answered {reply[0]!r} out of turn")
 
 

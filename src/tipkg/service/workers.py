@@ -251,6 +251,10 @@ class WorkerPool:
         deadline = time.monotonic() + self.time_limit
         try:
             reply = await self.ask(worker.call, function, args, self.time_limit, True)
+            # the call's clock starts on a pool thread, a little later: a head that comes at the
+            # limit would send a 200 with no time left for its body
+            if reply[0] == "head" and time.monotonic() >= deadline:
+                raise self._late()
         except BaseException:
             self.release(worker, lane, client, False)
             raise
@@ -265,10 +269,13 @@ class WorkerPool:
             return await asyncio.get_running_loop().run_in_executor(self._threads, call, *args)
         except _Gone as exc:
             if str(exc) == "timeout":
-                raise QueryTimeout(f"the query ran longer than the time limit of {self.time_limit:g} s and was stopped") from None
+                raise self._late() from None
             if str(exc) == "memory":
                 raise WorkerError(503, f"the query used more than {self.memory_mb} MB of memory and was stopped") from None
             raise WorkerError(500, "the query's worker process ended unexpectedly; it has been replaced") from None
+
+    def _late(self) -> QueryTimeout:
+        return QueryTimeout(f"the query ran longer than the time limit of {self.time_limit:g} s and was stopped")
 
     def release(self, worker: _Worker, lane: Lane, client: str, healthy: bool) -> None:
         """A job of ``client`` left ``worker``: back to the idle ones if ``healthy``, else replaced."""
