@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,3 +174,28 @@ def client_for(root: Path, **settings: Any) -> Iterator[Any]:
 
     with TestClient(create_app(root, settings), headers={"accept": HTML_ACCEPT}) as client:
         yield client
+
+
+def with_pool(root: Path, settings: dict[str, Any], scenario: Callable[[Any], Awaitable[Any]]) -> Any:
+    """``scenario(pool)`` on a started :class:`tipkg.service.workers.WorkerPool` over ``root``'s
+    build with ``settings``, stopped after."""
+    import asyncio
+
+    from tipkg.service.settings import resolve
+    from tipkg.service.workers import WorkerPool
+
+    async def main() -> Any:
+        pool = WorkerPool(root / "build" / "store", resolve(settings))
+        await pool.start()
+        try:
+            return await scenario(pool)
+        finally:
+            await pool.stop()
+
+    return asyncio.run(main())
+
+
+def jobs_importable(monkeypatch: Any) -> None:
+    """Workers, started with this environment, import the test jobs (``worker_jobs.py``) by name."""
+    tests = str(Path(__file__).resolve().parent)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in (tests, os.environ.get("PYTHONPATH", "")) if p))

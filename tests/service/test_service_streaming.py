@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from service_support import Server, serve
+from service_support import Server, jobs_importable, serve, with_pool
 
 from tipkg.service.formats import BY_NAME
 from tipkg.service.jobs import SparqlRequest, answer_checked, answer_chunks, check_request
@@ -265,28 +265,12 @@ def test_a_slow_query_still_stops_at_the_time_limit_before_its_head(streaming: S
 # -- the pool's side, with test jobs (tests/worker_jobs.py) -----------------------------------------
 
 
-def with_stream_pool(root: Path, scenario: Any, **settings: Any) -> Any:
-    """``scenario(pool)`` on a pool of one worker that can import the test jobs."""
-    import asyncio
-
-    from tipkg.service.settings import resolve
-    from tipkg.service.workers import WorkerPool
-
-    async def main() -> Any:
-        pool = WorkerPool(root / "build" / "store", resolve({"workers": 1, "saved_query_workers": 0, **settings}))
-        await pool.start()
-        try:
-            return await scenario(pool)
-        finally:
-            await pool.stop()
-
-    return asyncio.run(main())
+ONE_WORKER = {"workers": 1, "saved_query_workers": 0}
 
 
 @pytest.fixture
-def jobs_importable(monkeypatch: pytest.MonkeyPatch) -> None:
-    tests = Path(__file__).resolve().parents[1]
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in (str(tests), os.environ.get("PYTHONPATH", "")) if p))
+def importable(monkeypatch: pytest.MonkeyPatch) -> None:
+    jobs_importable(monkeypatch)
 
 
 async def settled(pool: Any) -> list[int]:
@@ -300,7 +284,7 @@ async def settled(pool: Any) -> list[int]:
     return list(pool.pids)
 
 
-@pytest.mark.usefixtures("jobs_importable")
+@pytest.mark.usefixtures("importable")
 def test_a_whole_stream_gives_its_worker_back(built_real: Path) -> None:
     import worker_jobs
 
@@ -310,12 +294,12 @@ def test_a_whole_stream_gives_its_worker_back(built_real: Path) -> None:
         body = [chunk async for chunk in chunks]
         return before, head, body, await settled(pool), pool.replaced
 
-    before, head, body, after, replaced = with_stream_pool(built_real, scenario)
+    before, head, body, after, replaced = with_pool(built_real, ONE_WORKER, scenario)
     assert head == "head" and body == [b"%d," % i for i in range(50)]
     assert after == before and replaced == 0
 
 
-@pytest.mark.usefixtures("jobs_importable")
+@pytest.mark.usefixtures("importable")
 def test_an_error_before_the_head_is_a_refusal_and_the_worker_stays(built_real: Path) -> None:
     import worker_jobs
 
@@ -327,12 +311,12 @@ def test_an_error_before_the_head_is_a_refusal_and_the_worker_stays(built_real: 
             await pool.stream(worker_jobs.counted, 5, "before")
         return before, refused.value, await settled(pool), pool.replaced
 
-    before, refused, after, replaced = with_stream_pool(built_real, scenario)
+    before, refused, after, replaced = with_pool(built_real, ONE_WORKER, scenario)
     assert (refused.status, refused.message) == (500, "refused before the head")  # as a failed job answers today
     assert after == before and replaced == 0
 
 
-@pytest.mark.usefixtures("jobs_importable")
+@pytest.mark.usefixtures("importable")
 def test_an_error_after_the_head_ends_the_stream_and_replaces_the_worker(built_real: Path) -> None:
     import worker_jobs
 
@@ -349,12 +333,12 @@ def test_an_error_after_the_head_ends_the_stream_and_replaces_the_worker(built_r
         again = [c async for c in (await pool.stream(worker_jobs.counted, 2))[1]]
         return before, got, broken.value, after, pool.replaced, again
 
-    before, got, broken, after, replaced, again = with_stream_pool(built_real, scenario)
+    before, got, broken, after, replaced, again = with_pool(built_real, ONE_WORKER, scenario)
     assert got == [b"%d," % i for i in range(5)] and broken.message == "broken after the head"
     assert replaced == 1 and after != before and again == [b"0,", b"1,"]
 
 
-@pytest.mark.usefixtures("jobs_importable")
+@pytest.mark.usefixtures("importable")
 def test_a_stream_closed_early_or_past_the_time_limit_replaces_the_worker(built_real: Path) -> None:
     import worker_jobs
 
@@ -372,12 +356,14 @@ def test_a_stream_closed_early_or_past_the_time_limit_replaces_the_worker(built_
                 pass
         return closed, time.monotonic() - started, pool.replaced, await settled(pool)
 
-    (first, replaced_on_close, pids), stopped_after, replaced, after = with_stream_pool(built_real, scenario, query_time_limit=1.0)
+    (first, replaced_on_close, pids), stopped_after, replaced, after = with_pool(
+        built_real, {**ONE_WORKER, "query_time_limit": 1.0}, scenario
+    )
     assert first == b"0," and replaced_on_close == 1
     assert stopped_after < 2.0 and replaced == 2 and after != pids
 
 
-@pytest.mark.usefixtures("jobs_importable")
+@pytest.mark.usefixtures("importable")
 def test_a_head_that_comes_at_the_time_limit_is_a_timeout_not_an_empty_answer(built_real: Path) -> None:
     """The worker's own clock starts on a pool thread, later than the pool's: a head that reaches
     the pool past its limit (here the reply is held 1.2 s, past the 1 s limit) must not open a
@@ -404,7 +390,7 @@ def test_a_head_that_comes_at_the_time_limit_is_a_timeout_not_an_empty_answer(bu
         again = [c async for c in (await pool.stream(worker_jobs.counted, 2))[1]]
         return pool.replaced, after, again
 
-    replaced, after, again = with_stream_pool(built_real, scenario, query_time_limit=1.0)
+    replaced, after, again = with_pool(built_real, {**ONE_WORKER, "query_time_limit": 1.0}, scenario)
     assert replaced == 1 and len(after) == 1 and again == [b"0,", b"1,"]
 
 

@@ -6,45 +6,31 @@ worker of their own. The jobs are in ``worker_jobs.py``; the sleeping ones make 
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import worker_jobs
-from service_support import Listener, listener
+from service_support import Listener, jobs_importable, listener, with_pool
 
 from tipkg.service.settings import SettingError, resolve
 from tipkg.service.workers import Lane, QueryTimeout, WorkerError, WorkerPool
 
-TESTS = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)
-def jobs_importable(monkeypatch: pytest.MonkeyPatch) -> None:
+def importable(monkeypatch: pytest.MonkeyPatch) -> None:
     """Workers import the test jobs by name."""
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in (str(TESTS), os.environ.get("PYTHONPATH", "")) if p))
+    jobs_importable(monkeypatch)
 
 
 @pytest.fixture
 def trap() -> Iterator[Listener]:
     with listener() as found:
         yield found
-
-
-def with_pool(root: Path, settings: dict[str, Any], scenario: Callable[[WorkerPool], Awaitable[Any]]) -> Any:
-    async def main() -> Any:
-        pool = WorkerPool(root / "build" / "store", resolve(settings))
-        await pool.start()
-        try:
-            return await scenario(pool)
-        finally:
-            await pool.stop()
-
-    return asyncio.run(main())
 
 
 def settle(trap: Listener) -> list[bytes]:
