@@ -20,7 +20,6 @@ from tipkg.service.settings import SettingError, resolve
 from tipkg.service.workers import Lane, QueryTimeout, WorkerError, WorkerPool
 
 
-
 @pytest.fixture(autouse=True)
 def importable(monkeypatch: pytest.MonkeyPatch) -> None:
     """Workers import the test jobs by name."""
